@@ -1,0 +1,541 @@
+"""Advanced event selectors for network activity and management events.
+
+A selector is an immutable value: build it, compare it, hash it and render it
+to the exact JSON that CloudFormation (``AWS::CloudTrail::Trail``
+``AdvancedEventSelectors``) and the CloudTrail API (``PutEventSelectors``)
+accept. Every rule that can be checked on one selector is checked when it is
+built; rules about a whole trail live in :mod:`network_trail.validation`.
+
+.. seealso:: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Final
+
+from .errors import NetworkTrailError, raise_if
+from .sources import (
+    CustomEventSource,
+    EventSource,
+    NetworkActivityEventSource,
+    source_label,
+    to_event_source,
+)
+
+__all__ = [
+    "ACCESS_DENIED_ERROR_CODE",
+    "Condition",
+    "Field",
+    "ManagementEventsSelector",
+    "NetworkActivitySelector",
+    "Operator",
+    "Selector",
+    "render_selectors",
+    "selector_from_json",
+]
+
+ACCESS_DENIED_ERROR_CODE: Final = "VpceAccessDenied"
+"""The only ``errorCode`` value CloudTrail accepts in a network activity selector."""
+
+MAX_VALUE_LENGTH: Final = 2048
+MAX_NAME_LENGTH: Final = 1000
+
+# Real ids are "vpce-" and 17 hex digits (8 for old endpoints); AWS's own
+# documentation uses placeholders such as "vpce-example8c1b6b9b7", which must
+# stay reproducible, so letters beyond hex are accepted.
+_VPCE_ID: Final = re.compile(r"^vpce-[0-9a-zA-Z]{8,17}$")
+_ARN: Final = re.compile(r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[^:]*:[0-9]*:.+$")
+
+
+class Field(StrEnum):
+    """A field of a CloudTrail record that a network activity selector can test."""
+
+    EVENT_CATEGORY = "eventCategory"
+    EVENT_SOURCE = "eventSource"
+    EVENT_NAME = "eventName"
+    ERROR_CODE = "errorCode"
+    VPC_ENDPOINT_ID = "vpcEndpointId"
+    USER_IDENTITY_ARN = "userIdentity.arn"
+    READ_ONLY = "readOnly"
+
+
+class Operator(StrEnum):
+    """A field-selector operator, spelled as in CloudFormation and the API."""
+
+    EQUALS = "Equals"
+    NOT_EQUALS = "NotEquals"
+    STARTS_WITH = "StartsWith"
+    NOT_STARTS_WITH = "NotStartsWith"
+    ENDS_WITH = "EndsWith"
+    NOT_ENDS_WITH = "NotEndsWith"
+
+
+_OPERATOR_ATTRS: Final[tuple[tuple[Operator, str], ...]] = (
+    (Operator.EQUALS, "equals"),
+    (Operator.NOT_EQUALS, "not_equals"),
+    (Operator.STARTS_WITH, "starts_with"),
+    (Operator.NOT_STARTS_WITH, "not_starts_with"),
+    (Operator.ENDS_WITH, "ends_with"),
+    (Operator.NOT_ENDS_WITH, "not_ends_with"),
+)
+
+# Output order of the optional fields follows AWS's examples: errorCode, then vpcEndpointId.
+_CONDITION_FIELDS: Final[tuple[tuple[str, Field], ...]] = (
+    ("vpc_endpoint_id", Field.VPC_ENDPOINT_ID),
+    ("event_name", Field.EVENT_NAME),
+    ("user_identity_arn", Field.USER_IDENTITY_ARN),
+)
+
+
+def _as_tuple(value: object, parameter: str, problems: list[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        problems.append(
+            f"{parameter} must be a sequence of strings, got the single string {value!r}: "
+            f"wrap it, e.g. ({value!r},)"
+        )
+        return ()
+    if isinstance(value, Iterable):
+        return tuple(value)
+    problems.append(f"{parameter} must be a sequence of strings, got {value!r}")
+    return ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Condition:
+    """String conditions on one record field, all of which must hold.
+
+    ``equals``, ``starts_with`` and ``ends_with`` list alternatives (any one
+    value may match); ``not_equals``, ``not_starts_with`` and ``not_ends_with``
+    list exclusions (no value may match). CloudTrail supports no wildcards.
+
+    :param equals: the field equals one of these values. Default: - no condition
+    :param not_equals: the field equals none of these values. Default: - no condition
+    :param starts_with: the field starts with one of these values. Default: - no condition
+    :param not_starts_with: the field starts with none of these values. Default: - no condition
+    :param ends_with: the field ends with one of these values. Default: - no condition
+    :param not_ends_with: the field ends with none of these values. Default: - no condition
+    """
+
+    equals: tuple[str, ...] = ()
+    not_equals: tuple[str, ...] = ()
+    starts_with: tuple[str, ...] = ()
+    not_starts_with: tuple[str, ...] = ()
+    ends_with: tuple[str, ...] = ()
+    not_ends_with: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        for _, attr in _OPERATOR_ATTRS:
+            object.__setattr__(self, attr, _as_tuple(getattr(self, attr), attr, problems))
+        raise_if(problems)
+
+    @classmethod
+    def any_of(cls, *values: str) -> Condition:
+        """The field equals one of ``values``."""
+        return cls(equals=values)
+
+    @classmethod
+    def none_of(cls, *values: str) -> Condition:
+        """The field equals none of ``values``."""
+        return cls(not_equals=values)
+
+    def operators(self) -> Iterable[tuple[Operator, tuple[str, ...]]]:
+        """The operators that carry values, in CloudFormation's order."""
+        for op, attr in _OPERATOR_ATTRS:
+            values: tuple[str, ...] = getattr(self, attr)
+            if values:
+                yield op, values
+
+    def problems(self, parameter: str, field_name: Field) -> list[str]:
+        """Every rule this condition breaks for ``field_name``, as messages."""
+        problems: list[str] = []
+        ops = list(self.operators())
+        if not ops:
+            problems.append(
+                f"{parameter} has no values: give at least one of equals, not_equals, "
+                f"starts_with, not_starts_with, ends_with, not_ends_with, or leave {parameter} unset"
+            )
+        for op, values in ops:
+            attr = dict(_OPERATOR_ATTRS)[op]
+            seen: set[str] = set()
+            for i, value in enumerate(values):
+                where = f"{parameter}.{attr}[{i}]"
+                if not isinstance(value, str):
+                    problems.append(f"{where} must be a string, got {value!r}")
+                    continue
+                if not 1 <= len(value) <= MAX_VALUE_LENGTH:
+                    problems.append(
+                        f"{where} must be 1 to {MAX_VALUE_LENGTH} characters, got {len(value)} "
+                        f"({value[:40]!r}): CloudTrail rejects empty and longer values"
+                    )
+                    continue
+                if value in seen:
+                    problems.append(
+                        f"{where} repeats {value!r}: values of one operator must be unique, remove the duplicate"
+                    )
+                seen.add(value)
+                if "*" in value:
+                    problems.append(
+                        f"{where} is {value!r}: CloudTrail selectors support no wildcards, use "
+                        f"starts_with or ends_with to match the start or end of {field_name.value}"
+                    )
+                    continue
+                exact = op in (Operator.EQUALS, Operator.NOT_EQUALS)
+                if exact and field_name is Field.VPC_ENDPOINT_ID and not _VPCE_ID.match(value):
+                    problems.append(
+                        f"{where} is {value!r}, which is not a VPC endpoint id: ids look like "
+                        f"'vpce-0123456789abcdef0' ('vpce-' and 8 to 17 letters or digits); use "
+                        f"starts_with/ends_with for partial ids"
+                    )
+                if exact and field_name is Field.USER_IDENTITY_ARN and not _ARN.match(value):
+                    problems.append(
+                        f"{where} is {value!r}, which is not an ARN: give an IAM ARN such as "
+                        f"'arn:aws:sts::123456789012:assumed-role/Admin/session', or use starts_with"
+                    )
+        included = set(self.equals)
+        for value in self.not_equals:
+            if value in included:
+                problems.append(
+                    f"{parameter} both includes and excludes {value!r} (equals and not_equals): "
+                    f"the condition can never hold for it, remove it from one of the two"
+                )
+        for value in self.starts_with:
+            if value in self.not_starts_with:
+                problems.append(
+                    f"{parameter} both includes and excludes the prefix {value!r} (starts_with and "
+                    f"not_starts_with): remove it from one of the two"
+                )
+        for value in self.ends_with:
+            if value in self.not_ends_with:
+                problems.append(
+                    f"{parameter} both includes and excludes the suffix {value!r} (ends_with and "
+                    f"not_ends_with): remove it from one of the two"
+                )
+        return problems
+
+    def render(self, field_name: str) -> dict[str, Any]:
+        """The ``AdvancedFieldSelector`` JSON of this condition on ``field_name``."""
+        out: dict[str, Any] = {"Field": field_name}
+        for op, values in self.operators():
+            out[op.value] = list(values)
+        return out
+
+    def value_count(self) -> int:
+        """How many values this condition contributes to the 500-value trail quota."""
+        return sum(len(values) for _, values in self.operators())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NetworkActivitySelector:
+    """One advanced event selector for the network activity events of one source.
+
+    Renders to ``eventCategory = NetworkActivity``, ``eventSource = <source>``
+    and the optional conditions. CloudTrail requires a separate selector for each
+    event source.
+
+    :param event_source: the service whose calls through VPC endpoints are logged.
+        A string must name a known source ("kms" or "kms.amazonaws.com"); use
+        :class:`CustomEventSource` for a source added after the built-in list.
+    :param access_denied_only: log only calls denied by a VPC endpoint policy
+        (``errorCode = VpceAccessDenied``, the only error code CloudTrail accepts here).
+        Default: False
+    :param vpc_endpoint_id: condition on ``vpcEndpointId``. Default: - every VPC endpoint
+    :param event_name: condition on ``eventName`` (API action). Default: - every API action
+    :param user_identity_arn: condition on ``userIdentity.arn``; trails only, not event
+        data stores. Default: - every caller
+    :param name: the selector's name, shown by the console. Default: - a name in the style
+        of AWS's examples, e.g. "Log all network activity events for KMS"
+    """
+
+    event_source: EventSource
+    access_denied_only: bool = False
+    vpc_endpoint_id: Condition | None = None
+    event_name: Condition | None = None
+    user_identity_arn: Condition | None = None
+    name: str | None = None
+    _json: dict[str, Any] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        try:
+            object.__setattr__(self, "event_source", to_event_source(self.event_source))
+        except NetworkTrailError as err:
+            problems.extend(err.problems)
+        if not isinstance(self.access_denied_only, bool):
+            problems.append(f"access_denied_only must be True or False, got {self.access_denied_only!r}")
+        for attr, field_name in _CONDITION_FIELDS:
+            cond = getattr(self, attr)
+            if cond is None:
+                continue
+            if not isinstance(cond, Condition):
+                problems.append(
+                    f"{attr} must be a Condition, got {cond!r}: e.g. "
+                    f"Condition(equals=('...',)) or Condition.any_of('...')"
+                )
+                continue
+            problems.extend(cond.problems(attr, field_name))
+        if self.name is not None:
+            problems.extend(_name_problems(self.name))
+        raise_if(problems)
+        object.__setattr__(self, "_json", self._render())
+
+    @property
+    def selector_name(self) -> str:
+        """The name the selector renders with (given or default)."""
+        if self.name is not None:
+            return self.name
+        label = source_label(self.event_source)
+        if self.access_denied_only:
+            base = f"Log access denied network activity events for {label}"
+        else:
+            base = f"Log all network activity events for {label}"
+        if self.vpc_endpoint_id is not None:
+            base += " on selected VPC endpoints"
+        if self.event_name is not None:
+            base += " for selected API actions"
+        if self.user_identity_arn is not None:
+            base += " by selected callers"
+        return base
+
+    @property
+    def source_value(self) -> str:
+        """The ``eventSource`` string, e.g. ``"kms.amazonaws.com"``."""
+        return str(self.event_source.value)
+
+    @property
+    def is_custom_source(self) -> bool:
+        """Whether the source is outside the built-in list."""
+        return isinstance(self.event_source, CustomEventSource)
+
+    def _render(self) -> dict[str, Any]:
+        fields: list[dict[str, Any]] = [
+            {"Field": Field.EVENT_CATEGORY.value, "Equals": ["NetworkActivity"]},
+            {"Field": Field.EVENT_SOURCE.value, "Equals": [self.source_value]},
+        ]
+        if self.access_denied_only:
+            fields.append({"Field": Field.ERROR_CODE.value, "Equals": [ACCESS_DENIED_ERROR_CODE]})
+        for attr, field_name in _CONDITION_FIELDS:
+            cond: Condition | None = getattr(self, attr)
+            if cond is not None:
+                fields.append(cond.render(field_name.value))
+        return {"Name": self.selector_name, "FieldSelectors": fields}
+
+    def to_json(self) -> dict[str, Any]:
+        """The selector as CloudFormation and ``PutEventSelectors`` take it (a fresh copy)."""
+        return _copy(self._json)
+
+    def value_count(self) -> int:
+        """How many values the selector counts against the 500-value trail quota."""
+        return _count_values(self._json)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManagementEventsSelector:
+    """An advanced event selector for management events.
+
+    A trail with advanced selectors logs only what they select, so network
+    activity selectors alone log no management events.
+
+    :param read_only: ``True`` for read events only, ``False`` for write events only.
+        Default: - both read and write events
+    :param name: the selector's name. Default: "Log all management events" (AWS's example
+        name), or "Log read-only management events" / "Log write-only management events"
+    """
+
+    read_only: bool | None = None
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if self.read_only is not None and not isinstance(self.read_only, bool):
+            problems.append(f"read_only must be True, False or None, got {self.read_only!r}")
+        if self.name is not None:
+            problems.extend(_name_problems(self.name))
+        raise_if(problems)
+
+    @property
+    def selector_name(self) -> str:
+        """The name the selector renders with (given or default)."""
+        if self.name is not None:
+            return self.name
+        if self.read_only is None:
+            return "Log all management events"
+        return "Log read-only management events" if self.read_only else "Log write-only management events"
+
+    def to_json(self) -> dict[str, Any]:
+        """The selector as CloudFormation and ``PutEventSelectors`` take it."""
+        fields: list[dict[str, Any]] = [{"Field": Field.EVENT_CATEGORY.value, "Equals": ["Management"]}]
+        if self.read_only is not None:
+            fields.append({"Field": Field.READ_ONLY.value, "Equals": ["true" if self.read_only else "false"]})
+        return {"Name": self.selector_name, "FieldSelectors": fields}
+
+    def value_count(self) -> int:
+        """How many values the selector counts against the 500-value trail quota."""
+        return 1 if self.read_only is None else 2
+
+
+Selector = NetworkActivitySelector | ManagementEventsSelector
+"""Any selector this library renders onto a trail."""
+
+
+def render_selectors(selectors: Iterable[Selector]) -> list[dict[str, Any]]:
+    """The ``AdvancedEventSelectors`` list, as the console's JSON view shows it."""
+    return [s.to_json() for s in selectors]
+
+
+def _name_problems(name: object) -> list[str]:
+    if not isinstance(name, str):
+        return [f"name must be a string, got {name!r}"]
+    if not 1 <= len(name) <= MAX_NAME_LENGTH:
+        return [
+            f"name must be 1 to {MAX_NAME_LENGTH} characters (CloudFormation's limit), got "
+            f"{len(name)} characters ({name[:40]!r}): shorten it, or leave it unset for a default"
+        ]
+    return []
+
+
+def _copy(selector: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "Name": selector["Name"],
+        "FieldSelectors": [
+            {k: (list(v) if isinstance(v, list) else v) for k, v in fs.items()}
+            for fs in selector["FieldSelectors"]
+        ],
+    }
+
+
+def _count_values(selector: Mapping[str, Any]) -> int:
+    return sum(len(v) for fs in selector["FieldSelectors"] for k, v in fs.items() if k != "Field")
+
+
+_FIELD_ATTR: Final[dict[str, str]] = {f.value: a for a, f in _CONDITION_FIELDS}
+_OP_ATTR: Final[dict[str, str]] = {op.value: a for op, a in _OPERATOR_ATTRS}
+_EQUALS_ONLY: Final = (Field.EVENT_CATEGORY.value, Field.EVENT_SOURCE.value, Field.ERROR_CODE.value)
+
+
+def selector_from_json(
+    data: Mapping[str, Any], *, parameter: str = "selector", allow_custom_source: bool = False
+) -> Selector:
+    """Parse one advanced event selector in CloudFormation/API JSON, checking every rule.
+
+    This is how raw selectors (a console JSON view, a config file) enter the
+    library: Equals-only fields, one source per selector, ``VpceAccessDenied`` as
+    the only error code and the field list are enforced here, since the typed
+    API cannot express them wrongly.
+
+    :param data: one selector, ``{"Name": …, "FieldSelectors": […]}``.
+    :param parameter: how the value is named in error messages.
+    :param allow_custom_source: accept an ``eventSource`` outside the built-in list
+        (checked for shape only). Default: False
+    """
+    problems: list[str] = []
+    if not isinstance(data, Mapping):
+        raise NetworkTrailError(f"{parameter} must be an object with FieldSelectors, got {data!r}")
+    unknown_keys = set(data) - {"Name", "FieldSelectors"}
+    if unknown_keys:
+        problems.append(
+            f"{parameter} has unknown keys {sorted(unknown_keys)!r}: an advanced event selector "
+            f"has only 'Name' and 'FieldSelectors'"
+        )
+    name = data.get("Name")
+    raw_fields = data.get("FieldSelectors")
+    if not isinstance(raw_fields, list) or not raw_fields:
+        raise NetworkTrailError(
+            [*problems, f"{parameter}.FieldSelectors must be a non-empty list, got {raw_fields!r}"]
+        )
+    by_field: dict[str, dict[str, list[Any]]] = {}
+    for i, fs in enumerate(raw_fields):
+        where = f"{parameter}.FieldSelectors[{i}]"
+        if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str):
+            problems.append(f"{where} must be an object with a 'Field' string, got {fs!r}")
+            continue
+        fname = fs["Field"]
+        if fname in by_field:
+            problems.append(
+                f"{where} repeats the field {fname!r}: put all its operators in one field selector"
+            )
+            continue
+        ops: dict[str, list[Any]] = {}
+        for key, values in fs.items():
+            if key == "Field":
+                continue
+            if key not in _OP_ATTR:
+                problems.append(f"{where} has unknown operator {key!r}: use one of {sorted(_OP_ATTR)}")
+                continue
+            if not isinstance(values, list):
+                problems.append(f"{where}.{key} must be a list of strings, got {values!r}")
+                continue
+            ops[key] = values
+        by_field[fname] = ops
+    category = by_field.pop(Field.EVENT_CATEGORY.value, None)
+    if category is None:
+        raise NetworkTrailError([*problems, f"{parameter} has no eventCategory field: it is required"])
+    for fname in _EQUALS_ONLY:
+        checked = by_field.get(fname) if fname != Field.EVENT_CATEGORY.value else category
+        if checked is not None and set(checked) - {"Equals"}:
+            problems.append(
+                f"{parameter} field {fname!r} uses {sorted(set(checked) - {'Equals'})}: CloudTrail "
+                f"allows only Equals on {fname}"
+            )
+    if category.get("Equals") == ["Management"]:
+        extra = set(by_field) - {Field.READ_ONLY.value}
+        if extra:
+            problems.append(
+                f"{parameter} is a management events selector with fields {sorted(extra)}: this "
+                f"library renders management selectors with eventCategory and readOnly only"
+            )
+        read_only: bool | None = None
+        ro = by_field.get(Field.READ_ONLY.value)
+        if ro is not None:
+            if ro != {"Equals": ["true"]} and ro != {"Equals": ["false"]}:
+                problems.append(f"{parameter} readOnly must be Equals ['true'] or ['false'], got {ro!r}")
+            else:
+                read_only = ro["Equals"] == ["true"]
+        raise_if(problems)
+        return ManagementEventsSelector(read_only=read_only, name=name)
+    if category.get("Equals") != ["NetworkActivity"]:
+        problems.append(
+            f"{parameter} eventCategory is {category.get('Equals')!r}: this library builds "
+            f"'NetworkActivity' and 'Management' selectors only"
+        )
+        raise_if(problems)
+    source_ops = by_field.pop(Field.EVENT_SOURCE.value, None)
+    sources = (source_ops or {}).get("Equals") or []
+    if len(sources) != 1:
+        problems.append(
+            f"{parameter} eventSource must be Equals with exactly one source, got {sources!r}: "
+            f"CloudTrail requires a separate selector for each event source"
+        )
+    error_ops = by_field.pop(Field.ERROR_CODE.value, None)
+    access_denied = False
+    if error_ops is not None:
+        if error_ops.get("Equals") != [ACCESS_DENIED_ERROR_CODE]:
+            problems.append(
+                f"{parameter} errorCode is {error_ops.get('Equals')!r}: the only value CloudTrail "
+                f"accepts for network activity is ['{ACCESS_DENIED_ERROR_CODE}']"
+            )
+        access_denied = True
+    kwargs: dict[str, Any] = {}
+    for fname, ops in by_field.items():
+        attr = _FIELD_ATTR.get(fname)
+        if attr is None:
+            problems.append(
+                f"{parameter} field {fname!r} is not supported for network activity events: use "
+                f"eventName, errorCode, vpcEndpointId or userIdentity.arn"
+            )
+            continue
+        kwargs[attr] = Condition(**{_OP_ATTR[op]: tuple(v) for op, v in ops.items()})
+    raise_if(problems)
+    source: EventSource = (
+        CustomEventSource(sources[0])
+        if allow_custom_source and sources[0] not in _KNOWN_VALUES
+        else to_event_source(sources[0], parameter=f"{parameter} eventSource")
+    )
+    return NetworkActivitySelector(event_source=source, access_denied_only=access_denied, name=name, **kwargs)
+
+
+_KNOWN_VALUES: Final = frozenset(s.value for s in NetworkActivityEventSource)

@@ -1,0 +1,554 @@
+"""The ``NetworkTrail`` construct: a trail for network activity events and its bundle.
+
+Creates (or takes) the S3 log bucket, its access-log bucket, the KMS key and
+alias, writes the bucket and key policies CloudTrail checks at create time, and
+a ``AWS::CloudTrail::Trail`` with advanced event selectors only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from . import _defaults
+from ._policies import (
+    TrailArnParts,
+    access_logs_policy_statement,
+    as_policy_json,
+    bucket_policy_statements,
+    key_policy_statements,
+    organization_deny_statement,
+)
+from .errors import NetworkTrailError
+from .presets import ga_access_denied
+from .selectors import (
+    ManagementEventsSelector,
+    NetworkActivitySelector,
+    Selector,
+    render_selectors,
+)
+from .validation import (
+    alias_problems,
+    s3_key_prefix_problems,
+    selector_set_problems,
+    trail_name_problems,
+)
+
+__all__ = ["ManagementEvents", "NetworkTrail"]
+
+_REJECTION = {
+    "bucket": "InsufficientS3BucketPolicyException",
+    "key": "InsufficientEncryptionPolicyException",
+    "access-logs bucket": "server access logs are not delivered",
+}
+_WARNING_IDS = {
+    "bucket": "bucketPolicyNotAdded",
+    "key": "keyPolicyNotAdded",
+    "access-logs bucket": "accessLogsPolicyNotAdded",
+}
+_ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+
+
+class ManagementEvents(StrEnum):
+    """Which management events the trail logs next to network activity events."""
+
+    NONE = "none"
+    """No management events: the first copy is usually logged by an account or organization trail."""
+    ALL = "all"
+    """Read and write management events."""
+    READ_ONLY = "read-only"
+    """Read management events only."""
+    WRITE_ONLY = "write-only"
+    """Write management events only."""
+
+    def selector(self) -> ManagementEventsSelector | None:
+        """The selector for this choice, or ``None`` for :attr:`NONE`."""
+        if self is ManagementEvents.NONE:
+            return None
+        read_only = {ManagementEvents.ALL: None, ManagementEvents.READ_ONLY: True}.get(self, False)
+        return ManagementEventsSelector(read_only=read_only)
+
+
+class NetworkTrail(Construct):
+    """A CloudTrail trail that logs network activity events for VPC endpoints.
+
+    The minimal call, ``NetworkTrail(stack, "NetworkTrail")``, creates a
+    multi-Region trail logging calls denied by VPC endpoint policies for the five
+    GA sources (CloudTrail, EC2, KMS, S3, Secrets Manager), a KMS key with
+    rotation and an alias, an SSE-KMS log bucket with versioning, TLS-only access
+    and server access logging, and the policies CloudTrail checks at create time.
+
+    :param scope: the parent construct.
+    :param construct_id: the construct id; keep it stable, it names the resources.
+    :param selectors: the advanced event selectors. Default: - access denied only for the
+        five GA sources (``presets.ga_access_denied()``)
+    :param management_events: management events to log as well. A second copy of management
+        events is billed at $2.00 per 100,000 when another trail already logs them.
+        Default: ManagementEvents.NONE
+    :param trail_name: the trail's name; it is part of the ARN the policies are conditioned on.
+        Default: - a name unique to the construct path, stable across deploys
+    :param bucket: the S3 bucket for the log files. Default: - a bucket is created with SSE-KMS,
+        S3 Bucket Key, versioning, TLS-only access, all public access blocked, BucketOwnerEnforced,
+        server access logging and a lifecycle policy
+    :param encryption_key: the KMS key the logs are encrypted with. Default: - a symmetric key with
+        rotation is created
+    :param key_alias: the alias of the created key. Default: - ``alias/<trail name>``
+    :param s3_key_prefix: the prefix CloudTrail writes under, before ``AWSLogs/``.
+        Default: - the bucket's root
+    :param is_multi_region_trail: log events of every Region. Default: true
+    :param include_global_service_events: log events of global services; required by multi-Region
+        trails. Default: true
+    :param enable_file_validation: write digest files to prove logs were not changed. Default: true
+    :param log_retention: expire log files after this long. Default: - log files are kept
+    :param noncurrent_version_expiration: expire replaced or deleted versions of log files after this
+        long. Default: Duration.days(90)
+    :param server_access_logs_bucket: the bucket for the log bucket's server access logs.
+        Default: - a locked-down access-log bucket is created
+    :param removal_policy: what happens to the created buckets and key when they leave the stack.
+        Default: RemovalPolicy.RETAIN
+    :param send_to_cloud_watch_logs: also deliver events to a KMS-encrypted CloudWatch Logs log group,
+        which metric filters and alarms need (Security Hub CloudTrail.5). Default: false
+    :param cloud_watch_logs_retention: retention of that log group. Default: RetentionDays.ONE_YEAR
+    :param object_lock_retention: enable S3 Object Lock on the created bucket with this default
+        retention, so log files cannot be deleted or overwritten within it. Default: - no Object Lock
+    :param organization_id: the AWS Organizations id (``o-…``); the created bucket then denies every
+        principal outside the organization (AWS services writing logs excepted).
+        Default: - no organization condition
+    :param is_organization_trail: log every account of the organization (create in the management
+        or delegated administrator account). Requires ``organization_id``. Default: false
+    :param tags: tags for every resource the construct creates. Default: - no tags
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        selectors: Sequence[Selector] | None = None,
+        management_events: ManagementEvents = ManagementEvents.NONE,
+        trail_name: str | None = None,
+        bucket: s3.IBucket | None = None,
+        encryption_key: kms.IKey | None = None,
+        key_alias: str | None = None,
+        s3_key_prefix: str | None = None,
+        is_multi_region_trail: bool = True,
+        include_global_service_events: bool = True,
+        enable_file_validation: bool = True,
+        log_retention: cdk.Duration | None = None,
+        noncurrent_version_expiration: cdk.Duration | None = None,
+        server_access_logs_bucket: s3.IBucket | None = None,
+        removal_policy: cdk.RemovalPolicy | None = None,
+        send_to_cloud_watch_logs: bool = False,
+        cloud_watch_logs_retention: logs.RetentionDays | None = None,
+        object_lock_retention: s3.ObjectLockRetention | None = None,
+        organization_id: str | None = None,
+        is_organization_trail: bool = False,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        path = self.node.path
+        problems: list[str] = []
+
+        name = (
+            trail_name
+            if trail_name is not None
+            else cdk.Names.unique_resource_name(self, max_length=128, separator="-")
+        )
+        problems += trail_name_problems(name)
+        if key_alias is not None:
+            problems += alias_problems(key_alias)
+        if s3_key_prefix is not None:
+            problems += s3_key_prefix_problems(s3_key_prefix)
+        try:
+            management = ManagementEvents(management_events)
+        except ValueError:
+            management = ManagementEvents.NONE
+            problems.append(
+                f"management_events must be one of {[m.value for m in ManagementEvents]}, got "
+                f"{management_events!r}"
+            )
+        chosen: list[Selector] = list(ga_access_denied() if selectors is None else selectors)
+        if isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
+            problems.append(
+                f"selectors must be a sequence of selectors, got {selectors!r}: wrap it, e.g. [selector]"
+            )
+            chosen = []
+        management_selector = management.selector()
+        if management_selector is not None:
+            if any(isinstance(s, ManagementEventsSelector) for s in chosen):
+                problems.append(
+                    f"management_events={management.value!r} and a ManagementEventsSelector in "
+                    f"selectors both ask for management events: use only one of the two"
+                )
+            else:
+                chosen.insert(0, management_selector)
+        if is_multi_region_trail and not include_global_service_events:
+            problems.append(
+                "is_multi_region_trail=True needs include_global_service_events=True (CloudTrail "
+                "rejects the combination with InvalidParameterCombination): set "
+                "include_global_service_events=True, or is_multi_region_trail=False"
+            )
+        if (
+            organization_id is not None
+            and not cdk.Token.is_unresolved(organization_id)
+            and (not isinstance(organization_id, str) or not _ORG_ID.match(organization_id))
+        ):
+            problems.append(
+                f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, "
+                f"got {organization_id!r}: find it with 'aws organizations describe-organization'"
+            )
+        if is_organization_trail and organization_id is None:
+            problems.append(
+                "is_organization_trail=True needs organization_id: an organization trail writes under "
+                "AWSLogs/<o-id>/, which the bucket policy must allow; pass organization_id='o-…'"
+            )
+        for given, knob, value in (
+            (bucket, "log_retention", log_retention),
+            (bucket, "noncurrent_version_expiration", noncurrent_version_expiration),
+            (bucket, "server_access_logs_bucket", server_access_logs_bucket),
+            (bucket, "object_lock_retention", object_lock_retention),
+            (encryption_key, "key_alias", key_alias),
+        ):
+            if given is not None and value is not None:
+                owner = "bucket" if given is bucket else "encryption_key"
+                problems.append(
+                    f"provide either {owner} or {knob}, not both: {knob} only applies to a "
+                    f"{'bucket' if owner == 'bucket' else 'key'} this construct creates, got {knob}={value!r}"
+                )
+        if removal_policy is not None and bucket is not None and encryption_key is not None:
+            problems.append(
+                f"removal_policy={removal_policy!r} has nothing to act on: bucket and encryption_key "
+                f"are both provided and removal_policy only applies to resources this construct "
+                f"creates; remove removal_policy"
+            )
+        if cloud_watch_logs_retention is not None and not send_to_cloud_watch_logs:
+            problems.append(
+                f"cloud_watch_logs_retention={cloud_watch_logs_retention!r} needs "
+                f"send_to_cloud_watch_logs=True: set it, or remove cloud_watch_logs_retention"
+            )
+        if tags is not None:
+            for key, value in tags.items():
+                if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
+                    problems.append(f"tags key {key!r} must be 1 to 128 characters and not start with 'aws:'")
+                if not isinstance(value, str) or len(value) > 256:
+                    problems.append(
+                        f"tags[{key!r}] must be a string of at most 256 characters, got {value!r}"
+                    )
+        errors, warnings = selector_set_problems(chosen)
+        problems += errors
+        if problems:
+            raise NetworkTrailError(problems, path=path)
+
+        self._selectors: list[Selector] = chosen
+        self._trail_name = name
+        self._parts = TrailArnParts(
+            partition=stack.partition,
+            region=stack.region,
+            account=stack.account,
+            trail_name=name,
+            s3_key_prefix=s3_key_prefix,
+            organization_id=organization_id if is_organization_trail else None,
+        )
+        policy = removal_policy if removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
+        self._warn_about(warnings, chosen)
+
+        # --- key ---------------------------------------------------------------------------------
+        log_group_arn: str | None = None
+        if send_to_cloud_watch_logs:
+            log_group_arn = (
+                f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:"
+                f"{_defaults.log_group_name(name)}"
+            )
+        key_statements = key_policy_statements(self._parts, log_group_arn=log_group_arn)
+        self._alias: kms.IAlias | None = None
+        if encryption_key is None:
+            created_key = kms.Key(
+                self,
+                "Key",
+                description=_defaults.KEY_DESCRIPTION,
+                enable_key_rotation=True,
+                removal_policy=policy,
+            )
+            self._alias = created_key.add_alias(key_alias or _defaults.default_alias(name))
+            self._key: kms.IKey = created_key
+        else:
+            self._key = encryption_key
+        self._add_or_warn(self._key, key_statements, "key")
+
+        # --- buckets -----------------------------------------------------------------------------
+        self._access_logs_bucket: s3.IBucket | None = None
+        if bucket is None:
+            access_logs = server_access_logs_bucket or self._create_access_logs_bucket(policy)
+            self._access_logs_bucket = access_logs
+            lifecycle = [
+                s3.LifecycleRule(
+                    id="ExpireNoncurrentVersions",
+                    noncurrent_version_expiration=noncurrent_version_expiration
+                    or cdk.Duration.days(_defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(
+                        _defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
+                    ),
+                )
+            ]
+            if log_retention is not None:
+                lifecycle.append(s3.LifecycleRule(id="ExpireLogFiles", expiration=log_retention))
+            created_bucket = s3.Bucket(
+                self,
+                "Bucket",
+                encryption=s3.BucketEncryption.KMS,
+                encryption_key=self._key,
+                bucket_key_enabled=True,
+                block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+                enforce_ssl=True,
+                versioned=True,
+                object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+                lifecycle_rules=lifecycle,
+                object_lock_enabled=True if object_lock_retention is not None else None,
+                object_lock_default_retention=object_lock_retention,
+                removal_policy=policy,
+            )
+            self._enable_access_logging(created_bucket, access_logs)
+            self._bucket: s3.IBucket = created_bucket
+        else:
+            self._bucket = bucket
+        bucket_statements = bucket_policy_statements(self._parts, self._bucket.bucket_arn)
+        if organization_id is not None:
+            bucket_statements.append(organization_deny_statement(self._bucket.bucket_arn, organization_id))
+        self._add_or_warn(self._bucket, bucket_statements, "bucket")
+
+        # --- CloudWatch Logs ---------------------------------------------------------------------
+        self._log_group: logs.ILogGroup | None = None
+        cw_role: iam.IRole | None = None
+        cw_policy: iam.ManagedPolicy | None = None
+        if send_to_cloud_watch_logs:
+            self._log_group, cw_role, cw_policy = self._create_cloud_watch_logs(
+                name, cloud_watch_logs_retention or logs.RetentionDays.ONE_YEAR, policy
+            )
+
+        # --- trail -------------------------------------------------------------------------------
+        self._cfn_trail = cloudtrail.CfnTrail(
+            self,
+            "Trail",
+            is_logging=True,
+            trail_name=name,
+            s3_bucket_name=self._bucket.bucket_name,
+            s3_key_prefix=s3_key_prefix,
+            kms_key_id=self._key.key_arn,
+            is_multi_region_trail=is_multi_region_trail,
+            include_global_service_events=include_global_service_events,
+            enable_log_file_validation=enable_file_validation,
+            is_organization_trail=True if is_organization_trail else None,
+            cloud_watch_logs_log_group_arn=self._log_group.log_group_arn if self._log_group else None,
+            cloud_watch_logs_role_arn=cw_role.role_arn if cw_role else None,
+        )
+        # Plain JSON through an override: one jsii call instead of one struct per field.
+        self._cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(chosen))
+        # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
+        if self._bucket.policy is not None:
+            self._cfn_trail.node.add_dependency(self._bucket.policy)
+        if cw_policy is not None:
+            self._cfn_trail.node.add_dependency(cw_policy)
+        if tags:
+            for key, value in sorted(tags.items()):
+                cdk.Tags.of(self).add(key, value)
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def _create_access_logs_bucket(self, policy: cdk.RemovalPolicy) -> s3.Bucket:
+        return s3.Bucket(
+            self,
+            "AccessLogsBucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireAccessLogs",
+                    expiration=cdk.Duration.days(_defaults.ACCESS_LOGS_EXPIRATION_DAYS),
+                    noncurrent_version_expiration=cdk.Duration.days(
+                        _defaults.NONCURRENT_VERSION_EXPIRATION_DAYS
+                    ),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(
+                        _defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
+                    ),
+                )
+            ],
+            removal_policy=policy,
+        )
+
+    def _enable_access_logging(self, source: s3.Bucket, target: s3.IBucket) -> None:
+        # Written by hand rather than through the L2's server_access_logs_bucket, whose
+        # output depends on the app's feature flags (ACL or bucket policy).
+        cfn_bucket = source.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        cfn_bucket.add_property_override(
+            "LoggingConfiguration",
+            {"DestinationBucketName": target.bucket_name, "LogFilePrefix": _defaults.ACCESS_LOGS_PREFIX},
+        )
+        statement = access_logs_policy_statement(
+            target.bucket_arn, source.bucket_arn, cdk.Stack.of(self).account, _defaults.ACCESS_LOGS_PREFIX
+        )
+        self._add_or_warn(target, [statement], "access-logs bucket")
+
+    def _create_cloud_watch_logs(
+        self, name: str, retention: logs.RetentionDays, policy: cdk.RemovalPolicy
+    ) -> tuple[logs.LogGroup, iam.Role, iam.ManagedPolicy]:
+        log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            log_group_name=_defaults.log_group_name(name),
+            retention=retention,
+            encryption_key=self._key,
+            removal_policy=policy,
+        )
+        role = iam.Role(
+            self,
+            "LogsRole",
+            assumed_by=iam.ServicePrincipal(
+                "cloudtrail.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceArn": self._parts.trail_arn}},
+            ),
+            description="Lets CloudTrail deliver network activity events to CloudWatch Logs",
+        )
+        stream_owner = self._parts.organization_id or self._parts.account
+        managed = iam.ManagedPolicy(
+            self,
+            "LogsPolicy",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    sid="AllowCloudTrailToWriteLogStreams",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[
+                        f"arn:{self._parts.partition}:logs:{self._parts.region}:{self._parts.account}:"
+                        f"log-group:{_defaults.log_group_name(name)}:log-stream:{stream_owner}_CloudTrail_*"
+                    ],
+                )
+            ],
+        )
+        return log_group, role, managed
+
+    def _add_or_warn(
+        self, resource: s3.IBucket | kms.IKey, statements: list[dict[str, Any]], what: str
+    ) -> None:
+        added = True
+        for statement in statements:
+            result = resource.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
+            added = added and result.statement_added
+        if not added:
+            printable = cdk.Stack.of(self).to_json_string(as_policy_json(statements), space=2)
+            cdk.Annotations.of(self).add_warning_v2(
+                f"network-trail:{_WARNING_IDS[what]}",
+                f"the {what} is not defined in this app, so its policy cannot be changed here: add "
+                f"these statements to its {what} policy, or CloudTrail will reject the trail "
+                f"({_REJECTION[what]}):\n"
+                f"{printable}",
+            )
+
+    def _warn_about(self, warnings: list[str], chosen: Sequence[Selector]) -> None:
+        annotations = cdk.Annotations.of(self)
+        for message in warnings:
+            annotations.add_warning_v2("network-trail:selectorSet", message)
+        for sel in chosen:
+            if isinstance(sel, NetworkActivitySelector) and sel.is_custom_source:
+                annotations.add_warning_v2(
+                    "network-trail:customEventSource",
+                    f"event source {sel.source_value!r} is not in the built-in list; CloudTrail "
+                    f"checks it at deploy time",
+                )
+
+    # --- public API ------------------------------------------------------------------------------
+    @property
+    def cfn_trail(self) -> cloudtrail.CfnTrail:
+        """The ``AWS::CloudTrail::Trail`` L1 resource: the escape hatch for any property."""
+        return self._cfn_trail
+
+    @property
+    def trail(self) -> cloudtrail.CfnTrail:
+        """The trail. CDK's L2 ``Trail`` cannot hold advanced selectors, so this is the L1."""
+        return self._cfn_trail
+
+    @property
+    def trail_arn(self) -> str:
+        """The trail's ARN (``Fn::GetAtt Arn``)."""
+        return self._cfn_trail.attr_arn
+
+    @property
+    def trail_name(self) -> str:
+        """The trail's name, known at synth time."""
+        return self._trail_name
+
+    @property
+    def bucket(self) -> s3.IBucket:
+        """The bucket the log files are written to (created or provided)."""
+        return self._bucket
+
+    @property
+    def access_logs_bucket(self) -> s3.IBucket | None:
+        """The bucket receiving the log bucket's server access logs, or ``None`` for a provided bucket."""
+        return self._access_logs_bucket
+
+    @property
+    def key(self) -> kms.IKey:
+        """The KMS key the log files are encrypted with (created or provided)."""
+        return self._key
+
+    @property
+    def alias(self) -> kms.IAlias | None:
+        """The alias of the created key, or ``None`` when the key was provided."""
+        return self._alias
+
+    @property
+    def log_group(self) -> logs.ILogGroup | None:
+        """The CloudWatch Logs log group, when ``send_to_cloud_watch_logs`` is on."""
+        return self._log_group
+
+    @property
+    def selectors(self) -> tuple[Selector, ...]:
+        """The selectors on the trail, management events selector included."""
+        return tuple(self._selectors)
+
+    def add_selector(self, selector: Selector) -> None:
+        """Add one advanced event selector, checked with the others at once.
+
+        :param selector: a network activity or management events selector.
+        """
+        candidate = [*self._selectors, selector]
+        errors, warnings = selector_set_problems(candidate)
+        if errors:
+            raise NetworkTrailError(errors, path=self.node.path)
+        self._warn_about(warnings, [selector])
+        self._selectors = candidate
+        self._cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(candidate))
+
+    def selectors_json(self) -> list[dict[str, Any]]:
+        """The selectors as the console's "JSON view" shows them (``put-event-selectors`` input)."""
+        return render_selectors(self._selectors)
+
+    def selectors_json_text(self) -> str:
+        """:meth:`selectors_json` as indented JSON text."""
+        return json.dumps(self.selectors_json(), indent=2)
+
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the log files: bucket read and ``kms:Decrypt`` on the key.
+
+        :param grantee: the principal to grant.
+        """
+        grant = self._bucket.grant_read(grantee)
+        if self._bucket.encryption_key is None:
+            grant = grant.combine(self._key.grant_decrypt(grantee))
+        return grant
