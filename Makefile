@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make synth   venv + pinned deps + pinned CDK CLI, then synthesize every environment into cdk.out/
-#   make test    the same set-up, then ruff, mypy --strict and the test suite
+#   make test    the same set-up, then ruff, mypy --strict, the test suite and a strict docs build
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test
@@ -14,8 +14,12 @@ export CDK_DISABLE_VERSION_CHECK := 1
 
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# checkov pins an old boto3: it lives in its own venv, used only by tests/test_checkov.py.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+CHECKOV_VERSION := 3.3.30
 
-.PHONY: deps synth test lint typecheck unit clean
+.PHONY: deps synth test lint typecheck unit docs bench-synth clean
 
 $(PY_STAMP): pyproject.toml requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +29,11 @@ $(PY_STAMP): pyproject.toml requirements-dev.txt
 
 $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHECKOV_STAMP): Makefile
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	touch $@
 
 deps: $(PY_STAMP) $(NODE_STAMP)
@@ -41,10 +50,19 @@ lint: deps
 typecheck: deps
 	mypy
 
-unit: deps
+unit: deps $(CHECKOV_STAMP)
 	pytest
 
-test: lint typecheck unit
+# The documentation site, built offline; --strict fails on broken links and pages missing from the nav.
+docs: deps
+	NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet --site-dir site
+
+test: lint typecheck unit docs
+
+# Synth cost against hand-written L1 and an empty app (prints figures, writes docs/synth-scaling.png);
+# several minutes, never part of `test`. Options: make bench-synth BENCH_ARGS="--reps 3".
+bench-synth: deps
+	$(BIN)/python benchmarks/synth.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules cdk.out site .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,9 @@
 The public API is what ``__all__`` lists.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import presets
 from .errors import NetworkTrailError
 from .presets import Preset
@@ -24,7 +27,33 @@ from .sources import (
     EventSource,
     NetworkActivityEventSource,
 )
-from .trail import ManagementEvents, NetworkTrail
+
+if TYPE_CHECKING:
+    from .athena import NetworkActivityQueries
+    from .detection import NetworkActivityAlarms
+    from .log_archive import ImportedLogArchive, LogArchive
+    from .trail import ManagementEvents, NetworkTrail
+
+# The construct imports aws_cdk (about 1 s and a Node process): load it on first use only, so the
+# pure parts (selectors, presets, the simulator and its command line) start fast.
+_LAZY = {
+    "ImportedLogArchive": "log_archive",
+    "LogArchive": "log_archive",
+    "ManagementEvents": "trail",
+    "NetworkActivityAlarms": "detection",
+    "NetworkActivityQueries": "athena",
+    "NetworkTrail": "trail",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ACCESS_DENIED_ERROR_CODE",
@@ -34,9 +63,13 @@ __all__ = [
     "CustomEventSource",
     "EventSource",
     "Field",
+    "ImportedLogArchive",
+    "LogArchive",
     "ManagementEvents",
     "ManagementEventsSelector",
+    "NetworkActivityAlarms",
     "NetworkActivityEventSource",
+    "NetworkActivityQueries",
     "NetworkActivitySelector",
     "NetworkTrail",
     "NetworkTrailError",

@@ -31,8 +31,24 @@ class TrailArnParts:
         """The trail's ARN, built from its name so the policy needs no reference to the trail."""
         return f"arn:{self.partition}:cloudtrail:{self.region}:{self.account}:trail/{self.trail_name}"
 
+    def account_log_prefix(self, account_id: str) -> str:
+        """The key prefix of one account's log files, ending in '/'.
+
+        ``[prefix/]AWSLogs/<account>/``, or ``[prefix/]AWSLogs/<o-id>/<account>/`` for an
+        organization trail, which writes every account (the management account included)
+        under the organization id.
+        """
+        base = f"{self.s3_key_prefix}/AWSLogs" if self.s3_key_prefix else "AWSLogs"
+        if self.organization_id:
+            base = f"{base}/{self.organization_id}"
+        return f"{base}/{account_id}/"
+
     def log_object_arns(self, bucket_arn: str) -> list[str]:
-        """Object ARNs CloudTrail writes: the account's path, and the organization's."""
+        """Object ARNs CloudTrail writes: the account's path, and the organization's.
+
+        AWS's organization-trail policy keeps the management account's own path so the
+        trail keeps delivering if it is turned back into a single-account trail.
+        """
         base = f"{bucket_arn}/{self.s3_key_prefix}/AWSLogs" if self.s3_key_prefix else f"{bucket_arn}/AWSLogs"
         arns = [f"{base}/{self.account}/*"]
         if self.organization_id:
@@ -165,3 +181,116 @@ def organization_deny_statement(bucket_arn: str, organization_id: str) -> dict[s
 def as_policy_json(statements: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """A policy document, for messages and docs."""
     return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def archive_source_condition(
+    *, trail_arns: Sequence[str], organization_id: str | None
+) -> dict[str, dict[str, Any]]:
+    """Who may write to a central archive: the listed trails, else any trail of the organization."""
+    equals: dict[str, Any] = {}
+    if trail_arns:
+        equals["aws:SourceArn"] = list(trail_arns)
+    if organization_id is not None:
+        equals["aws:SourceOrgID"] = organization_id
+    return {"StringEquals": equals}
+
+
+def archive_log_object_arns(
+    bucket_arn: str, *, account_ids: Sequence[str], organization_id: str | None, s3_key_prefix: str | None
+) -> list[str]:
+    """Paths the archive accepts: each source account's, plus the organization trails' path.
+
+    With an organization and no account list, every path under ``AWSLogs/`` (each
+    write is still bound to the organization by ``aws:SourceOrgID``).
+    """
+    base = f"{bucket_arn}/{s3_key_prefix}/AWSLogs" if s3_key_prefix else f"{bucket_arn}/AWSLogs"
+    if not account_ids:
+        return [f"{base}/*"]
+    arns = [f"{base}/{account}/*" for account in account_ids]
+    if organization_id is not None:
+        arns.append(f"{base}/{organization_id}/*")
+    return arns
+
+
+def archive_bucket_policy_statements(
+    bucket_arn: str,
+    *,
+    account_ids: Sequence[str],
+    trail_arns: Sequence[str],
+    organization_id: str | None,
+    s3_key_prefix: str | None,
+) -> list[dict[str, Any]]:
+    """The cross-account shape of UG-S3POL: ``GetBucketAcl``, and ``PutObject`` per source path."""
+    source = archive_source_condition(trail_arns=trail_arns, organization_id=organization_id)
+    resources: str | list[str] = archive_log_object_arns(
+        bucket_arn, account_ids=account_ids, organization_id=organization_id, s3_key_prefix=s3_key_prefix
+    )
+    if len(resources) == 1:
+        resources = resources[0]
+    return [
+        {
+            "Sid": "AWSCloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": source,
+        },
+        {
+            "Sid": "AWSCloudTrailWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
+            "Action": "s3:PutObject",
+            "Resource": resources,
+            "Condition": {
+                "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", **source["StringEquals"]}
+            },
+        },
+    ]
+
+
+def archive_key_policy_statements(
+    *, partition: str, account_ids: Sequence[str], trail_arns: Sequence[str], organization_id: str | None
+) -> list[dict[str, Any]]:
+    """What the source accounts' trails need on the archive key (UG-KMSPOL, cross-account).
+
+    ``kms:GenerateDataKey*`` bound to the CloudTrail encryption context of each source
+    account's trails (any account, for an organization without an account list),
+    ``kms:DescribeKey``, and ``kms:Decrypt`` for S3 Bucket Keys; all on the same source
+    condition as the bucket policy.
+    """
+    source = archive_source_condition(trail_arns=trail_arns, organization_id=organization_id)
+    contexts: str | list[str] = [f"arn:{partition}:cloudtrail:*:{account}:trail/*" for account in account_ids]
+    if not contexts:
+        contexts = f"arn:{partition}:cloudtrail:*:*:trail/*"
+    elif len(contexts) == 1:
+        contexts = contexts[0]
+    return [
+        {
+            "Sid": "AllowCloudTrailToEncryptLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {
+                **source,
+                "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": contexts},
+            },
+        },
+        {
+            "Sid": "AllowCloudTrailToDescribeKey",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": source,
+        },
+        {
+            "Sid": "AllowCloudTrailToDecryptForBucketKey",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": source,
+        },
+    ]

@@ -19,6 +19,7 @@ from aws_cdk import aws_s3 as s3
 from .errors import NetworkTrailError
 from .presets import Preset, for_sources
 from .selectors import Selector
+from .sources import to_event_source
 from .trail import ManagementEvents
 
 __all__ = ["CONTEXT_KEY", "EnvironmentConfig", "load_environments"]
@@ -36,8 +37,9 @@ _BOOL_KEYS: Final = {
     "is_multi_region_trail",
     "include_global_service_events",
     "enable_file_validation",
+    "delegated_administrator",
 }
-_STR_KEYS: Final = {"trail_name", "s3_key_prefix", "organization_id", "key_alias"}
+_STR_KEYS: Final = {"trail_name", "s3_key_prefix", "organization_id", "key_alias", "management_account_id"}
 _KNOWN_KEYS: Final = (
     {
         "account",
@@ -48,6 +50,8 @@ _KNOWN_KEYS: Final = (
         "log_retention_days",
         "cloud_watch_logs_retention_days",
         "object_lock",
+        "athena",
+        "alarms",
     }
     | _BOOL_KEYS
     | _STR_KEYS
@@ -87,6 +91,10 @@ class EnvironmentConfig:
     account: str
     region: str
     trail_props: Mapping[str, Any] = field(default_factory=dict)
+    athena_props: Mapping[str, Any] | None = None
+    """Props of :class:`~network_trail.athena.NetworkActivityQueries` (key ``athena``), or ``None``."""
+    alarms_props: Mapping[str, Any] | None = None
+    """Props of :class:`~network_trail.detection.NetworkActivityAlarms` (key ``alarms``), or ``None``."""
 
     @property
     def selectors(self) -> tuple[Selector, ...]:
@@ -138,13 +146,33 @@ def _selectors(env: str, raw: object, problems: list[str]) -> tuple[Selector, ..
                 )
             )
             continue
+        bad_source = False
+        for j, source in enumerate(sources):
+            try:
+                to_event_source(source, parameter=f"sources[{j}]")
+            except NetworkTrailError as err:
+                bad_source = True
+                problems.extend(_fail(env, key, p) for p in err.problems)
+        if bad_source:
+            continue
+        scopes: dict[str, tuple[str, ...]] = {}
+        for scope_key in ("vpc_endpoint_ids", "event_names"):
+            values = item.get(scope_key, [])
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                problems.append(
+                    _fail(env, f"{key}.{scope_key}", f"must be a list of strings, got {values!r}")
+                )
+            else:
+                scopes[scope_key] = tuple(values)
+        if len(scopes) < 2:
+            continue
         try:
             out.extend(
                 for_sources(
                     sources,
                     preset=preset,
-                    vpc_endpoint_ids=tuple(item.get("vpc_endpoint_ids", ())),
-                    event_names=tuple(item.get("event_names", ())),
+                    vpc_endpoint_ids=scopes["vpc_endpoint_ids"],
+                    event_names=scopes["event_names"],
                 )
             )
         except NetworkTrailError as err:
@@ -252,10 +280,96 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
                 else s3.ObjectLockRetention.compliance
             )
             props["object_lock_retention"] = factory(cdk.Duration.days(lock["days"]))
+    athena_props = _athena(env, raw.get("athena"), problems)
+    alarms_props = _alarms(env, raw.get("alarms"), bool(raw.get("send_to_cloud_watch_logs")), problems)
     if problems:
         return problems
     assert isinstance(account, str) and isinstance(region, str)
-    return EnvironmentConfig(name=env, account=account, region=region, trail_props=props)
+    return EnvironmentConfig(
+        name=env,
+        account=account,
+        region=region,
+        trail_props=props,
+        athena_props=athena_props,
+        alarms_props=alarms_props,
+    )
+
+
+def _accounts(env: str, key: str, raw: object, problems: list[str]) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(a, str) and _ACCOUNT.match(a) for a in raw):
+        problems.append(_fail(env, key, f"must be a list of 12-digit account ids as strings, got {raw!r}"))
+        return ()
+    return tuple(raw)
+
+
+def _athena(env: str, raw: object, problems: list[str]) -> dict[str, Any] | None:
+    """``"athena": true`` or ``{"allowed_accounts": [...], "regions": [...]}``."""
+    if raw is None or raw is False:
+        return None
+    if raw is True:
+        return {}
+    allowed = {"allowed_accounts", "regions"}
+    if not isinstance(raw, Mapping) or set(raw) - allowed:
+        problems.append(
+            _fail(env, "athena", f"must be true or an object with keys {sorted(allowed)}, got {raw!r}")
+        )
+        return None
+    props: dict[str, Any] = {}
+    if "allowed_accounts" in raw:
+        props["allowed_account_ids"] = _accounts(
+            env, "athena.allowed_accounts", raw["allowed_accounts"], problems
+        )
+    if "regions" in raw:
+        regions = raw["regions"]
+        if (
+            not isinstance(regions, list)
+            or not regions
+            or not all(isinstance(r, str) and _REGION.match(r) for r in regions)
+        ):
+            problems.append(
+                _fail(env, "athena.regions", f"must be a non-empty list of Region codes, got {regions!r}")
+            )
+        else:
+            props["regions"] = tuple(regions)
+    return props
+
+
+def _alarms(env: str, raw: object, cloud_watch_logs: bool, problems: list[str]) -> dict[str, Any] | None:
+    """``"alarms": {"email": ..., "https_endpoint": ..., "allowed_accounts": [...], "spike_threshold": N}``."""
+    if raw is None:
+        return None
+    allowed = {"email", "https_endpoint", "allowed_accounts", "spike_threshold"}
+    if not isinstance(raw, Mapping) or set(raw) - allowed:
+        problems.append(_fail(env, "alarms", f"must be an object with keys {sorted(allowed)}, got {raw!r}"))
+        return None
+    if not cloud_watch_logs:
+        problems.append(
+            _fail(
+                env,
+                "alarms",
+                "needs the trail's CloudWatch Logs delivery: set send_to_cloud_watch_logs to true",
+            )
+        )
+    props: dict[str, Any] = {}
+    for key in ("email", "https_endpoint"):
+        if key in raw:
+            if not isinstance(raw[key], str):
+                problems.append(_fail(env, f"alarms.{key}", f"must be a string, got {raw[key]!r}"))
+            else:
+                props[key] = raw[key]
+    if "allowed_accounts" in raw:
+        props["allowed_account_ids"] = _accounts(
+            env, "alarms.allowed_accounts", raw["allowed_accounts"], problems
+        )
+    if "spike_threshold" in raw:
+        value = raw["spike_threshold"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(
+                _fail(env, "alarms.spike_threshold", f"must be a whole number, at least 1, got {value!r}")
+            )
+        else:
+            props["spike_threshold"] = value
+    return props
 
 
 def load_environments(context_value: object) -> tuple[EnvironmentConfig, ...]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
+from ._tokens import is_unresolved
 from .errors import NetworkTrailError, raise_if
 from .sources import (
     CustomEventSource,
@@ -166,6 +167,9 @@ class Condition:
                 where = f"{parameter}.{attr}[{i}]"
                 if not isinstance(value, str):
                     problems.append(f"{where} must be a string, got {value!r}")
+                    continue
+                if is_unresolved(value):
+                    # e.g. an endpoint's vpc_endpoint_id: only known at deploy time.
                     continue
                 if not 1 <= len(value) <= MAX_VALUE_LENGTH:
                     problems.append(
@@ -496,7 +500,13 @@ def selector_from_json(
             else:
                 read_only = ro["Equals"] == ["true"]
         raise_if(problems)
-        return ManagementEventsSelector(read_only=read_only, name=name)
+        management = ManagementEventsSelector(read_only=read_only)
+        # A default name parses back to name=None, so a round trip gives an equal selector.
+        return (
+            management
+            if name in (None, management.selector_name)
+            else ManagementEventsSelector(read_only=read_only, name=name)
+        )
     if category.get("Equals") != ["NetworkActivity"]:
         problems.append(
             f"{parameter} eventCategory is {category.get('Equals')!r}: this library builds "
@@ -535,6 +545,9 @@ def selector_from_json(
         if allow_custom_source and sources[0] not in _KNOWN_VALUES
         else to_event_source(sources[0], parameter=f"{parameter} eventSource")
     )
+    unnamed = NetworkActivitySelector(event_source=source, access_denied_only=access_denied, **kwargs)
+    if name in (None, unnamed.selector_name):
+        return unnamed
     return NetworkActivitySelector(event_source=source, access_denied_only=access_denied, name=name, **kwargs)
 
 

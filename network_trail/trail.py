@@ -11,20 +11,22 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from . import _defaults
+if TYPE_CHECKING:  # aws_logs is imported when CloudWatch Logs delivery is on: ~0.1 s less otherwise
+    from aws_cdk import aws_logs as logs
+
+from . import _compliance, _defaults, _resources
+from ._organization import account_problems, foreign_resource_problems, organization_trail_problems
 from ._policies import (
     TrailArnParts,
-    access_logs_policy_statement,
     as_policy_json,
     bucket_policy_statements,
     key_policy_statements,
@@ -127,6 +129,14 @@ class NetworkTrail(Construct):
         Default: - no organization condition
     :param is_organization_trail: log every account of the organization (create in the management
         or delegated administrator account). Requires ``organization_id``. Default: false
+    :param management_account_id: the organization's management account. An organization trail is
+        owned by it even when a delegated administrator creates it, so its ARN, the policies'
+        ``aws:SourceArn`` and the management account's own log path use this id. When the stack's
+        account is known and differs, ``delegated_administrator=True`` is required.
+        Default: - the stack's account
+    :param delegated_administrator: the stack deploys to a CloudTrail delegated administrator account
+        of the organization rather than its management account; needs ``management_account_id``.
+        Default: false
     :param tags: tags for every resource the construct creates. Default: - no tags
     """
 
@@ -155,10 +165,14 @@ class NetworkTrail(Construct):
         object_lock_retention: s3.ObjectLockRetention | None = None,
         organization_id: str | None = None,
         is_organization_trail: bool = False,
+        management_account_id: str | None = None,
+        delegated_administrator: bool = False,
         tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
+        # Every property read is a round-trip to the jsii kernel: read the stack's once.
+        partition, region, account = stack.partition, stack.region, stack.account
         path = self.node.path
         problems: list[str] = []
 
@@ -180,12 +194,13 @@ class NetworkTrail(Construct):
                 f"management_events must be one of {[m.value for m in ManagementEvents]}, got "
                 f"{management_events!r}"
             )
-        chosen: list[Selector] = list(ga_access_denied() if selectors is None else selectors)
+        chosen: list[Selector] = []
         if isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
             problems.append(
                 f"selectors must be a sequence of selectors, got {selectors!r}: wrap it, e.g. [selector]"
             )
-            chosen = []
+        else:
+            chosen = list(ga_access_denied() if selectors is None else selectors)
         management_selector = management.selector()
         if management_selector is not None:
             if any(isinstance(s, ManagementEventsSelector) for s in chosen):
@@ -215,6 +230,13 @@ class NetworkTrail(Construct):
                 "is_organization_trail=True needs organization_id: an organization trail writes under "
                 "AWSLogs/<o-id>/, which the bucket policy must allow; pass organization_id='o-…'"
             )
+        problems += organization_trail_problems(
+            stack_account=account,
+            is_organization_trail=is_organization_trail,
+            management_account_id=management_account_id,
+            delegated_administrator=delegated_administrator,
+        )
+        problems += foreign_resource_problems(stack, bucket=bucket, encryption_key=encryption_key)
         for given, knob, value in (
             (bucket, "log_retention", log_retention),
             (bucket, "noncurrent_version_expiration", noncurrent_version_expiration),
@@ -248,16 +270,18 @@ class NetworkTrail(Construct):
                         f"tags[{key!r}] must be a string of at most 256 characters, got {value!r}"
                     )
         errors, warnings = selector_set_problems(chosen)
-        problems += errors
+        if not isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
+            problems += errors  # else "selectors must be a sequence" already says what is wrong
         if problems:
             raise NetworkTrailError(problems, path=path)
 
         self._selectors: list[Selector] = chosen
         self._trail_name = name
         self._parts = TrailArnParts(
-            partition=stack.partition,
-            region=stack.region,
-            account=stack.account,
+            partition=partition,
+            region=region,
+            # An organization trail belongs to the management account, whoever creates it.
+            account=management_account_id if management_account_id is not None else account,
             trail_name=name,
             s3_key_prefix=s3_key_prefix,
             organization_id=organization_id if is_organization_trail else None,
@@ -269,19 +293,12 @@ class NetworkTrail(Construct):
         log_group_arn: str | None = None
         if send_to_cloud_watch_logs:
             log_group_arn = (
-                f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:"
-                f"{_defaults.log_group_name(name)}"
+                f"arn:{partition}:logs:{region}:{account}:log-group:{_defaults.log_group_name(name)}"
             )
         key_statements = key_policy_statements(self._parts, log_group_arn=log_group_arn)
         self._alias: kms.IAlias | None = None
         if encryption_key is None:
-            created_key = kms.Key(
-                self,
-                "Key",
-                description=_defaults.KEY_DESCRIPTION,
-                enable_key_rotation=True,
-                removal_policy=policy,
-            )
+            created_key = _resources.create_key(self, removal_policy=policy)
             self._alias = created_key.add_alias(key_alias or _defaults.default_alias(name))
             self._key: kms.IKey = created_key
         else:
@@ -290,44 +307,37 @@ class NetworkTrail(Construct):
 
         # --- buckets -----------------------------------------------------------------------------
         self._access_logs_bucket: s3.IBucket | None = None
+        bucket_policy: s3.BucketPolicy | None = None
         if bucket is None:
-            access_logs = server_access_logs_bucket or self._create_access_logs_bucket(policy)
+            access_logs = server_access_logs_bucket or _resources.create_access_logs_bucket(
+                self, removal_policy=policy
+            )
             self._access_logs_bucket = access_logs
-            lifecycle = [
-                s3.LifecycleRule(
-                    id="ExpireNoncurrentVersions",
-                    noncurrent_version_expiration=noncurrent_version_expiration
-                    or cdk.Duration.days(_defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
-                    abort_incomplete_multipart_upload_after=cdk.Duration.days(
-                        _defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
-                    ),
-                )
-            ]
-            if log_retention is not None:
-                lifecycle.append(s3.LifecycleRule(id="ExpireLogFiles", expiration=log_retention))
-            created_bucket = s3.Bucket(
+            created_bucket = _resources.create_log_bucket(
                 self,
-                "Bucket",
-                encryption=s3.BucketEncryption.KMS,
-                encryption_key=self._key,
-                bucket_key_enabled=True,
-                block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-                enforce_ssl=True,
-                versioned=True,
-                object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-                lifecycle_rules=lifecycle,
-                object_lock_enabled=True if object_lock_retention is not None else None,
-                object_lock_default_retention=object_lock_retention,
+                key=self._key,
                 removal_policy=policy,
+                log_retention=log_retention,
+                noncurrent_version_expiration=noncurrent_version_expiration,
+                object_lock_retention=object_lock_retention,
             )
             self._enable_access_logging(created_bucket, access_logs)
             self._bucket: s3.IBucket = created_bucket
+            bucket_policy = created_bucket.policy  # made by enforce_ssl
         else:
             self._bucket = bucket
-        bucket_statements = bucket_policy_statements(self._parts, self._bucket.bucket_arn)
+        bucket_arn = self._bucket.bucket_arn
+        bucket_statements = bucket_policy_statements(self._parts, bucket_arn)
         if organization_id is not None:
-            bucket_statements.append(organization_deny_statement(self._bucket.bucket_arn, organization_id))
-        self._add_or_warn(self._bucket, bucket_statements, "bucket")
+            bucket_statements.append(organization_deny_statement(bucket_arn, organization_id))
+        self._add_or_warn(
+            self._bucket,
+            bucket_statements,
+            "bucket",
+            document=bucket_policy.document if bucket_policy is not None else None,
+        )
+        if bucket_policy is None:
+            bucket_policy = self._bucket.policy
 
         # --- CloudWatch Logs ---------------------------------------------------------------------
         self._log_group: logs.ILogGroup | None = None
@@ -335,7 +345,7 @@ class NetworkTrail(Construct):
         cw_policy: iam.ManagedPolicy | None = None
         if send_to_cloud_watch_logs:
             self._log_group, cw_role, cw_policy = self._create_cloud_watch_logs(
-                name, cloud_watch_logs_retention or logs.RetentionDays.ONE_YEAR, policy
+                name, cloud_watch_logs_retention, policy, account
             )
 
         # --- trail -------------------------------------------------------------------------------
@@ -357,61 +367,33 @@ class NetworkTrail(Construct):
         # Plain JSON through an override: one jsii call instead of one struct per field.
         self._cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(chosen))
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
-        if self._bucket.policy is not None:
-            self._cfn_trail.node.add_dependency(self._bucket.policy)
+        if bucket_policy is not None:
+            self._cfn_trail.node.add_dependency(bucket_policy)
         if cw_policy is not None:
             self._cfn_trail.node.add_dependency(cw_policy)
         if tags:
             for key, value in sorted(tags.items()):
                 cdk.Tags.of(self).add(key, value)
+        # Fixes by construction and acknowledged rule findings, each with its reason (docs/security.md).
+        _compliance.harden_and_acknowledge(
+            self, log_retention=log_retention, object_lock_retention=object_lock_retention
+        )
 
     # --- helpers ---------------------------------------------------------------------------------
-    def _create_access_logs_bucket(self, policy: cdk.RemovalPolicy) -> s3.Bucket:
-        return s3.Bucket(
-            self,
-            "AccessLogsBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="ExpireAccessLogs",
-                    expiration=cdk.Duration.days(_defaults.ACCESS_LOGS_EXPIRATION_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(
-                        _defaults.NONCURRENT_VERSION_EXPIRATION_DAYS
-                    ),
-                    abort_incomplete_multipart_upload_after=cdk.Duration.days(
-                        _defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
-                    ),
-                )
-            ],
-            removal_policy=policy,
-        )
-
     def _enable_access_logging(self, source: s3.Bucket, target: s3.IBucket) -> None:
-        # Written by hand rather than through the L2's server_access_logs_bucket, whose
-        # output depends on the app's feature flags (ACL or bucket policy).
-        cfn_bucket = source.node.default_child
-        assert isinstance(cfn_bucket, s3.CfnBucket)
-        cfn_bucket.add_property_override(
-            "LoggingConfiguration",
-            {"DestinationBucketName": target.bucket_name, "LogFilePrefix": _defaults.ACCESS_LOGS_PREFIX},
-        )
-        statement = access_logs_policy_statement(
-            target.bucket_arn, source.bucket_arn, cdk.Stack.of(self).account, _defaults.ACCESS_LOGS_PREFIX
-        )
+        statement = _resources.enable_access_logging(source, target)
         self._add_or_warn(target, [statement], "access-logs bucket")
 
     def _create_cloud_watch_logs(
-        self, name: str, retention: logs.RetentionDays, policy: cdk.RemovalPolicy
+        self, name: str, retention: logs.RetentionDays | None, policy: cdk.RemovalPolicy, account: str
     ) -> tuple[logs.LogGroup, iam.Role, iam.ManagedPolicy]:
+        from aws_cdk import aws_logs as logs
+
         log_group = logs.LogGroup(
             self,
             "LogGroup",
             log_group_name=_defaults.log_group_name(name),
-            retention=retention,
+            retention=retention or logs.RetentionDays.ONE_YEAR,
             encryption_key=self._key,
             removal_policy=policy,
         )
@@ -424,7 +406,14 @@ class NetworkTrail(Construct):
             ),
             description="Lets CloudTrail deliver network activity events to CloudWatch Logs",
         )
-        stream_owner = self._parts.organization_id or self._parts.account
+        # Own events go to "<account>_CloudTrail_<region>…", member accounts' to "<o-id>_…" (UG).
+        streams = [f"{self._parts.account}_CloudTrail_*"]
+        if self._parts.organization_id:
+            streams.append(f"{self._parts.organization_id}_*")
+        group_arn = (
+            f"arn:{self._parts.partition}:logs:{self._parts.region}:{account}:"
+            f"log-group:{_defaults.log_group_name(name)}"
+        )
         managed = iam.ManagedPolicy(
             self,
             "LogsPolicy",
@@ -433,28 +422,38 @@ class NetworkTrail(Construct):
                 iam.PolicyStatement(
                     sid="AllowCloudTrailToWriteLogStreams",
                     actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[
-                        f"arn:{self._parts.partition}:logs:{self._parts.region}:{self._parts.account}:"
-                        f"log-group:{_defaults.log_group_name(name)}:log-stream:{stream_owner}_CloudTrail_*"
-                    ],
+                    resources=[f"{group_arn}:log-stream:{stream}" for stream in streams],
                 )
             ],
         )
         return log_group, role, managed
 
     def _add_or_warn(
-        self, resource: s3.IBucket | kms.IKey, statements: list[dict[str, Any]], what: str
+        self,
+        resource: s3.IBucket | kms.IKey,
+        statements: list[dict[str, Any]],
+        what: str,
+        *,
+        document: iam.PolicyDocument | None = None,
     ) -> None:
+        policy_statements = [iam.PolicyStatement.from_json(statement) for statement in statements]
+        if document is not None:
+            # The policy of a resource created here: one jsii call for every statement, where
+            # add_to_resource_policy takes three per statement (the call and its result's two fields).
+            document.add_statements(*policy_statements)
+            return
         added = True
-        for statement in statements:
-            result = resource.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
+        for statement in policy_statements:
+            result = resource.add_to_resource_policy(statement)
             added = added and result.statement_added
         if not added:
-            printable = cdk.Stack.of(self).to_json_string(as_policy_json(statements), space=2)
+            # to_json_string() would give an unresolved token: annotations are never resolved.
+            printable = json.dumps(cdk.Stack.of(self).resolve(as_policy_json(statements)), indent=2)
             cdk.Annotations.of(self).add_warning_v2(
                 f"network-trail:{_WARNING_IDS[what]}",
                 f"the {what} is not defined in this app, so its policy cannot be changed here: add "
-                f"these statements to its {what} policy, or CloudTrail will reject the trail "
+                f"these statements to its {what} policy (in the account that owns it, e.g. a "
+                f"LogArchive listing this trail), or CloudTrail will reject the trail "
                 f"({_REJECTION[what]}):\n"
                 f"{printable}",
             )
@@ -491,6 +490,11 @@ class NetworkTrail(Construct):
     def trail_name(self) -> str:
         """The trail's name, known at synth time."""
         return self._trail_name
+
+    @property
+    def s3_key_prefix(self) -> str | None:
+        """The prefix CloudTrail writes under, before ``AWSLogs/``, or ``None`` for the bucket's root."""
+        return self._parts.s3_key_prefix
 
     @property
     def bucket(self) -> s3.IBucket:
@@ -552,3 +556,35 @@ class NetworkTrail(Construct):
         if self._bucket.encryption_key is None:
             grant = grant.combine(self._key.grant_decrypt(grantee))
         return grant
+
+    def grant_read_account_logs(self, grantee: iam.IGrantable, account_id: str) -> iam.Grant:
+        """Let ``grantee`` read only the log files of one account.
+
+        Grants ``s3:GetObject`` on ``[prefix/]AWSLogs/<account>/*`` (for an organization
+        trail ``[prefix/]AWSLogs/<o-id>/<account>/*``), ``s3:ListBucket`` limited to that
+        prefix with ``s3:prefix``, and ``kms:Decrypt`` on the key. A grantee in another
+        account gets the statements in the bucket and key policies as well (the bucket and
+        key must be defined in this app for that). The key's encryption context names the
+        trail, not the account, so the S3 prefix is what confines the reader.
+
+        :param grantee: the principal to grant, e.g. a role in a member account.
+        :param account_id: the 12-digit account whose log files ``grantee`` may read.
+        """
+        problems = account_problems("account_id", account_id)
+        if problems:
+            raise NetworkTrailError(problems, path=self.node.path)
+        prefix = self._parts.account_log_prefix(account_id)
+        objects = iam.Grant.add_to_principal_or_resource(
+            grantee=grantee,
+            actions=["s3:GetObject"],
+            resource_arns=[f"{self._bucket.bucket_arn}/{prefix}*"],
+            resource=self._bucket,
+        )
+        listing = iam.Grant.add_to_principal_or_resource(
+            grantee=grantee,
+            actions=["s3:ListBucket"],
+            resource_arns=[self._bucket.bucket_arn],
+            resource=self._bucket,
+            conditions={"StringLike": {"s3:prefix": [f"{prefix}*"]}},
+        )
+        return objects.combine(listing).combine(self._key.grant_decrypt(grantee))

@@ -13,8 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-import aws_cdk as cdk
-
+from ._tokens import is_unresolved
 from .selectors import ManagementEventsSelector, NetworkActivitySelector, Selector
 
 __all__ = [
@@ -37,7 +36,7 @@ _PREFIX: Final = re.compile(r"^[a-zA-Z0-9!_.*'()/-]+$")
 
 
 def _unresolved(value: str) -> bool:
-    return cdk.Token.is_unresolved(value)
+    return is_unresolved(value)
 
 
 def trail_name_problems(name: str, *, parameter: str = "trail_name") -> list[str]:

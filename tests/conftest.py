@@ -62,3 +62,14 @@ def sample_record() -> Callable[[str], dict[str, Any]]:
         return data
 
     return load
+
+
+@pytest.fixture(scope="session")
+def sample_app_templates() -> dict[str, dict[str, Any]]:
+    """Every environment of cdk.json's sample app, synthesized once: env name -> template JSON."""
+    from network_trail.sample_app import build_app
+
+    app = cdk.App(context=CDK_JSON["context"], analytics_reporting=False)
+    stacks = build_app(app)
+    names = [s.node.id.removeprefix("NetworkTrail-") for s in stacks]
+    return {name: Template.from_stack(s).to_json() for name, s in zip(names, stacks, strict=True)}

@@ -1,0 +1,1 @@
+"""Benchmark scripts: figures printed by ``make bench-synth``, not tests."""

@@ -1,0 +1,364 @@
+"""Synth cost of NetworkTrail against hand-written CloudFormation: prints figures, not a test.
+
+Each case is a whole process (``python -m benchmarks._cases CASE``) of the venv's
+Python, with the venv's ``bin`` first on PATH so jsii runs on Node 24, timed from
+here; the figures are medians over ``--reps`` rounds. The cases run interleaved
+(one of each per round), so load from other processes on the machine spreads over
+all of them and the ratios stay comparable within one run.
+
+Cases: ``floor`` (an app with one stack holding one empty resource), ``l1`` (the
+construct's default resources written with ``Cfn*`` classes), ``default`` and
+``large`` (NetworkTrail with its defaults, and with every source, endpoint-scoped
+conditions and CloudWatch Logs), ``app N`` (the sample app with N environments).
+
+Usage: ``make bench-synth`` or ``.venv/bin/python benchmarks/synth.py [--reps 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = VENV_BIN / "python"
+PLOT = ROOT / "docs" / "synth-scaling.png"
+DEFAULT_ENVS = (1, 10, 50, 100)
+
+GOAL_VS_L1 = 1.10
+GOAL_APP_VS_FLOOR = 1.5
+GOAL_MS_PER_ENV = 60.0
+GOAL_100_ENVS_S = 10.0
+GOAL_R2 = 0.99
+
+
+def child_env(pythonpath: Path | None = None) -> dict[str, str]:
+    """The environment of ``make``: the venv's bin (Node 24) and the CDK CLI first on PATH.
+
+    :param pythonpath: a directory whose ``network_trail`` replaces the repo's (``--baseline``).
+    """
+    path = f"{VENV_BIN}:{ROOT / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}"
+    env = {**os.environ, "PATH": path, "CDK_DISABLE_VERSION_CHECK": "1"}
+    if pythonpath is not None:
+        env["BENCH_BASELINE"] = str(pythonpath)
+    return env
+
+
+@dataclass
+class Runs:
+    """Every measurement of one case."""
+
+    label: str
+    case: str
+    count: int = 1
+    pythonpath: Path | None = None
+    wall_s: list[float] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    jsii_calls: int | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall_s)
+
+    @property
+    def best(self) -> float:
+        return min(self.wall_s)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpu_s)
+
+    def median_of(self, key: str) -> float:
+        return float(statistics.median(r[key] for r in self.results))
+
+    def peak_mib(self, part: str) -> float:
+        return float(statistics.median(r["peak_rss_kib"][part] for r in self.results)) / 1024
+
+
+def run_case(
+    case: str, count: int = 1, *extra: str, pythonpath: Path | None = None
+) -> tuple[float, float, dict[str, Any]]:
+    """Run one case as a whole process: its wall time, its CPU time and its own report.
+
+    The CPU time (user + system, from ``wait4``) covers the process and the descendants it
+    waited for: the venv's ``node`` shim and the Node kernel. Other processes on the
+    machine stretch the wall time far more than the CPU time.
+    """
+    cmd = [str(PYTHON), "-m", "benchmarks._cases", case, str(count), *extra]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(pythonpath), stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    lines = [line for line in stdout.splitlines() if line.startswith("BENCH ")]
+    if proc.returncode != 0 or not lines:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(lines[-1].removeprefix("BENCH "))
+    return wall, usage.ru_utime + usage.ru_stime, result
+
+
+def normalized_resources(dump: Path) -> list[dict[str, Any]]:
+    """The resources of a one-stack dump in template order, logical ids replaced by their position."""
+    (resources,) = json.loads(dump.read_text()).values()
+    kept = {lid: r for lid, r in resources.items() if r["Type"] != "AWS::CDK::Metadata"}
+    text = json.dumps([{k: v for k, v in r.items() if k != "Metadata"} for r in kept.values()])
+    for position, lid in enumerate(kept):
+        text = text.replace(f'"{lid}"', f'"#{position}"')
+    normalized: list[dict[str, Any]] = json.loads(text)
+    return normalized
+
+
+def check_l1_equivalent() -> str:
+    """Compare the hand-written L1 template with the construct's default, logical ids aside.
+
+    Different resource types or counts stop the benchmark; different properties (the
+    construct changed and ``_l1_equivalent.py`` was not updated) are reported.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:
+        dumps = {case: Path(tmp) / f"{case}.json" for case in ("l1", "default")}
+        for case, dump in dumps.items():
+            run_case(case, 1, "--dump", str(dump))
+        l1, default = (normalized_resources(dump) for dump in dumps.values())
+    types = [r["Type"] for r in l1], [r["Type"] for r in default]
+    if types[0] != types[1]:
+        raise SystemExit(f"the L1 equivalent has other resources than NetworkTrail's default: {types}")
+    counts: dict[str, int] = {}
+    for resource in default:
+        counts[resource["Type"]] = counts.get(resource["Type"], 0) + 1
+    summary = ", ".join(f"{n} {t}" for t, n in counts.items())
+    differing = [a["Type"] for a, b in zip(l1, default, strict=True) if a != b]
+    if differing:
+        return f"same resource types and counts ({summary}); WARNING: properties differ in {differing}"
+    return f"same resources and properties ({summary})"
+
+
+def least_squares(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float, float]:
+    """Slope, intercept and R^2 of the least-squares line through the points."""
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    intercept = my - slope * mx
+    ss_res = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys, strict=True))
+    ss_tot = sum((y - my) ** 2 for y in ys)
+    return slope, intercept, 1 - ss_res / ss_tot if ss_tot else 1.0
+
+
+def machine() -> str:
+    """nproc, CPU model, Python and Node versions of the machine the figures come from."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    node = subprocess.run(
+        ["node", "--version"], env=child_env(), capture_output=True, text=True, check=False
+    ).stdout.strip()
+    py = subprocess.run(
+        [str(PYTHON), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    return f"{os.cpu_count()} CPUs ({cpu}), {py}, Node {node}, load average {' '.join(load)}"
+
+
+def plot(app_runs: Sequence[Runs], slope: float, intercept: float, r2: float, path: Path) -> None:
+    """Wall time against number of environments: every run, medians and the fitted line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    for runs in app_runs:
+        ax.scatter([runs.count] * len(runs.wall_s), runs.wall_s, color="#9ab", s=14, zorder=2)
+    counts = [r.count for r in app_runs]
+    ax.plot(counts, [r.median for r in app_runs], "o", color="#c33", label="median", zorder=3)
+    ends = [0, max(counts)]
+    ax.plot(
+        ends,
+        [intercept + slope * x for x in ends],
+        "--",
+        color="#333",
+        label=f"fit: {intercept:.2f} s + {slope * 1000:.0f} ms/env (R² {r2:.3f})",
+    )
+    ax.axhline(
+        GOAL_100_ENVS_S, color="#3a3", lw=0.8, ls=":", label=f"goal: 100 envs ≤ {GOAL_100_ENVS_S:.0f} s"
+    )
+    ax.set_xlabel("environments in the sample app (one stack each)")
+    ax.set_ylabel("wall time of the whole process (s)")
+    ax.set_title("Sample-app synth time against number of environments")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reps", type=int, default=5, help="rounds; figures are medians (default: 5)")
+    parser.add_argument(
+        "--envs",
+        type=lambda s: tuple(int(n) for n in s.split(",")),
+        default=DEFAULT_ENVS,
+        help="environment counts of the sample app, comma-separated (default: 1,10,50,100)",
+    )
+    parser.add_argument("--plot", type=Path, default=PLOT, help=f"PNG to write (default: {PLOT})")
+    parser.add_argument("--no-plot", action="store_true", help="write no PNG")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a directory holding another network_trail package (e.g. a copy from before a change): "
+        "its construct and sample-app cases run interleaved with the repo's, for a paired comparison",
+    )
+    args = parser.parse_args(argv)
+    if len(args.envs) < 2 or 1 not in args.envs:
+        parser.error("--envs needs 1 and at least one other count")
+
+    print(f"machine: {machine()}")
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(f"L1 equivalent vs NetworkTrail's default: {check_l1_equivalent()}", flush=True)
+    run_case("floor")  # warm-up: jsii's cache and the OS page cache
+
+    fixed = [
+        Runs("floor: one stack, one empty resource", "floor"),
+        Runs("hand-written L1 equivalent", "l1"),
+        Runs("NetworkTrail, default", "default"),
+        Runs("NetworkTrail, large configuration", "large"),
+    ]
+    apps = [Runs(f"sample app, {n} environment{'s' if n > 1 else ''}", "app", n) for n in sorted(args.envs)]
+    baseline = []
+    if args.baseline is not None:
+        baseline = [
+            Runs(f"{r.label} [baseline]", r.case, r.count, pythonpath=args.baseline.resolve())
+            for r in (*fixed[2:], *apps)
+            if r.count <= 10
+        ]
+    every = [*fixed, *apps, *baseline]
+    started = time.perf_counter()
+    for rep in range(args.reps):
+        for runs in every:
+            wall, cpu, result = run_case(runs.case, runs.count, pythonpath=runs.pythonpath)
+            runs.wall_s.append(wall)
+            runs.cpu_s.append(cpu)
+            runs.results.append(result)
+        print(f"  round {rep + 1}/{args.reps} done ({time.perf_counter() - started:.0f} s)", flush=True)
+    for runs in every:
+        if runs.count <= 10:
+            report = run_case(runs.case, runs.count, "--count-calls", pythonpath=runs.pythonpath)[2]
+            runs.jsii_calls = report["jsii_calls"]
+
+    print()
+    header = (
+        f"{'case':<49} {'wall s':>7} {'min s':>6} {'CPU s':>6} {'import':>7} {'build':>6} {'synth':>6} "
+        f"{'py MiB':>7} {'node MiB':>8} {'jsii calls':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for runs in every:
+        calls = "" if runs.jsii_calls is None else str(runs.jsii_calls)
+        print(
+            f"{runs.label:<49} {runs.median:7.2f} {runs.best:6.2f} {runs.cpu:6.2f} "
+            f"{runs.median_of('import_cdk_s'):7.2f} {runs.median_of('build_s'):6.2f} "
+            f"{runs.median_of('synth_s'):6.2f} {runs.peak_mib('python'):7.0f} "
+            f"{runs.peak_mib('kernel'):8.0f} {calls:>10}"
+        )
+    print(
+        "(wall: median over rounds of the whole process, min s: its fastest round, CPU s: median user+system "
+        "time of the process and its children; import/build/synth: medians of the wall time of the phases "
+        "inside it; MiB: peak RSS of Python and of the jsii Node kernel)"
+    )
+
+    floor, l1, default, large = fixed
+    app1, biggest = apps[0], apps[-1]
+    counts = [r.count for r in apps]
+    metrics: dict[str, Callable[[Runs], float]] = {
+        "wall median": lambda r: r.median,
+        "wall min": lambda r: r.best,
+        "CPU": lambda r: r.cpu,
+    }
+
+    def ratio_line(label: str, num: Runs, den: Runs, goal: float | None = None) -> None:
+        ratios = {name: get(num) / get(den) for name, get in metrics.items()}
+        text = ", ".join(f"{name} {value:.3f}x" for name, value in ratios.items())
+        verdicts = (
+            ""
+            if goal is None
+            else f"  (goal <= {goal}x: "
+            + ", ".join(f"{name} {verdict(value <= goal)}" for name, value in ratios.items())
+            + ")"
+        )
+        print(f"{label:<36}{text}{verdicts}")
+
+    print()
+    ratio_line("construct default / L1 equivalent:", default, l1, GOAL_VS_L1)
+    ratio_line("construct large / L1 equivalent:", large, l1)
+    ratio_line("construct default / floor:", default, floor)
+    ratio_line("construct large / floor:", large, floor)
+    ratio_line("sample app, 1 env / floor:", app1, floor, GOAL_APP_VS_FLOOR)
+    fits = {name: least_squares(counts, [get(r) for r in apps]) for name, get in metrics.items()}
+    print(
+        f"{'marginal cost per environment:':<36}"
+        + ", ".join(f"{name} {fit[0] * 1000:.1f} ms" for name, fit in fits.items())
+        + f"  (least squares over {counts}; goal <= {GOAL_MS_PER_ENV:.0f} ms: "
+        + ", ".join(f"{name} {verdict(fit[0] * 1000 <= GOAL_MS_PER_ENV)}" for name, fit in fits.items())
+        + ")"
+    )
+    print(
+        f"{'linearity (R^2 of that fit):':<36}"
+        + ", ".join(f"{name} {fit[2]:.4f}" for name, fit in fits.items())
+        + f"  (goal >= {GOAL_R2})"
+    )
+    if biggest.count == 100:
+        print(
+            f"{'sample app, 100 environments:':<36}wall median {biggest.median:.2f} s, wall min "
+            f"{biggest.best:.2f} s, CPU {biggest.cpu:.2f} s  (goal <= {GOAL_100_ENVS_S:.0f} s wall: median "
+            f"{verdict(biggest.median <= GOAL_100_ENVS_S)}, min {verdict(biggest.best <= GOAL_100_ENVS_S)})"
+        )
+    if baseline:
+        print()
+        print(f"this tree / baseline ({args.baseline}), same rounds:")
+        mine = {(r.case, r.count): r for r in (*fixed, *apps)}
+        for before in baseline:
+            after = mine[(before.case, before.count)]
+            calls = f", jsii calls {before.jsii_calls} -> {after.jsii_calls}" if before.jsii_calls else ""
+            ratio_line(f"  {after.label}:", after, before)
+            if calls:
+                print(f"  {'':<34}{calls.removeprefix(', ')}")
+    slope, intercept, r2 = fits["wall median"]
+    if not args.no_plot:
+        plot(apps, slope, intercept, r2, args.plot)
+        shown = args.plot.relative_to(ROOT) if args.plot.is_relative_to(ROOT) else args.plot
+        print(f"plot: {shown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Builders of the secure log bucket, access-log bucket and KMS key.
+
+Shared by :class:`~network_trail.NetworkTrail` and :class:`~network_trail.LogArchive`
+so both create the same hardened resources. Each builder adds its resource under
+``scope`` with a fixed construct id (``Key``, ``Bucket``, ``AccessLogsBucket``): the
+ids are part of the logical ids and must not change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from . import _defaults
+from ._policies import access_logs_policy_statement
+
+
+def create_key(scope: Construct, *, removal_policy: cdk.RemovalPolicy) -> kms.Key:
+    """A symmetric KMS key with rotation, construct id ``Key``."""
+    return kms.Key(
+        scope,
+        "Key",
+        description=_defaults.KEY_DESCRIPTION,
+        enable_key_rotation=True,
+        removal_policy=removal_policy,
+    )
+
+
+def create_access_logs_bucket(scope: Construct, *, removal_policy: cdk.RemovalPolicy) -> s3.Bucket:
+    """The locked-down bucket for server access logs, construct id ``AccessLogsBucket``."""
+    return s3.Bucket(
+        scope,
+        "AccessLogsBucket",
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        versioned=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycle_rules=[
+            s3.LifecycleRule(
+                id="ExpireAccessLogs",
+                expiration=cdk.Duration.days(_defaults.ACCESS_LOGS_EXPIRATION_DAYS),
+                noncurrent_version_expiration=cdk.Duration.days(_defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
+                abort_incomplete_multipart_upload_after=cdk.Duration.days(
+                    _defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
+                ),
+            )
+        ],
+        removal_policy=removal_policy,
+    )
+
+
+def create_log_bucket(
+    scope: Construct,
+    *,
+    key: kms.IKey,
+    removal_policy: cdk.RemovalPolicy,
+    log_retention: cdk.Duration | None = None,
+    noncurrent_version_expiration: cdk.Duration | None = None,
+    object_lock_retention: s3.ObjectLockRetention | None = None,
+) -> s3.Bucket:
+    """The SSE-KMS log bucket, construct id ``Bucket``.
+
+    S3 Bucket Key, versioning, TLS-only access, all public access blocked,
+    BucketOwnerEnforced, expiry of noncurrent versions and optional Object Lock.
+    """
+    lifecycle = [
+        s3.LifecycleRule(
+            id="ExpireNoncurrentVersions",
+            noncurrent_version_expiration=noncurrent_version_expiration
+            or cdk.Duration.days(_defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
+            abort_incomplete_multipart_upload_after=cdk.Duration.days(_defaults.ABORT_INCOMPLETE_UPLOAD_DAYS),
+        )
+    ]
+    if log_retention is not None:
+        lifecycle.append(s3.LifecycleRule(id="ExpireLogFiles", expiration=log_retention))
+    return s3.Bucket(
+        scope,
+        "Bucket",
+        encryption=s3.BucketEncryption.KMS,
+        encryption_key=key,
+        bucket_key_enabled=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        versioned=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycle_rules=lifecycle,
+        object_lock_enabled=True if object_lock_retention is not None else None,
+        object_lock_default_retention=object_lock_retention,
+        removal_policy=removal_policy,
+    )
+
+
+def enable_access_logging(source: s3.Bucket, target: s3.IBucket) -> dict[str, Any]:
+    """Point ``source``'s server access logs at ``target``; return the statement ``target`` needs.
+
+    Written by hand rather than through the L2's ``server_access_logs_bucket``, whose
+    output depends on the app's feature flags (ACL or bucket policy).
+    """
+    cfn_bucket = source.node.default_child
+    assert isinstance(cfn_bucket, s3.CfnBucket)
+    cfn_bucket.add_property_override(
+        "LoggingConfiguration",
+        {"DestinationBucketName": target.bucket_name, "LogFilePrefix": _defaults.ACCESS_LOGS_PREFIX},
+    )
+    return access_logs_policy_statement(
+        target.bucket_arn, source.bucket_arn, cdk.Stack.of(source).account, _defaults.ACCESS_LOGS_PREFIX
+    )

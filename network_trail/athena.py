@@ -1,0 +1,640 @@
+"""Query network activity events with Athena: a Glue table, a locked-down workgroup, saved queries.
+
+The SQL lives in one place, :func:`network_activity_queries`, and the construct
+saves exactly what it returns, so tests run the SQL that ships.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import aws_cdk as cdk
+from aws_cdk import aws_athena as athena
+from aws_cdk import aws_glue as glue
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from . import _defaults
+from ._compliance import CREATE_GRANT_DENY_STATEMENT
+from .errors import NetworkTrailError
+from .trail import NetworkTrail
+
+__all__ = [
+    "DEFAULT_REGIONS",
+    "PARTITION_KEYS",
+    "SENSITIVE_EVENT_NAMES",
+    "TABLE_COLUMNS",
+    "NetworkActivityQueries",
+    "SavedQuery",
+    "network_activity_queries",
+]
+
+PRICE_PER_100K_EVENTS_USD: Final = 0.10
+"""Network activity events are always billed, $0.10 per 100,000 (no free first copy)."""
+
+PROJECTION_START: Final = "2024/09/24"
+"""First day of the network activity events preview: no log file can be older."""
+
+DEFAULT_TABLE_NAME: Final = "network_activity"
+RESULTS_PREFIX: Final = "results/"
+RESULTS_ACCESS_LOGS_PREFIX: Final = "athena-results-access-logs/"
+RESULTS_EXPIRATION_DAYS: Final = 30
+
+SENSITIVE_EVENT_NAMES: Final = (
+    "BatchGetSecretValue",
+    "Decrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "GetObject",
+    "GetParameter",
+    "GetParameters",
+    "GetParametersByPath",
+    "GetSecretValue",
+)
+"""APIs that return secrets, key material or data: the default of the "sensitive APIs" query."""
+
+DEFAULT_REGIONS: Final = (
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+)
+"""Regions of the ``aws`` partition (2026-11) a multi-Region trail writes under; pass ``regions`` to narrow."""
+
+_USER_IDENTITY: Final = (
+    "struct<type:string,principalid:string,arn:string,accountid:string,invokedby:string,"
+    "accesskeyid:string,username:string,onbehalfof:struct<userid:string,identitystorearn:string>,"
+    "sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string>,"
+    "sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>,"
+    "ec2roledelivery:string,webidfederationdata:struct<federatedprovider:string,"
+    "attributes:map<string,string>>>>"
+)
+
+TABLE_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
+    ("eventversion", "string"),
+    ("useridentity", _USER_IDENTITY),
+    ("eventtime", "string"),
+    ("eventsource", "string"),
+    ("eventname", "string"),
+    ("awsregion", "string"),
+    ("sourceipaddress", "string"),
+    ("useragent", "string"),
+    ("errorcode", "string"),
+    ("errormessage", "string"),
+    ("requestparameters", "string"),
+    ("responseelements", "string"),
+    ("additionaleventdata", "string"),
+    ("requestid", "string"),
+    ("eventid", "string"),
+    ("readonly", "string"),
+    ("resources", "array<struct<arn:string,accountid:string,type:string>>"),
+    ("eventtype", "string"),
+    ("apiversion", "string"),
+    ("recipientaccountid", "string"),
+    ("serviceeventdetails", "string"),
+    ("sharedeventid", "string"),
+    ("vpcendpointid", "string"),
+    ("vpcendpointaccountid", "string"),
+    ("eventcategory", "string"),
+    ("tlsdetails", "struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>"),
+)
+"""Columns of AWS's CloudTrail table for Athena (Athena User Guide), network activity fields included."""
+
+PARTITION_KEYS: Final = ("account", "region", "event_date")
+"""Projected partitions: the account and Region in the S3 path, and the delivery day ``yyyy/MM/dd``."""
+
+RESULTS_NO_REPLICATION_REASON: Final = (
+    "the bucket holds Athena query results, derived copies that expire after 30 days by default and can be "
+    "recomputed from the CloudTrail log files, which are the record to protect; replicating them would copy "
+    "query output (possibly sensitive) to a second place for no recovery value"
+)
+RESULTS_NO_OBJECT_LOCK_REASON: Final = (
+    "query results are transient and expire by lifecycle (30 days by default); Object Lock would keep every "
+    "result past its expiry and could not be turned off. Tamper evidence belongs to the log files, whose "
+    "trail writes digest files (log file validation)"
+)
+
+_ACCOUNT: Final = re.compile(r"^\d{12}$")
+_EVENT_NAME: Final = re.compile(r"^[A-Za-z0-9]{1,128}$")
+_GLUE_NAME: Final = re.compile(r"^[a-z0-9_]{1,255}$")
+_REGION: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SavedQuery:
+    """One Athena saved query: its name, what it answers, and its SQL (Trino dialect)."""
+
+    name: str
+    description: str
+    sql: str
+
+
+def _in_list(values: Sequence[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _window(days: int) -> str:
+    return f"event_date >= date_format(current_date - interval '{days}' day, '%Y/%m/%d')"
+
+
+def query_problems(
+    *,
+    table: str,
+    allowed_account_ids: Sequence[str],
+    sensitive_event_names: Sequence[str],
+    lookback_days: int,
+    history_days: int,
+) -> list[str]:
+    """Every reason the query inputs cannot be put into SQL; empty when they can."""
+    problems: list[str] = []
+    if not isinstance(table, str) or not _GLUE_NAME.match(table):
+        problems.append(
+            f"table_name must be 1 to 255 lowercase letters, digits or '_' (Glue), got {table!r}: "
+            f"e.g. 'network_activity'"
+        )
+    if isinstance(allowed_account_ids, str):
+        problems.append(
+            f"allowed_account_ids must be a list of account ids, got the string {allowed_account_ids!r}: "
+            f"wrap it, e.g. [{allowed_account_ids!r}]"
+        )
+    else:
+        for i, account in enumerate(allowed_account_ids):
+            if not isinstance(account, str) or not _ACCOUNT.match(account):
+                problems.append(
+                    f"allowed_account_ids[{i}] must be a 12-digit AWS account id as a string, got {account!r}"
+                )
+    if isinstance(sensitive_event_names, str) or not sensitive_event_names:
+        problems.append(
+            f"sensitive_event_names must be a non-empty list of API names, got {sensitive_event_names!r}: "
+            f"e.g. ['GetSecretValue', 'Decrypt']"
+        )
+    else:
+        for i, name in enumerate(sensitive_event_names):
+            if not isinstance(name, str) or not _EVENT_NAME.match(name):
+                problems.append(
+                    f"sensitive_event_names[{i}] must be an API action name of letters and digits, "
+                    f"got {name!r}: e.g. 'GetSecretValue'"
+                )
+    for knob, days in (("lookback_days", lookback_days), ("history_days", history_days)):
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3653:
+            problems.append(f"{knob} must be a whole number of days from 1 to 3653, got {days!r}")
+    return problems
+
+
+def network_activity_queries(
+    *,
+    table: str = DEFAULT_TABLE_NAME,
+    allowed_account_ids: Sequence[str] = (),
+    sensitive_event_names: Sequence[str] = SENSITIVE_EVENT_NAMES,
+    lookback_days: int = 7,
+    history_days: int = 90,
+) -> tuple[SavedQuery, ...]:
+    """The saved queries of :class:`NetworkActivityQueries`, in Athena's (Trino) SQL.
+
+    Each query reads only the last ``lookback_days`` of partitions (``history_days``
+    for first-seen callers), so a query never scans the whole bucket.
+
+    :param table: the table to read, in the query's database. Default: 'network_activity'
+    :param allowed_account_ids: caller accounts that are expected although they do not own the
+        endpoint, left out of the "outside callers" query. Default: - none
+    :param sensitive_event_names: API names of the "sensitive APIs" query.
+        Default: SENSITIVE_EVENT_NAMES
+    :param lookback_days: days of partitions most queries read. Default: 7
+    :param history_days: days of partitions the first-seen query reads. Default: 90
+    """
+    problems = query_problems(
+        table=table,
+        allowed_account_ids=allowed_account_ids,
+        sensitive_event_names=sensitive_event_names,
+        lookback_days=lookback_days,
+        history_days=history_days,
+    )
+    if problems:
+        raise NetworkTrailError(problems)
+    recent = _window(lookback_days)
+    base = f"FROM {table}\nWHERE {recent}\n  AND eventcategory = 'NetworkActivity'"
+    allowed = (
+        f"\n  AND useridentity.accountid NOT IN ({_in_list(sorted(set(allowed_account_ids)))})"
+        if allowed_account_ids
+        else ""
+    )
+    price = PRICE_PER_100K_EVENTS_USD
+    return (
+        SavedQuery(
+            name="denied-calls",
+            description=f"Calls denied by a VPC endpoint policy (VpceAccessDenied), last {lookback_days} days, "
+            f"by endpoint, caller account and API",
+            sql=(
+                "SELECT vpcendpointid, vpcendpointaccountid, useridentity.accountid AS caller_account,\n"
+                "  eventsource, eventname, count(*) AS denied_calls,\n"
+                "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
+                f"{base}\n  AND errorcode = 'VpceAccessDenied'\n"
+                "GROUP BY vpcendpointid, vpcendpointaccountid, useridentity.accountid, eventsource, eventname\n"
+                "ORDER BY denied_calls DESC, vpcendpointid, caller_account, eventsource, eventname"
+            ),
+        ),
+        SavedQuery(
+            name="outside-callers",
+            description=f"Calls through an endpoint by an account other than the endpoint's owner and not "
+            f"allowed, last {lookback_days} days",
+            sql=(
+                "SELECT useridentity.accountid AS caller_account, useridentity.type AS caller_type,\n"
+                "  vpcendpointid, vpcendpointaccountid, eventsource, eventname,\n"
+                "  count(*) AS calls, sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_calls,\n"
+                "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
+                f"{base}\n  AND useridentity.accountid <> vpcendpointaccountid{allowed}\n"
+                "GROUP BY useridentity.accountid, useridentity.type, vpcendpointid, vpcendpointaccountid,\n"
+                "  eventsource, eventname\n"
+                "ORDER BY calls DESC, caller_account, vpcendpointid, eventsource, eventname"
+            ),
+        ),
+        SavedQuery(
+            name="first-seen-callers",
+            description=f"Each caller account per endpoint with the first and last time seen, last "
+            f"{history_days} days, newest first",
+            sql=(
+                "SELECT vpcendpointid, useridentity.accountid AS caller_account,\n"
+                "  min(eventtime) AS first_seen, max(eventtime) AS last_seen, count(*) AS calls\n"
+                f"FROM {table}\nWHERE {_window(history_days)}\n  AND eventcategory = 'NetworkActivity'\n"
+                "GROUP BY vpcendpointid, useridentity.accountid\n"
+                "ORDER BY first_seen DESC, vpcendpointid, caller_account"
+            ),
+        ),
+        SavedQuery(
+            name="sensitive-apis",
+            description=f"Calls to APIs returning secrets, keys or data through endpoints, last "
+            f"{lookback_days} days",
+            sql=(
+                "SELECT vpcendpointid, useridentity.accountid AS caller_account, useridentity.arn AS caller_arn,\n"
+                "  eventsource, eventname, count(*) AS calls,\n"
+                "  sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_calls,\n"
+                "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
+                f"{base}\n  AND eventname IN ({_in_list(sorted(set(sensitive_event_names)))})\n"
+                "GROUP BY vpcendpointid, useridentity.accountid, useridentity.arn, eventsource, eventname\n"
+                "ORDER BY calls DESC, vpcendpointid, caller_account, caller_arn, eventsource, eventname"
+            ),
+        ),
+        SavedQuery(
+            name="volume-and-cost",
+            description=f"Network activity events per source and endpoint, last {lookback_days} days, with "
+            f"the estimated CloudTrail cost at ${price:.2f} per 100,000 events",
+            sql=(
+                "SELECT eventsource, vpcendpointid, count(*) AS events,\n"
+                "  sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_events,\n"
+                f"  round(CAST(count(*) AS double) * {price:.2f} / 100000, 6) AS estimated_cost_usd\n"
+                f"{base}\n"
+                "GROUP BY eventsource, vpcendpointid\n"
+                "ORDER BY events DESC, eventsource, vpcendpointid"
+            ),
+        ),
+    )
+
+
+def glue_name(value: str) -> str:
+    """A Glue database or table name from any string: lowercase, other characters as '_'."""
+    return re.sub(r"[^a-z0-9_]", "_", value.lower())[:255]
+
+
+def _acknowledge(bucket: s3.Bucket) -> None:
+    """The results bucket's accepted findings (cdk-nag, cfn-guard) and its event notifications."""
+    cdk.Validations.of(bucket).acknowledge(
+        *(
+            cdk.Acknowledgment(id=f"{pack}-S3BucketReplicationEnabled", reason=RESULTS_NO_REPLICATION_REASON)
+            for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+        ),
+        cdk.Acknowledgment(
+            id="cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check",
+            reason=RESULTS_NO_OBJECT_LOCK_REASON,
+        ),
+    )
+    cfn = bucket.node.default_child
+    assert isinstance(cfn, s3.CfnBucket)
+    # Object events go to the default event bus at no charge (Control Tower CT.S3.PR.4); a raw
+    # override, since the L2's event_bridge_enabled adds a custom-resource Lambda.
+    cfn.add_property_override("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True)
+    cfn.add_metadata("guard", {"SuppressedRules": ["s3_bucket_object_lock_enabled_check"]})
+
+
+class NetworkActivityQueries(Construct):
+    """Athena over a :class:`NetworkTrail`'s network activity log files, with saved queries.
+
+    Creates a Glue database and table with partition projection over
+    ``[prefix/]AWSLogs/[o-id/]<account>/CloudTrail-NetworkActivity/<region>/<yyyy/MM/dd>``
+    (AWS's CloudTrail columns, JSON SerDe and CloudTrail input format), an Athena
+    workgroup whose settings queries cannot override (SSE-KMS results, CloudWatch
+    metrics, engine version 3), a results bucket as locked down as the log bucket,
+    and one ``AWS::Athena::NamedQuery`` per query of :func:`network_activity_queries`.
+
+    :param scope: the parent construct.
+    :param construct_id: the construct id.
+    :param trail: the trail whose log files the table reads.
+    :param allowed_account_ids: caller accounts expected through the endpoints besides the
+        endpoint owner; left out of the "outside-callers" query. Default: - none
+    :param organization_id: the organization id of an organization trail, whose log files are under
+        ``AWSLogs/<o-id>/``; required when the trail is an organization trail.
+        Default: - the trail's own account layout
+    :param account_ids: the accounts projected as the ``account`` partition.
+        Default: - the stack's account
+    :param regions: the Regions projected as the ``region`` partition.
+        Default: DEFAULT_REGIONS
+    :param database_name: the Glue database. Default: - the trail's name, lowercase with '_'
+    :param table_name: the Glue table. Default: 'network_activity'
+    :param sensitive_event_names: API names of the "sensitive-apis" query. Default: SENSITIVE_EVENT_NAMES
+    :param lookback_days: days of partitions most queries read. Default: 7
+    :param history_days: days of partitions the first-seen query reads. Default: 90
+    :param results_expiration: how long query results are kept. Default: Duration.days(30)
+    :param server_access_logs_bucket: the bucket for the results bucket's access logs.
+        Default: - the trail's access-log bucket
+    :param removal_policy: what happens to the results bucket and key when they leave the stack.
+        Default: RemovalPolicy.RETAIN
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        trail: NetworkTrail,
+        allowed_account_ids: Sequence[str] = (),
+        organization_id: str | None = None,
+        account_ids: Sequence[str] | None = None,
+        regions: Sequence[str] | None = None,
+        database_name: str | None = None,
+        table_name: str = DEFAULT_TABLE_NAME,
+        sensitive_event_names: Sequence[str] = SENSITIVE_EVENT_NAMES,
+        lookback_days: int = 7,
+        history_days: int = 90,
+        results_expiration: cdk.Duration | None = None,
+        server_access_logs_bucket: s3.IBucket | None = None,
+        removal_policy: cdk.RemovalPolicy | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        problems = query_problems(
+            table=table_name,
+            allowed_account_ids=allowed_account_ids,
+            sensitive_event_names=sensitive_event_names,
+            lookback_days=lookback_days,
+            history_days=history_days,
+        )
+        if not isinstance(trail, NetworkTrail):
+            raise NetworkTrailError(
+                f"trail must be a NetworkTrail, got {trail!r}: pass the construct whose logs to query",
+                path=self.node.path,
+            )
+        database = database_name if database_name is not None else glue_name(trail.trail_name)
+        if not _GLUE_NAME.match(database):
+            problems.append(
+                f"database_name must be 1 to 255 lowercase letters, digits or '_' (Glue), got "
+                f"{database!r}: e.g. 'network_trail'"
+            )
+        is_org_trail = trail.cfn_trail.is_organization_trail is True
+        if is_org_trail and organization_id is None:
+            problems.append(
+                "organization_id is required for an organization trail, whose log files are under "
+                "AWSLogs/<o-id>/<account>/: pass organization_id='o-…'"
+            )
+        if organization_id is not None and not re.match(r"^o-[a-z0-9]{10,32}$", organization_id):
+            problems.append(
+                f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, got "
+                f"{organization_id!r}"
+            )
+        accounts = tuple(account_ids) if account_ids is not None else (stack.account,)
+        if cdk.Token.is_unresolved(stack.account) and account_ids is None:
+            problems.append(
+                "account_ids is required when the stack has no account (env-agnostic): the table projects "
+                "the account in the S3 path; pass account_ids=['111122223333'] or pin the stack's env"
+            )
+        for i, account in enumerate(accounts if account_ids is not None else ()):
+            if not isinstance(account, str) or not _ACCOUNT.match(account):
+                problems.append(
+                    f"account_ids[{i}] must be a 12-digit AWS account id as a string, got {account!r}"
+                )
+        chosen_regions = tuple(regions) if regions is not None else DEFAULT_REGIONS
+        if not chosen_regions:
+            problems.append("regions is empty: give at least one Region the trail writes, e.g. ['us-east-1']")
+        for i, region in enumerate(chosen_regions):
+            if not isinstance(region, str) or not _REGION.match(region):
+                problems.append(f"regions[{i}] must be a Region code such as 'eu-west-1', got {region!r}")
+        if problems:
+            raise NetworkTrailError(problems, path=self.node.path)
+
+        self._queries = network_activity_queries(
+            table=table_name,
+            allowed_account_ids=allowed_account_ids,
+            sensitive_event_names=sensitive_event_names,
+            lookback_days=lookback_days,
+            history_days=history_days,
+        )
+        policy = removal_policy if removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
+
+        # --- Glue -------------------------------------------------------------------------------
+        prefix = f"{trail.s3_key_prefix}/" if trail.s3_key_prefix else ""
+        org = f"{organization_id}/" if organization_id else ""
+        root = f"s3://{trail.bucket.bucket_name}/{prefix}AWSLogs/{org}"
+        self._database = glue.CfnDatabase(
+            self,
+            "Database",
+            catalog_id=stack.account,
+            database_input=glue.CfnDatabase.DatabaseInputProperty(
+                name=database, description=f"CloudTrail network activity events of trail {trail.trail_name}"
+            ),
+        )
+        self._table = glue.CfnTable(
+            self,
+            "Table",
+            catalog_id=stack.account,
+            database_name=database,
+            table_input=glue.CfnTable.TableInputProperty(
+                name=table_name,
+                description="CloudTrail network activity events (AwsVpceEvent), partition projection",
+                table_type="EXTERNAL_TABLE",
+                parameters={
+                    "EXTERNAL": "TRUE",
+                    "classification": "cloudtrail",
+                    "projection.enabled": "true",
+                    "projection.account.type": "enum",
+                    "projection.account.values": ",".join(accounts),
+                    "projection.region.type": "enum",
+                    "projection.region.values": ",".join(chosen_regions),
+                    "projection.event_date.type": "date",
+                    "projection.event_date.format": "yyyy/MM/dd",
+                    "projection.event_date.range": f"{PROJECTION_START},NOW",
+                    "projection.event_date.interval": "1",
+                    "projection.event_date.interval.unit": "DAYS",
+                    "storage.location.template": (
+                        root + "${account}/CloudTrail-NetworkActivity/${region}/${event_date}"
+                    ),
+                },
+                partition_keys=[
+                    glue.CfnTable.ColumnProperty(name=key, type="string") for key in PARTITION_KEYS
+                ],
+                storage_descriptor=glue.CfnTable.StorageDescriptorProperty(
+                    location=root,
+                    input_format="com.amazon.emr.cloudtrail.CloudTrailInputFormat",
+                    output_format="org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                    serde_info=glue.CfnTable.SerdeInfoProperty(
+                        serialization_library="org.apache.hive.hcatalog.data.JsonSerDe"
+                    ),
+                    columns=[glue.CfnTable.ColumnProperty(name=n, type=t) for n, t in TABLE_COLUMNS],
+                ),
+            ),
+        )
+        self._table.node.add_dependency(self._database)
+
+        # --- results ----------------------------------------------------------------------------
+        self._results_key = kms.Key(
+            self,
+            "ResultsKey",
+            description="Encrypts Athena query results of network activity events (network_trail)",
+            enable_key_rotation=True,
+            removal_policy=policy,
+        )
+        # Grants only through AWS services (Control Tower CT.KMS.PR.3): Athena and S3 use key policy.
+        self._results_key.add_to_resource_policy(
+            iam.PolicyStatement.from_json(dict(CREATE_GRANT_DENY_STATEMENT))
+        )
+        access_logs = server_access_logs_bucket or trail.access_logs_bucket
+        if access_logs is None:
+            raise NetworkTrailError(
+                "server_access_logs_bucket is required when the trail's bucket was provided (the trail "
+                "has no access-log bucket of its own): pass the bucket that receives S3 access logs",
+                path=self.node.path,
+            )
+        self._results_bucket = s3.Bucket(
+            self,
+            "ResultsBucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self._results_key,
+            bucket_key_enabled=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix=RESULTS_ACCESS_LOGS_PREFIX,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireQueryResults",
+                    expiration=results_expiration or cdk.Duration.days(RESULTS_EXPIRATION_DAYS),
+                    noncurrent_version_expiration=cdk.Duration.days(1),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(
+                        _defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
+                    ),
+                )
+            ],
+            removal_policy=policy,
+        )
+        _acknowledge(self._results_bucket)
+        self._workgroup_name = cdk.Names.unique_resource_name(self, max_length=128, separator="-")
+        self._workgroup = athena.CfnWorkGroup(
+            self,
+            "WorkGroup",
+            name=self._workgroup_name,
+            description=f"Queries network activity events of trail {trail.trail_name}",
+            state="ENABLED",
+            work_group_configuration=athena.CfnWorkGroup.WorkGroupConfigurationProperty(
+                enforce_work_group_configuration=True,
+                publish_cloud_watch_metrics_enabled=True,
+                engine_version=athena.CfnWorkGroup.EngineVersionProperty(
+                    selected_engine_version="Athena engine version 3"
+                ),
+                result_configuration=athena.CfnWorkGroup.ResultConfigurationProperty(
+                    output_location=f"s3://{self._results_bucket.bucket_name}/{RESULTS_PREFIX}",
+                    expected_bucket_owner=stack.account,
+                    encryption_configuration=athena.CfnWorkGroup.EncryptionConfigurationProperty(
+                        encryption_option="SSE_KMS", kms_key=self._results_key.key_arn
+                    ),
+                ),
+            ),
+        )
+        self._named_queries: dict[str, athena.CfnNamedQuery] = {}
+        for query in self._queries:
+            resource_id = "".join(part.capitalize() for part in query.name.split("-")) + "Query"
+            named = athena.CfnNamedQuery(
+                self,
+                resource_id,
+                name=query.name,
+                description=query.description[:1024],
+                database=database,
+                query_string=query.sql,
+                work_group=self._workgroup.ref,
+            )
+            named.node.add_dependency(self._table)
+            self._named_queries[query.name] = named
+
+    @property
+    def queries(self) -> tuple[SavedQuery, ...]:
+        """The saved queries, as :func:`network_activity_queries` wrote them."""
+        return self._queries
+
+    @property
+    def database(self) -> glue.CfnDatabase:
+        """The Glue database."""
+        return self._database
+
+    @property
+    def table(self) -> glue.CfnTable:
+        """The Glue table over the network activity log files."""
+        return self._table
+
+    @property
+    def work_group(self) -> athena.CfnWorkGroup:
+        """The Athena workgroup; its configuration is enforced on every query."""
+        return self._workgroup
+
+    @property
+    def work_group_name(self) -> str:
+        """The Athena workgroup's name, known at synth time."""
+        return self._workgroup_name
+
+    @property
+    def results_bucket(self) -> s3.IBucket:
+        """The bucket query results are written to."""
+        return self._results_bucket
+
+    @property
+    def results_key(self) -> kms.IKey:
+        """The KMS key query results are encrypted with."""
+        return self._results_key
+
+    @property
+    def named_queries(self) -> dict[str, athena.CfnNamedQuery]:
+        """Saved query name -> its ``AWS::Athena::NamedQuery`` resource."""
+        return dict(self._named_queries)

@@ -1,0 +1,364 @@
+"""Detect with CloudWatch: metric filters on the trail's log group, alarms, and an encrypted SNS topic.
+
+The filter patterns are built by plain functions (:func:`denied_pattern`,
+:func:`outside_caller_pattern`, :func:`volume_pattern`), which the construct
+uses and the tests evaluate against sample records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from ._compliance import CREATE_GRANT_DENY_STATEMENT
+from .errors import NetworkTrailError
+from .selectors import NetworkActivitySelector
+from .trail import NetworkTrail
+
+__all__ = [
+    "MAX_ALLOWED_ACCOUNTS",
+    "METRIC_NAMESPACE",
+    "NetworkActivityAlarms",
+    "denied_pattern",
+    "outside_caller_pattern",
+    "volume_pattern",
+]
+
+METRIC_NAMESPACE: Final = "NetworkTrail"
+"""CloudWatch namespace of every metric the filters publish."""
+
+MAX_PATTERN_LENGTH: Final = 1024
+"""CloudWatch Logs' limit on a filter pattern (PutMetricFilter ``filterPattern``)."""
+
+DEFAULT_SPIKE_THRESHOLD: Final = 10_000
+"""Network activity events per period above which the volume alarm fires."""
+
+_ACCOUNT: Final = re.compile(r"^\d{12}$")
+_SOURCE: Final = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com$")
+_NETWORK: Final = '($.eventCategory = "NetworkActivity")'
+_NOT_ACCOUNT: Final = '($.userIdentity.accountId != "{}")'
+
+MAX_ALLOWED_ACCOUNTS: Final = (MAX_PATTERN_LENGTH - len("{ " + _NETWORK + " }")) // len(
+    " && " + _NOT_ACCOUNT.format("0" * 12)
+)
+"""Accounts the outside-caller pattern can hold within :data:`MAX_PATTERN_LENGTH` (20)."""
+
+
+def volume_pattern() -> str:
+    """Every network activity event."""
+    return "{ " + _NETWORK + " }"
+
+
+def denied_pattern(event_source: str | None = None) -> str:
+    """Calls denied by a VPC endpoint policy, of one event source or of all.
+
+    The CIS "unauthorized API calls" filter (``AccessDenied*``, ``*UnauthorizedOperation``)
+    does not match ``VpceAccessDenied``: this one does.
+
+    :param event_source: e.g. 'kms.amazonaws.com'. Default: - every source
+    """
+    terms = [_NETWORK, '($.errorCode = "VpceAccessDenied")']
+    if event_source is not None:
+        if not isinstance(event_source, str) or not _SOURCE.match(event_source):
+            raise NetworkTrailError(f"event_source must look like 'kms.amazonaws.com', got {event_source!r}")
+        terms.append(f'($.eventSource = "{event_source}")')
+    return "{ " + " && ".join(terms) + " }"
+
+
+def outside_caller_pattern(allowed_account_ids: Sequence[str]) -> str:
+    """Network activity events whose caller account is none of ``allowed_account_ids``.
+
+    A metric filter cannot compare two fields, so "not the endpoint owner" is
+    written as "none of the allowed accounts", which must include the endpoint
+    owners. Events without ``userIdentity.accountId`` do not match.
+
+    :param allowed_account_ids: the endpoint owners and the accounts expected to call through them.
+    """
+    problems = _account_problems(allowed_account_ids)
+    if problems:
+        raise NetworkTrailError(problems)
+    terms = [_NETWORK] + [_NOT_ACCOUNT.format(a) for a in sorted(set(allowed_account_ids))]
+    pattern = "{ " + " && ".join(terms) + " }"
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise NetworkTrailError(
+            f"allowed_account_ids has {len(set(allowed_account_ids))} accounts, which make a filter "
+            f"pattern of {len(pattern)} characters, over CloudWatch Logs' limit of {MAX_PATTERN_LENGTH}: "
+            f"keep at most {MAX_ALLOWED_ACCOUNTS} accounts, or use the Athena 'outside-callers' query for larger lists"
+        )
+    return pattern
+
+
+def _account_problems(accounts: Sequence[str]) -> list[str]:
+    if isinstance(accounts, str) or not accounts:
+        return [
+            f"allowed_account_ids must be a non-empty list of 12-digit account ids, got {accounts!r}: "
+            f"e.g. ['111122223333']"
+        ]
+    return [
+        f"allowed_account_ids[{i}] must be a 12-digit AWS account id as a string, got {a!r}"
+        for i, a in enumerate(accounts)
+        if not isinstance(a, str) or not _ACCOUNT.match(a)
+    ]
+
+
+class NetworkActivityAlarms(Construct):
+    """CloudWatch alarms on a :class:`NetworkTrail`'s network activity events, to an encrypted topic.
+
+    Needs the trail's CloudWatch Logs delivery (``send_to_cloud_watch_logs=True``).
+    Creates metric filters in namespace ``NetworkTrail`` and one alarm each for:
+    every ``VpceAccessDenied`` (metric ``VpceAccessDenied``), ``VpceAccessDenied``
+    per event source of the trail's selectors (same metric, dimension
+    ``EventSource``), calls by accounts outside ``allowed_account_ids`` (metric
+    ``OutsideAccountCalls``) and the volume of events (metric
+    ``NetworkActivityEvents``) above ``spike_threshold``. Alarms publish to an SNS
+    topic encrypted with a dedicated KMS key that CloudWatch may use.
+
+    :param scope: the parent construct.
+    :param construct_id: the construct id.
+    :param trail: the trail whose log group the filters read.
+    :param allowed_account_ids: accounts whose calls are expected besides the stack's account
+        (endpoint owners and trusted callers); at most 19 more. Default: - the stack's account only
+    :param spike_threshold: events per ``period`` above which the volume alarm fires.
+        Default: 10000
+    :param denied_threshold: denied calls per ``period`` from which the denied alarms fire. Default: 1
+    :param period: the period every alarm evaluates. Default: Duration.minutes(5)
+    :param email: an address subscribed to the topic (it must confirm). Default: - no subscription
+    :param https_endpoint: an HTTPS URL subscribed to the topic. Default: - no subscription
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        trail: NetworkTrail,
+        allowed_account_ids: Sequence[str] = (),
+        spike_threshold: int = DEFAULT_SPIKE_THRESHOLD,
+        denied_threshold: int = 1,
+        period: cdk.Duration | None = None,
+        email: str | None = None,
+        https_endpoint: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        if not isinstance(trail, NetworkTrail):
+            raise NetworkTrailError(
+                f"trail must be a NetworkTrail, got {trail!r}: pass the trail to watch", path=self.node.path
+            )
+        problems: list[str] = []
+        if trail.log_group is None:
+            problems.append(
+                f"trail {trail.node.path!r} has no CloudWatch Logs delivery, which metric filters need: "
+                f"create it with send_to_cloud_watch_logs=True"
+            )
+        if isinstance(allowed_account_ids, str):
+            problems.append(
+                f"allowed_account_ids must be a list of account ids, got the string {allowed_account_ids!r}: "
+                f"wrap it, e.g. [{allowed_account_ids!r}]"
+            )
+            allowed_account_ids = ()
+        accounts = [*allowed_account_ids]
+        if not cdk.Token.is_unresolved(stack.account):
+            accounts.insert(0, stack.account)
+        elif not allowed_account_ids:
+            problems.append(
+                "allowed_account_ids is required when the stack has no account (env-agnostic): give the "
+                "endpoint owners' account ids"
+            )
+        for knob, value in (("spike_threshold", spike_threshold), ("denied_threshold", denied_threshold)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(f"{knob} must be a whole number of at least 1, got {value!r}")
+        if email is not None and (
+            not isinstance(email, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email)
+        ):
+            problems.append(f"email must be an e-mail address, got {email!r}: e.g. 'security@example.com'")
+        if https_endpoint is not None and (
+            not isinstance(https_endpoint, str) or not https_endpoint.startswith("https://")
+        ):
+            problems.append(
+                f"https_endpoint must be an https:// URL, got {https_endpoint!r}: SNS delivers alarms "
+                f"over TLS only here"
+            )
+        if problems:
+            raise NetworkTrailError(problems, path=self.node.path)
+        try:
+            outside = outside_caller_pattern(accounts)
+        except NetworkTrailError as err:
+            raise NetworkTrailError(err.problems, path=self.node.path) from None
+        assert trail.log_group is not None
+        log_group = trail.log_group
+        every = period or cdk.Duration.minutes(5)
+
+        # --- topic ------------------------------------------------------------------------------
+        self._key = kms.Key(
+            self,
+            "TopicKey",
+            description="Encrypts the network activity alarms topic (network_trail)",
+            enable_key_rotation=True,
+        )
+        # Grants only through AWS services (Control Tower CT.KMS.PR.3): SNS and CloudWatch use key policy.
+        self._key.add_to_resource_policy(iam.PolicyStatement.from_json(dict(CREATE_GRANT_DENY_STATEMENT)))
+        # CloudWatch publishes to an encrypted topic only if it may use the key.
+        self._key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToUseKey",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            )
+        )
+        self._topic = sns.Topic(
+            self,
+            "Topic",
+            display_name="Network activity alarms",
+            master_key=self._key,
+            enforce_ssl=True,
+        )
+        self._topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self._topic.topic_arn],
+                conditions={
+                    "ArnLike": {
+                        "aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
+                    },
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
+            )
+        )
+        if email is not None:
+            self._topic.add_subscription(subscriptions.EmailSubscription(email))
+        if https_endpoint is not None:
+            self._topic.add_subscription(subscriptions.UrlSubscription(https_endpoint))
+        action = cw_actions.SnsAction(self._topic)
+
+        # --- filters and alarms -----------------------------------------------------------------
+        self._patterns: dict[str, str] = {}
+        self._alarms: dict[str, cloudwatch.Alarm] = {}
+        self._add(
+            "Denied",
+            log_group,
+            denied_pattern(),
+            "VpceAccessDenied",
+            None,
+            denied_threshold,
+            every,
+            action,
+            "Calls denied by a VPC endpoint policy (VpceAccessDenied)",
+        )
+        sources = sorted({s.source_value for s in trail.selectors if isinstance(s, NetworkActivitySelector)})
+        for source in sources:
+            label = "".join(p.capitalize() for p in re.split(r"[.-]", source.removesuffix(".amazonaws.com")))
+            self._add(
+                f"Denied{label}",
+                log_group,
+                denied_pattern(source),
+                "VpceAccessDenied",
+                {"EventSource": "$.eventSource"},
+                denied_threshold,
+                every,
+                action,
+                f"Calls to {source} denied by a VPC endpoint policy",
+                dimension_value=source,
+            )
+        self._add(
+            "OutsideAccount",
+            log_group,
+            outside,
+            "OutsideAccountCalls",
+            None,
+            1,
+            every,
+            action,
+            "Calls through VPC endpoints by accounts outside the allowed list",
+        )
+        self._add(
+            "Volume",
+            log_group,
+            volume_pattern(),
+            "NetworkActivityEvents",
+            None,
+            spike_threshold + 1,
+            every,
+            action,
+            f"More than {spike_threshold} network activity events in {every.to_human_string()}",
+        )
+
+    def _add(
+        self,
+        name: str,
+        log_group: logs.ILogGroup,
+        pattern: str,
+        metric_name: str,
+        dimensions: dict[str, str] | None,
+        threshold: int,
+        period: cdk.Duration,
+        action: cw_actions.SnsAction,
+        description: str,
+        *,
+        dimension_value: str | None = None,
+    ) -> None:
+        logs.MetricFilter(
+            self,
+            f"{name}Filter",
+            log_group=log_group,
+            filter_pattern=logs.FilterPattern.literal(pattern),
+            metric_namespace=METRIC_NAMESPACE,
+            metric_name=metric_name,
+            metric_value="1",
+            dimensions=dimensions,
+        )
+        metric = cloudwatch.Metric(
+            namespace=METRIC_NAMESPACE,
+            metric_name=metric_name,
+            dimensions_map={"EventSource": dimension_value} if dimension_value else None,
+            statistic="Sum",
+            period=period,
+        )
+        alarm = metric.create_alarm(
+            self,
+            f"{name}Alarm",
+            threshold=threshold,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=description,
+        )
+        alarm.add_alarm_action(action)
+        self._patterns[name] = pattern
+        self._alarms[name] = alarm
+
+    @property
+    def topic(self) -> sns.ITopic:
+        """The encrypted SNS topic every alarm publishes to."""
+        return self._topic
+
+    @property
+    def topic_key(self) -> kms.IKey:
+        """The KMS key of the topic."""
+        return self._key
+
+    @property
+    def alarms(self) -> dict[str, cloudwatch.Alarm]:
+        """Alarm name (``Denied``, ``Denied<Source>``, ``OutsideAccount``, ``Volume``) -> alarm."""
+        return dict(self._alarms)
+
+    @property
+    def filter_patterns(self) -> dict[str, str]:
+        """Alarm name -> the filter pattern its metric filter ships."""
+        return dict(self._patterns)

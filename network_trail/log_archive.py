@@ -1,0 +1,301 @@
+"""The ``LogArchive`` construct: a central bucket and key for trails of other accounts.
+
+Deployed once in a log-archive account. Trails in workload accounts (or an
+organization trail in the management account) write to it; they import it by
+name and ARN with :meth:`LogArchive.import_for_trail`, because CDK cannot
+reference resources across accounts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from . import _defaults, _resources
+from ._organization import TRAIL_ARN, account_problems, organization_id_problems
+from ._policies import (
+    archive_bucket_policy_statements,
+    archive_key_policy_statements,
+    organization_deny_statement,
+)
+from .errors import NetworkTrailError
+from .validation import alias_problems, s3_key_prefix_problems
+
+__all__ = ["ImportedLogArchive", "LogArchive"]
+
+_KEY_ARN = re.compile(r"^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key/[A-Za-z0-9-]+$")
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+class ImportedLogArchive(NamedTuple):
+    """A log archive's bucket and key, imported into a workload account's stack."""
+
+    bucket: s3.IBucket
+    """The archive bucket, for ``NetworkTrail(bucket=...)``."""
+    encryption_key: kms.IKey
+    """The archive key, for ``NetworkTrail(encryption_key=...)``."""
+
+
+class LogArchive(Construct):
+    """A central, secure log bucket and KMS key that trails of other accounts write to.
+
+    Creates the same hardened resources as :class:`~network_trail.NetworkTrail` (SSE-KMS
+    bucket with Bucket Key, versioning, TLS-only access, server access logging, a key with
+    rotation and an alias) and writes the cross-account bucket and key policies of the
+    CloudTrail User Guide: ``s3:GetBucketAcl`` and ``s3:PutObject`` on each source
+    account's ``[prefix/]AWSLogs/<account>/*`` path, and ``kms:GenerateDataKey*`` bound to
+    those accounts' trail encryption context, all conditioned on ``aws:SourceArn`` (the
+    listed trails) and, when ``organization_id`` is given, ``aws:SourceOrgID``.
+
+    :param scope: the parent construct.
+    :param construct_id: the construct id; keep it stable, it names the resources.
+    :param organization_id: admit trails of this AWS Organizations organization (``o-…``):
+        adds ``aws:SourceOrgID`` to every statement, the organization trails' path
+        ``AWSLogs/<o-id>/*``, and a deny for principals outside the organization.
+        Default: - no organization; ``trail_arns`` is then required
+    :param source_account_ids: accounts whose trails write here, each to its own path.
+        Default: - the accounts of ``trail_arns``; with only ``organization_id``, every
+        path under ``AWSLogs/``
+    :param trail_arns: ARNs of the trails allowed to write (``aws:SourceArn``). An
+        organization trail's ARN names the management account.
+        Default: - any trail of ``organization_id``
+    :param s3_key_prefix: the prefix the trails write under, before ``AWSLogs/``.
+        Default: - the bucket's root
+    :param key_alias: the alias of the key. Default: 'alias/network-trail-archive'
+    :param log_retention: expire log files after this long. Default: - log files are kept
+    :param noncurrent_version_expiration: expire replaced or deleted versions after this long.
+        Default: Duration.days(90)
+    :param object_lock_retention: enable S3 Object Lock with this default retention.
+        Default: - no Object Lock
+    :param removal_policy: what happens to the buckets and key when they leave the stack.
+        Default: RemovalPolicy.RETAIN
+    :param tags: tags for every resource the construct creates. Default: - no tags
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        organization_id: str | None = None,
+        source_account_ids: Sequence[str] = (),
+        trail_arns: Sequence[str] = (),
+        s3_key_prefix: str | None = None,
+        key_alias: str | None = None,
+        log_retention: cdk.Duration | None = None,
+        noncurrent_version_expiration: cdk.Duration | None = None,
+        object_lock_retention: s3.ObjectLockRetention | None = None,
+        removal_policy: cdk.RemovalPolicy | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        problems: list[str] = []
+        if organization_id is not None:
+            problems += organization_id_problems("organization_id", organization_id)
+        for parameter, value in (("source_account_ids", source_account_ids), ("trail_arns", trail_arns)):
+            if isinstance(value, str):
+                problems.append(
+                    f"{parameter} must be a sequence of strings, got {value!r}: wrap it, e.g. [value]"
+                )
+        if problems:
+            raise NetworkTrailError(problems, path=self.node.path)
+
+        accounts: list[str] = []
+        for i, account in enumerate(source_account_ids):
+            problems += account_problems(f"source_account_ids[{i}]", account)
+            if account in accounts:
+                problems.append(f"source_account_ids[{i}] {account!r} is listed twice: remove the duplicate")
+            else:
+                accounts.append(account)
+        has_token_arn = False
+        for i, arn in enumerate(trail_arns):
+            if isinstance(arn, str) and cdk.Token.is_unresolved(arn):
+                has_token_arn = True
+                continue
+            match = TRAIL_ARN.match(arn) if isinstance(arn, str) else None
+            if match is None:
+                problems.append(
+                    f"trail_arns[{i}] must be a trail ARN like "
+                    f"'arn:aws:cloudtrail:<region>:<account>:trail/<name>', got {arn!r}"
+                )
+            elif list(trail_arns).count(arn) > 1 and list(trail_arns).index(arn) != i:
+                problems.append(f"trail_arns[{i}] {arn!r} is listed twice: remove the duplicate")
+            elif match.group(2) not in accounts:
+                accounts.append(match.group(2))
+        if not trail_arns and organization_id is None:
+            problems.append(
+                "LogArchive needs trail_arns or organization_id: the bucket and key policies must name "
+                "which trails may write; pass trail_arns=['arn:aws:cloudtrail:…:trail/…'] or "
+                "organization_id='o-…'"
+            )
+        if has_token_arn and not source_account_ids and organization_id is None:
+            problems.append(
+                "trail_arns holds values only known at deploy time, so their accounts are unknown: "
+                "list the accounts in source_account_ids"
+            )
+        if key_alias is not None:
+            problems += alias_problems(key_alias)
+        if s3_key_prefix is not None:
+            problems += s3_key_prefix_problems(s3_key_prefix)
+        if problems:
+            raise NetworkTrailError(problems, path=self.node.path)
+
+        self._organization_id = organization_id
+        self._s3_key_prefix = s3_key_prefix
+        policy = removal_policy if removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
+        arns = list(dict.fromkeys(trail_arns))
+
+        self._key = _resources.create_key(self, removal_policy=policy)
+        self._alias = self._key.add_alias(key_alias or "alias/network-trail-archive")
+        for statement in archive_key_policy_statements(
+            partition=stack.partition, account_ids=accounts, trail_arns=arns, organization_id=organization_id
+        ):
+            self._key.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
+
+        self._access_logs_bucket = _resources.create_access_logs_bucket(self, removal_policy=policy)
+        self._bucket = _resources.create_log_bucket(
+            self,
+            key=self._key,
+            removal_policy=policy,
+            log_retention=log_retention,
+            noncurrent_version_expiration=noncurrent_version_expiration,
+            object_lock_retention=object_lock_retention,
+        )
+        access_statement = _resources.enable_access_logging(self._bucket, self._access_logs_bucket)
+        self._access_logs_bucket.add_to_resource_policy(iam.PolicyStatement.from_json(access_statement))
+        statements = archive_bucket_policy_statements(
+            self._bucket.bucket_arn,
+            account_ids=accounts,
+            trail_arns=arns,
+            organization_id=organization_id,
+            s3_key_prefix=s3_key_prefix,
+        )
+        if organization_id is not None:
+            statements.append(organization_deny_statement(self._bucket.bucket_arn, organization_id))
+        for statement in statements:
+            self._bucket.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
+        if tags:
+            for key, value in sorted(tags.items()):
+                cdk.Tags.of(self).add(key, value)
+
+    # --- public API ------------------------------------------------------------------------------
+    @property
+    def bucket(self) -> s3.Bucket:
+        """The archive bucket."""
+        return self._bucket
+
+    @property
+    def bucket_name(self) -> str:
+        """The archive bucket's name (a token until deploy: pass it to workload stacks as a literal)."""
+        return self._bucket.bucket_name
+
+    @property
+    def key(self) -> kms.Key:
+        """The KMS key the log files are encrypted with."""
+        return self._key
+
+    @property
+    def alias(self) -> kms.IAlias:
+        """The key's alias."""
+        return self._alias
+
+    @property
+    def access_logs_bucket(self) -> s3.Bucket:
+        """The bucket receiving the archive bucket's server access logs."""
+        return self._access_logs_bucket
+
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read every log file: bucket read and ``kms:Decrypt`` on the key.
+
+        :param grantee: the principal to grant.
+        """
+        return self._bucket.grant_read(grantee)
+
+    def grant_read_account_logs(self, grantee: iam.IGrantable, account_id: str) -> iam.Grant:
+        """Let ``grantee`` read only one account's log files.
+
+        ``s3:GetObject`` on ``[prefix/]AWSLogs/<account>/*`` (and, with an organization,
+        ``[prefix/]AWSLogs/<o-id>/<account>/*``, where organization trails write),
+        ``s3:ListBucket`` limited to those prefixes, and ``kms:Decrypt`` on the key.
+
+        :param grantee: the principal to grant, e.g. a role in that account.
+        :param account_id: the 12-digit account whose log files ``grantee`` may read.
+        """
+        problems = account_problems("account_id", account_id)
+        if problems:
+            raise NetworkTrailError(problems, path=self.node.path)
+        base = f"{self._s3_key_prefix}/AWSLogs" if self._s3_key_prefix else "AWSLogs"
+        prefixes = [f"{base}/{account_id}/"]
+        if self._organization_id is not None:
+            prefixes.append(f"{base}/{self._organization_id}/{account_id}/")
+        objects = iam.Grant.add_to_principal_or_resource(
+            grantee=grantee,
+            actions=["s3:GetObject"],
+            resource_arns=[f"{self._bucket.bucket_arn}/{p}*" for p in prefixes],
+            resource=self._bucket,
+        )
+        listing = iam.Grant.add_to_principal_or_resource(
+            grantee=grantee,
+            actions=["s3:ListBucket"],
+            resource_arns=[self._bucket.bucket_arn],
+            resource=self._bucket,
+            conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in prefixes]}},
+        )
+        return objects.combine(listing).combine(self._key.grant_decrypt(grantee))
+
+    @staticmethod
+    def import_for_trail(
+        scope: Construct, construct_id: str, /, *, bucket_name: str, key_arn: str
+    ) -> ImportedLogArchive:
+        """Import an archive's bucket and key into a workload account's stack, for a trail.
+
+        The bucket is imported in the key's account and Region (from ``key_arn``), so the
+        trail's stack knows both live elsewhere. :class:`~network_trail.NetworkTrail` then
+        writes no policy on them and warns (``network-trail:bucketPolicyNotAdded``,
+        ``network-trail:keyPolicyNotAdded``) with the statements the archive must allow,
+        which a :class:`LogArchive` listing the trail's ARN (or organization) already has.
+
+        :param scope: the parent construct, in the trail's stack.
+        :param construct_id: the id of the construct holding the two imports.
+        :param bucket_name: the archive bucket's name, a literal (e.g. from configuration).
+        :param key_arn: the archive key's ARN (not an alias ARN).
+        """
+        problems: list[str] = []
+        account: str | None = None
+        region: str | None = None
+        if not isinstance(key_arn, str):
+            problems.append(f"key_arn must be a KMS key ARN string, got {key_arn!r}")
+        elif not cdk.Token.is_unresolved(key_arn):
+            match = _KEY_ARN.match(key_arn)
+            if match is None:
+                problems.append(
+                    f"key_arn must be a KMS key ARN like 'arn:aws:kms:<region>:<account>:key/<id>', got "
+                    f"{key_arn!r}: CloudTrail needs the key itself, not an alias"
+                )
+            else:
+                region, account = match.group(1), match.group(2)
+        if not isinstance(bucket_name, str):
+            problems.append(f"bucket_name must be a string, got {bucket_name!r}")
+        elif not cdk.Token.is_unresolved(bucket_name) and not _BUCKET_NAME.match(bucket_name):
+            problems.append(
+                f"bucket_name must be an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-'), "
+                f"got {bucket_name!r}"
+            )
+        if problems:
+            raise NetworkTrailError(problems, path=f"{scope.node.path}/{construct_id}")
+        holder = Construct(scope, construct_id)
+        key = kms.Key.from_key_arn(holder, "Key", key_arn)
+        attributes: dict[str, Any] = {"bucket_name": bucket_name, "encryption_key": key}
+        if account is not None and region is not None:
+            attributes |= {"account": account, "region": region}
+        bucket = s3.Bucket.from_bucket_attributes(holder, "Bucket", **attributes)
+        return ImportedLogArchive(bucket=bucket, encryption_key=key)

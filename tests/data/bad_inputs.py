@@ -1,0 +1,736 @@
+"""The error catalogue: bad inputs and the message each must produce, as data.
+
+Each entry builds one bad input (construct props, a selector, a preset call or the
+sample app's cdk.json environments) and lists the fragments its
+``NetworkTrailError`` must contain: the offending value, the rule, and the fix.
+``tests/test_error_catalogue.py`` runs every entry; ``docs/errors.md`` is generated
+from this data and a test fails when it is stale::
+
+    python -m tests.data.bad_inputs > docs/errors.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+
+from network_trail import (
+    Condition,
+    CustomEventSource,
+    ManagementEvents,
+    NetworkActivitySelector,
+    NetworkTrail,
+    presets,
+    selector_from_json,
+)
+from network_trail.config import load_environments
+
+ACCOUNT = "123456789012"
+VPCE = "vpce-0a1b2c3d4e5f60718"
+
+
+@dataclass(frozen=True, slots=True)
+class BadInput:
+    """One bad input and what its error message must say."""
+
+    id: str
+    area: str
+    given: str
+    """The bad input, as a user would write it."""
+    build: Callable[[], object]
+    value: str
+    """Fragment showing the offending value (or the parameter it belongs to)."""
+    rule: str
+    """Fragment stating the rule."""
+    fix: str
+    """Fragment saying how to fix it."""
+
+    @property
+    def fragments(self) -> tuple[str, str, str]:
+        return (self.value, self.rule, self.fix)
+
+
+def _stack() -> cdk.Stack:
+    app = cdk.App(analytics_reporting=False)
+    return cdk.Stack(app, "Catalogue", env=cdk.Environment(account=ACCOUNT, region="us-east-1"))
+
+
+def _trail(**props: Any) -> Callable[[], object]:
+    def build() -> object:
+        return NetworkTrail(_stack(), "NetworkTrail", **props)
+
+    return build
+
+
+def _with_resources(
+    *, bucket: bool = False, encryption_key: bool = False, **props: Any
+) -> Callable[[], object]:
+    """A trail given an imported bucket and/or key, and ``props``."""
+
+    def build() -> object:
+        stack = _stack()
+        extra: dict[str, Any] = {}
+        if bucket:
+            extra["bucket"] = s3.Bucket.from_bucket_name(stack, "Logs", "central-cloudtrail-logs")
+        if encryption_key:
+            extra["encryption_key"] = kms.Key.from_key_arn(
+                stack, "LogsKey", f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            )
+        return NetworkTrail(stack, "NetworkTrail", **extra, **props)
+
+    return build
+
+
+def _add_duplicate_selector() -> object:
+    trail = NetworkTrail(_stack(), "NetworkTrail", selectors=[presets.log_all("kms")])
+    trail.add_selector(presets.log_all("kms"))
+    return trail
+
+
+def _env(**settings: Any) -> Callable[[], object]:
+    base: dict[str, Any] = {"account": "111111111111", "region": "us-east-1"}
+    return lambda: load_environments({"dev": {**base, **settings}})
+
+
+def _env_without(key: str) -> Callable[[], object]:
+    settings = {"account": "111111111111", "region": "us-east-1"}
+    settings.pop(key)
+    return lambda: load_environments({"dev": settings})
+
+
+MANY_EVENT_NAMES = tuple(f"Action{i:03d}" for i in range(260))
+
+BAD_INPUTS: tuple[BadInput, ...] = (
+    # --- NetworkTrail props -----------------------------------------------------------------------
+    BadInput(
+        "trail-name-too-short",
+        "NetworkTrail",
+        'trail_name="ab"',
+        _trail(trail_name="ab"),
+        "'ab'",
+        "3 to 128 characters",
+        "e.g. 'network-activity'",
+    ),
+    BadInput(
+        "trail-name-adjacent-punctuation",
+        "NetworkTrail",
+        'trail_name="net--trail"',
+        _trail(trail_name="net--trail"),
+        "'net--trail'",
+        "side by side",
+        "e.g. 'network-activity'",
+    ),
+    BadInput(
+        "trail-name-ip-address",
+        "NetworkTrail",
+        'trail_name="192.168.0.1"',
+        _trail(trail_name="192.168.0.1"),
+        "'192.168.0.1'",
+        "must not be an IP address",
+        "not an IP address",
+    ),
+    BadInput(
+        "trail-name-space",
+        "NetworkTrail",
+        'trail_name="net trail"',
+        _trail(trail_name="net trail"),
+        "'net trail'",
+        "letters, digits, '.', '_' and '-'",
+        "e.g. 'network-activity'",
+    ),
+    BadInput(
+        "key-alias-reserved",
+        "NetworkTrail",
+        'key_alias="alias/aws/trail"',
+        _trail(key_alias="alias/aws/trail"),
+        "'alias/aws/trail'",
+        "reserved prefix 'alias/aws/'",
+        "choose another name",
+    ),
+    BadInput(
+        "key-alias-bad-characters",
+        "NetworkTrail",
+        'key_alias="alias/net trail!"',
+        _trail(key_alias="alias/net trail!"),
+        "'alias/net trail!'",
+        "1 to 250 letters, digits",
+        "e.g. 'alias/network-trail'",
+    ),
+    BadInput(
+        "s3-key-prefix-slashes",
+        "NetworkTrail",
+        's3_key_prefix="/logs/"',
+        _trail(s3_key_prefix="/logs/"),
+        "'/logs/'",
+        "must not start or end with '/'",
+        "e.g. 'network-activity'",
+    ),
+    BadInput(
+        "s3-key-prefix-unsafe-characters",
+        "NetworkTrail",
+        's3_key_prefix="logs#1"',
+        _trail(s3_key_prefix="logs#1"),
+        "'logs#1'",
+        "S3's safe characters",
+        "remove the others",
+    ),
+    BadInput(
+        "s3-key-prefix-too-long",
+        "NetworkTrail",
+        's3_key_prefix="a" * 201',
+        _trail(s3_key_prefix="a" * 201),
+        "got 201",
+        "1 to 200 characters",
+        "shorten it",
+    ),
+    BadInput(
+        "management-events-unknown",
+        "NetworkTrail",
+        'management_events="everything"',
+        _trail(management_events="everything"),
+        "'everything'",
+        "must be one of",
+        "['none', 'all', 'read-only', 'write-only']",
+    ),
+    BadInput(
+        "selectors-not-a-sequence",
+        "NetworkTrail",
+        'selectors=presets.log_all("kms")',
+        _trail(selectors=presets.log_all("kms")),
+        "NetworkActivitySelector(",
+        "must be a sequence of selectors",
+        "wrap it, e.g. [selector]",
+    ),
+    BadInput(
+        "selectors-empty",
+        "NetworkTrail",
+        "selectors=[]",
+        _trail(selectors=[]),
+        "selectors is empty",
+        "would log nothing",
+        "e.g. presets.ga_access_denied()",
+    ),
+    BadInput(
+        "selectors-item-not-a-selector",
+        "NetworkTrail",
+        'selectors=["kms"]',
+        _trail(selectors=["kms"]),
+        "got 'kms'",
+        "must be a NetworkActivitySelector or ManagementEventsSelector",
+        "build selectors with the presets module",
+    ),
+    BadInput(
+        "selectors-duplicate",
+        "NetworkTrail",
+        'selectors=[log_all("kms"), log_all("kms")]',
+        _trail(selectors=[presets.log_all("kms"), presets.log_all("kms")]),
+        "selectors[1]",
+        "selects the same events as selectors[0]",
+        "remove one of them",
+    ),
+    BadInput(
+        "management-events-twice",
+        "NetworkTrail",
+        "management_events=ALL, selectors=[presets.management_events(), ...]",
+        _trail(
+            management_events=ManagementEvents.ALL,
+            selectors=[presets.management_events(), presets.log_all("kms")],
+        ),
+        "management_events='all'",
+        "both ask for management events",
+        "use only one of the two",
+    ),
+    BadInput(
+        "management-selectors-twice",
+        "NetworkTrail",
+        "selectors=[management_events(), management_events(read_only=True), ...]",
+        _trail(
+            selectors=[
+                presets.management_events(),
+                presets.management_events(read_only=True),
+                presets.log_all("kms"),
+            ]
+        ),
+        "2 management events selectors",
+        "has 2 management events selectors",
+        "keep one",
+    ),
+    BadInput(
+        "selector-values-over-quota",
+        "NetworkTrail",
+        "two selectors with 260 event names each",
+        _trail(
+            selectors=[
+                presets.log_all("kms", event_names=MANY_EVENT_NAMES),
+                presets.log_all("s3", event_names=MANY_EVENT_NAMES),
+            ]
+        ),
+        "use 524 values",
+        "quota of 500 values",
+        "drop sources",
+    ),
+    BadInput(
+        "add-selector-duplicate",
+        "NetworkTrail",
+        'trail.add_selector(log_all("kms")) twice',
+        _add_duplicate_selector,
+        "selectors[1]",
+        "selects the same events as selectors[0]",
+        "remove one of them",
+    ),
+    BadInput(
+        "multi-region-without-global-events",
+        "NetworkTrail",
+        "include_global_service_events=False",
+        _trail(include_global_service_events=False),
+        "is_multi_region_trail=True",
+        "InvalidParameterCombination",
+        "set include_global_service_events=True",
+    ),
+    BadInput(
+        "organization-id-malformed",
+        "NetworkTrail",
+        'organization_id="o-123"',
+        _trail(organization_id="o-123"),
+        "'o-123'",
+        "10 to 32 lowercase letters or digits",
+        "aws organizations describe-organization",
+    ),
+    BadInput(
+        "organization-trail-without-organization-id",
+        "NetworkTrail",
+        "is_organization_trail=True",
+        _trail(is_organization_trail=True),
+        "is_organization_trail=True",
+        "needs organization_id",
+        "pass organization_id='o-",
+    ),
+    BadInput(
+        "management-account-without-organization-trail",
+        "NetworkTrail",
+        'management_account_id="111111111111"',
+        _trail(management_account_id="111111111111"),
+        "'111111111111'",
+        "only applies to organization trails",
+        "set is_organization_trail=True",
+    ),
+    BadInput(
+        "management-account-id-malformed",
+        "NetworkTrail",
+        'is_organization_trail=True, organization_id=..., management_account_id="1234"',
+        _trail(is_organization_trail=True, organization_id="o-a1b2c3d4e5", management_account_id="1234"),
+        "'1234'",
+        "12-digit AWS account id",
+        "as a string",
+    ),
+    BadInput(
+        "delegated-administrator-without-organization-trail",
+        "NetworkTrail",
+        "delegated_administrator=True",
+        _trail(delegated_administrator=True),
+        "delegated_administrator=True",
+        "only applies to organization trails",
+        "set is_organization_trail=True",
+    ),
+    BadInput(
+        "bucket-and-log-retention",
+        "NetworkTrail",
+        "bucket=<imported>, log_retention=Duration.days(30)",
+        _with_resources(bucket=True, log_retention=cdk.Duration.days(30)),
+        "log_retention=",
+        "only applies to a bucket this construct creates",
+        "provide either bucket or log_retention",
+    ),
+    BadInput(
+        "bucket-and-object-lock",
+        "NetworkTrail",
+        "bucket=<imported>, object_lock_retention=...",
+        _with_resources(
+            bucket=True, object_lock_retention=s3.ObjectLockRetention.governance(cdk.Duration.days(30))
+        ),
+        "object_lock_retention=",
+        "only applies to a bucket this construct creates",
+        "provide either bucket or object_lock_retention",
+    ),
+    BadInput(
+        "encryption-key-and-key-alias",
+        "NetworkTrail",
+        'encryption_key=<imported>, key_alias="alias/x"',
+        _with_resources(encryption_key=True, key_alias="alias/x"),
+        "key_alias='alias/x'",
+        "only applies to a key this construct creates",
+        "provide either encryption_key or key_alias",
+    ),
+    BadInput(
+        "removal-policy-nothing-to-act-on",
+        "NetworkTrail",
+        "bucket=<imported>, encryption_key=<imported>, removal_policy=DESTROY",
+        _with_resources(bucket=True, encryption_key=True, removal_policy=cdk.RemovalPolicy.DESTROY),
+        "removal_policy=",
+        "has nothing to act on",
+        "remove removal_policy",
+    ),
+    BadInput(
+        "cloud-watch-logs-retention-without-delivery",
+        "NetworkTrail",
+        "cloud_watch_logs_retention=RetentionDays.ONE_MONTH",
+        _trail(cloud_watch_logs_retention=logs.RetentionDays.ONE_MONTH),
+        "cloud_watch_logs_retention=",
+        "needs send_to_cloud_watch_logs=True",
+        "remove cloud_watch_logs_retention",
+    ),
+    BadInput(
+        "tag-key-aws-prefix",
+        "NetworkTrail",
+        'tags={"aws:team": "sec"}',
+        _trail(tags={"aws:team": "sec"}),
+        "'aws:team'",
+        "not start with 'aws:'",
+        "1 to 128 characters",
+    ),
+    BadInput(
+        "tag-value-too-long",
+        "NetworkTrail",
+        'tags={"team": "x" * 257}',
+        _trail(tags={"team": "x" * 257}),
+        "tags['team']",
+        "at most 256 characters",
+        "must be a string",
+    ),
+    # --- selectors --------------------------------------------------------------------------------
+    BadInput(
+        "event-source-unknown",
+        "NetworkActivitySelector",
+        'event_source="notaservice"',
+        lambda: NetworkActivitySelector(event_source="notaservice"),
+        "'notaservice'",
+        "is not a network activity event source",
+        "CustomEventSource(",
+    ),
+    BadInput(
+        "event-source-wrong-type",
+        "NetworkActivitySelector",
+        "event_source=42",
+        lambda: NetworkActivitySelector(event_source=42),
+        "got 42 of type int",
+        "must be a NetworkActivityEventSource",
+        "a CustomEventSource or a string",
+    ),
+    BadInput(
+        "custom-event-source-shape",
+        "CustomEventSource",
+        'CustomEventSource("newsvc")',
+        lambda: CustomEventSource("newsvc"),
+        "'newsvc'",
+        "'<service>.amazonaws.com'",
+        "e.g. 'kms.amazonaws.com'",
+    ),
+    BadInput(
+        "access-denied-only-not-bool",
+        "NetworkActivitySelector",
+        'access_denied_only="yes"',
+        lambda: NetworkActivitySelector(event_source="kms", access_denied_only="yes"),
+        "'yes'",
+        "must be True or False",
+        "True or False",
+    ),
+    BadInput(
+        "condition-not-a-condition",
+        "NetworkActivitySelector",
+        f'vpc_endpoint_id="{VPCE}"',
+        lambda: NetworkActivitySelector(event_source="kms", vpc_endpoint_id=VPCE),
+        f"'{VPCE}'",
+        "must be a Condition",
+        "Condition.any_of(",
+    ),
+    BadInput(
+        "condition-empty",
+        "Condition",
+        "vpc_endpoint_id=Condition()",
+        lambda: NetworkActivitySelector(event_source="kms", vpc_endpoint_id=Condition()),
+        "vpc_endpoint_id has no values",
+        "give at least one of equals",
+        "leave vpc_endpoint_id unset",
+    ),
+    BadInput(
+        "condition-single-string",
+        "Condition",
+        f'Condition(equals="{VPCE}")',
+        lambda: Condition(equals=VPCE),
+        f"'{VPCE}'",
+        "must be a sequence of strings",
+        "wrap it",
+    ),
+    BadInput(
+        "condition-wildcard",
+        "Condition",
+        'Condition(equals=("vpce-*",))',
+        lambda: NetworkActivitySelector(event_source="kms", vpc_endpoint_id=Condition(equals=("vpce-*",))),
+        "'vpce-*'",
+        "support no wildcards",
+        "use starts_with or ends_with",
+    ),
+    BadInput(
+        "condition-not-a-vpce-id",
+        "Condition",
+        'Condition.any_of("vpc-0abc1234")',
+        lambda: NetworkActivitySelector(event_source="kms", vpc_endpoint_id=Condition.any_of("vpc-0abc1234")),
+        "'vpc-0abc1234'",
+        "not a VPC endpoint id",
+        "use starts_with/ends_with for partial ids",
+    ),
+    BadInput(
+        "condition-duplicate-value",
+        "Condition",
+        f'Condition.any_of("{VPCE}", "{VPCE}")',
+        lambda: NetworkActivitySelector(event_source="kms", vpc_endpoint_id=Condition.any_of(VPCE, VPCE)),
+        f"repeats '{VPCE}'",
+        "must be unique",
+        "remove the duplicate",
+    ),
+    BadInput(
+        "condition-includes-and-excludes",
+        "Condition",
+        "equals and not_equals the same value",
+        lambda: NetworkActivitySelector(
+            event_source="kms", event_name=Condition(equals=("Decrypt",), not_equals=("Decrypt",))
+        ),
+        "'Decrypt'",
+        "both includes and excludes",
+        "remove it from one of the two",
+    ),
+    BadInput(
+        "condition-value-too-long",
+        "Condition",
+        'Condition(starts_with=("x" * 2049,))',
+        lambda: NetworkActivitySelector(event_source="kms", event_name=Condition(starts_with=("x" * 2049,))),
+        "got 2049",
+        "CloudTrail rejects empty and longer values",
+        "characters",
+    ),
+    BadInput(
+        "condition-not-an-arn",
+        "Condition",
+        'user_identity_arn=Condition.any_of("Admin")',
+        lambda: NetworkActivitySelector(event_source="kms", user_identity_arn=Condition.any_of("Admin")),
+        "'Admin'",
+        "which is not an ARN",
+        "or use starts_with",
+    ),
+    BadInput(
+        "selector-json-without-event-category",
+        "selector_from_json",
+        'selector_from_json({"FieldSelectors": [{"Field": "eventSource", ...}]})',
+        lambda: selector_from_json(
+            {"FieldSelectors": [{"Field": "eventSource", "Equals": ["kms.amazonaws.com"]}]}
+        ),
+        "no eventCategory field",
+        "it is required",
+        "eventCategory",
+    ),
+    # --- presets ----------------------------------------------------------------------------------
+    BadInput(
+        "for-sources-single-string",
+        "presets",
+        'presets.for_sources("kms")',
+        lambda: presets.for_sources("kms"),
+        "'kms'",
+        "must be a sequence of event sources",
+        "wrap it, e.g. ('kms',)",
+    ),
+    BadInput(
+        "for-sources-unknown-preset",
+        "presets",
+        'presets.for_sources(["kms"], preset="everything")',
+        lambda: presets.for_sources(["kms"], preset="everything"),
+        "'everything'",
+        "preset must be one of",
+        "['log-all', 'access-denied']",
+    ),
+    BadInput(
+        "preset-vpc-endpoint-ids-string",
+        "presets",
+        f'presets.log_all("kms", vpc_endpoint_ids="{VPCE}")',
+        lambda: presets.log_all("kms", vpc_endpoint_ids=VPCE),
+        f"'{VPCE}'",
+        "must be a sequence of strings",
+        f"wrap it, e.g. ('{VPCE}',)",
+    ),
+    BadInput(
+        "preset-unknown-source",
+        "presets",
+        'presets.access_denied("kinesis-video")',
+        lambda: presets.access_denied("kinesis-video"),
+        "'kinesis-video'",
+        "is not a network activity event source",
+        "CustomEventSource(",
+    ),
+    # --- sample app: cdk.json environments ----------------------------------------------------------
+    BadInput(
+        "config-not-a-mapping",
+        "cdk.json",
+        "network-trail:environments = []",
+        lambda: load_environments([]),
+        "got []",
+        "must map environment names to their settings",
+        "see docs/sample-app.md",
+    ),
+    BadInput(
+        "config-environment-name",
+        "cdk.json",
+        'environment name "1prod"',
+        lambda: load_environments({"1prod": {"account": "111111111111", "region": "us-east-1"}}),
+        "'1prod'",
+        "must start with a letter",
+        "letters, digits and '-'",
+    ),
+    BadInput(
+        "config-account-missing",
+        "cdk.json",
+        "no account",
+        _env_without("account"),
+        "key 'account'",
+        "is missing",
+        "give the 12-digit AWS account id",
+    ),
+    BadInput(
+        "config-account-malformed",
+        "cdk.json",
+        'account: "12345"',
+        _env(account="12345"),
+        "'12345'",
+        "must be a 12-digit AWS account id",
+        "as a string",
+    ),
+    BadInput(
+        "config-region-malformed",
+        "cdk.json",
+        'region: "mars-north-1"',
+        _env(region="mars-north-1"),
+        "'mars-north-1'",
+        "must be an AWS Region code",
+        "such as 'eu-west-1'",
+    ),
+    BadInput(
+        "config-unknown-key",
+        "cdk.json",
+        "cloudwatch: true",
+        _env(cloudwatch=True),
+        "key 'cloudwatch'",
+        "unknown keys",
+        "allowed are",
+    ),
+    BadInput(
+        "config-unknown-preset",
+        "cdk.json",
+        'selectors: [{preset: "all", sources: ["kms"]}]',
+        _env(selectors=[{"preset": "all", "sources": ["kms"]}]),
+        "'all'",
+        "unknown preset",
+        "use one of ['log-all', 'access-denied']",
+    ),
+    BadInput(
+        "config-selectors-empty",
+        "cdk.json",
+        "selectors: []",
+        _env(selectors=[]),
+        "got []",
+        "must be a non-empty list",
+        "{'preset', 'sources'}",
+    ),
+    BadInput(
+        "config-sources-empty",
+        "cdk.json",
+        'selectors: [{preset: "log-all", sources: []}]',
+        _env(selectors=[{"preset": "log-all", "sources": []}]),
+        "got []",
+        "must be a non-empty list of source names",
+        "such as 'kms'",
+    ),
+    BadInput(
+        "config-bool-not-bool",
+        "cdk.json",
+        'send_to_cloud_watch_logs: "yes"',
+        _env(send_to_cloud_watch_logs="yes"),
+        "'yes'",
+        "must be true or false",
+        "true or false",
+    ),
+    BadInput(
+        "config-cloud-watch-logs-retention-days",
+        "cdk.json",
+        "cloud_watch_logs_retention_days: 42",
+        _env(cloud_watch_logs_retention_days=42),
+        "got 42",
+        "CloudWatch Logs' retention periods",
+        "[1, 3, 5",
+    ),
+    BadInput(
+        "config-object-lock-mode",
+        "cdk.json",
+        'object_lock: {mode: "strict", days: 30}',
+        _env(object_lock={"mode": "strict", "days": 30}),
+        "'strict'",
+        "must be {'mode'",
+        "'governance'|'compliance'",
+    ),
+    BadInput(
+        "config-log-retention-days",
+        "cdk.json",
+        "log_retention_days: 0",
+        _env(log_retention_days=0),
+        "got 0",
+        "whole number of days, at least 1",
+        "at least 1",
+    ),
+    BadInput(
+        "config-tags-not-strings",
+        "cdk.json",
+        'tags: {"CostCenter": 42}',
+        _env(tags={"CostCenter": 42}),
+        "42",
+        "must map strings to strings",
+        "strings to strings",
+    ),
+)
+"""Every catalogued bad input; ids are unique and stable (the docs link to them)."""
+
+
+def _cell(text: str) -> str:
+    return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
+
+
+def markdown() -> str:
+    """docs/errors.md, generated from :data:`BAD_INPUTS`."""
+    lines = [
+        "# Error catalogue",
+        "",
+        "<!-- Generated by `python -m tests.data.bad_inputs > docs/errors.md`; "
+        "tests/test_error_catalogue.py fails when this file is stale. -->",
+        "",
+        "Every input below raises `network_trail.NetworkTrailError` before anything reaches CloudFormation",
+        "(at construction, that is at synth time). Each message names the parameter, shows the value, states",
+        "the rule and says how to fix it; the table lists a fragment of each. Areas: `NetworkTrail` props,",
+        "selectors and conditions, the `presets` module, and the sample app's `cdk.json` environments",
+        "(`network-trail:environments`).",
+        "",
+        f"{len(BAD_INPUTS)} bad inputs.",
+        "",
+        "| Id | Area | Input | Value shown | Rule | Fix |",
+        "|---|---|---|---|---|---|",
+    ]
+    for b in BAD_INPUTS:
+        lines.append(
+            f"| {b.id} | {b.area} | {_cell(b.given)} | {_cell(b.value)} | {_cell(b.rule)} | {_cell(b.fix)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

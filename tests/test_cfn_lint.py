@@ -1,0 +1,43 @@
+"""cfn-lint finds no error and no warning in any template the project synthesizes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Template
+from cfnlint.api import ManualArgs, lint
+
+from tests.conftest import CDK_JSON, REGION
+from tests.test_snapshot import fully_configured
+
+ENVIRONMENTS: dict[str, Any] = CDK_JSON["context"]["network-trail:environments"]
+
+
+def problems(template: dict[str, Any], region: str) -> list[str]:
+    matches = lint(json.dumps(template), config=ManualArgs(regions=[region]))
+    return [
+        f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})" for m in matches if m.rule.id[0] in "EW"
+    ]
+
+
+def test_default_template_is_clean(default_template: Template) -> None:
+    assert problems(default_template.to_json(), REGION) == []
+
+
+def test_fully_configured_template_is_clean() -> None:
+    assert problems(fully_configured(), REGION) == []
+
+
+@pytest.mark.parametrize("env", sorted(ENVIRONMENTS))
+def test_sample_app_template_is_clean(env: str, sample_app_templates: dict[str, dict[str, Any]]) -> None:
+    assert problems(sample_app_templates[env], ENVIRONMENTS[env]["region"]) == []
+
+
+def test_cfn_lint_is_live(default_template: Template) -> None:
+    # GIVEN a template with an unknown property on the trail: proves the linter runs
+    broken = json.loads(json.dumps(default_template.to_json()))
+    trail = next(r for r in broken["Resources"].values() if r["Type"] == "AWS::CloudTrail::Trail")
+    trail["Properties"]["EventSelectors"] = [{"ReadWriteType": "Sometimes"}]
+    assert any(p.startswith("E") for p in problems(broken, REGION))

@@ -1,0 +1,213 @@
+"""The network-trail command: presets, render, simulate, explain."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from network_trail import NetworkActivityEventSource, presets, render_selectors
+from network_trail.cli import main
+
+from .conftest import DATA, ROOT
+
+Record = dict[str, Any]
+
+
+def run(*args: str, input: str | None = None) -> Any:
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def log_dir(tmp_path: Path, sample_record: Callable[[str], Record]) -> Path:
+    day = (
+        tmp_path
+        / "logs"
+        / "AWSLogs"
+        / "123456789012"
+        / "CloudTrail-NetworkActivity"
+        / "us-east-1"
+        / "2024"
+        / "06"
+        / "04"
+    )
+    day.mkdir(parents=True)
+    records = [
+        sample_record(name) for name in ("kms-listkeys-allowed.json", "kms-listkeys-denied-external.json")
+    ]
+    (day / "a.json.gz").write_bytes(gzip.compress(json.dumps({"Records": records}).encode()))
+    return tmp_path / "logs"
+
+
+@pytest.mark.parametrize("command", [[], ["presets"], ["render"], ["simulate"], ["explain"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage: network-trail" in result.output
+
+
+def test_presets_lists_every_source_in_a_table() -> None:
+    result = run("presets")
+    assert "access-denied" in result.output
+    assert all(s.value in result.output for s in NetworkActivityEventSource)
+
+
+def test_presets_prints_json() -> None:
+    data = json.loads(run("presets", "--json").output)
+    assert [p["preset"] for p in data["presets"]] == ["log-all", "access-denied"]
+    assert len(data["sources"]) == len(NetworkActivityEventSource)
+
+
+def test_render_preset_prints_what_put_event_selectors_takes() -> None:
+    result = run("render", "--preset", "access-denied", "--source", "kms", "--source", "s3")
+    expected = render_selectors(presets.for_sources(["kms", "s3"], preset="access-denied"))
+    assert json.loads(result.output) == expected
+
+
+def test_render_preset_scopes_to_vpc_endpoints() -> None:
+    result = run(
+        "render", "--preset", "log-all", "--source", "kms", "--vpc-endpoint-id", "vpce-0123456789abcdef0"
+    )
+    expected = render_selectors([presets.log_all("kms", vpc_endpoint_ids=["vpce-0123456789abcdef0"])])
+    assert json.loads(result.output) == expected
+
+
+def test_render_env_prints_the_environment_selectors() -> None:
+    from network_trail.config import CONTEXT_KEY, load_environments
+
+    context = json.loads((ROOT / "cdk.json").read_text())["context"][CONTEXT_KEY]
+    prod = {e.name: e for e in load_environments(context)}["prod"]
+    result = run("render", "--config", str(ROOT / "cdk.json"), "--env", "prod")
+    assert json.loads(result.output) == render_selectors(prod.selectors)
+
+
+def test_fails_when_env_is_unknown() -> None:
+    result = run("render", "--config", str(ROOT / "cdk.json"), "--env", "nope")
+    assert result.exit_code == 2
+    assert "--env 'nope' is not an environment" in result.output
+
+
+def test_fails_when_render_gets_two_selector_sets() -> None:
+    result = run("render", "--preset", "log-all", "--preset", "access-denied", "--source", "kms")
+    assert result.exit_code == 2
+    assert "render prints one selector list, got 2" in result.output
+
+
+def test_fails_when_preset_has_no_source() -> None:
+    result = run("render", "--preset", "log-all")
+    assert result.exit_code == 2
+    assert "--preset needs at least one --source" in result.output
+
+
+def test_fails_when_source_is_unknown() -> None:
+    result = run("render", "--preset", "log-all", "--source", "nosuchservice")
+    assert result.exit_code == 2
+    assert "'nosuchservice' is not a network activity event source" in result.output
+
+
+def test_simulate_compares_two_preset_sets_side_by_side(log_dir: Path) -> None:
+    result = run(
+        "simulate",
+        str(log_dir),
+        "--preset",
+        "log-all",
+        "--preset",
+        "access-denied",
+        "--source",
+        "kms",
+        "--json",
+    )
+    assert result.exit_code == 0
+    sets = json.loads(result.output)["sets"]
+    assert [(s["label"], s["logged"], s["dropped"]) for s in sets] == [
+        ("preset log-all (kms)", 2, 0),
+        ("preset access-denied (kms)", 1, 1),
+    ]
+
+
+def test_simulate_prints_a_table_with_cost(log_dir: Path) -> None:
+    result = run("simulate", str(log_dir), "--preset", "log-all", "--source", "ga")
+    assert result.exit_code == 0
+    assert "kms.amazonaws.com (NetworkActivity)" in result.output
+    assert "$/30 days" in result.output
+
+
+def test_simulate_reads_selectors_from_a_file(log_dir: Path, tmp_path: Path) -> None:
+    sel_file = tmp_path / "selectors.json"
+    sel_file.write_text(json.dumps({"AdvancedEventSelectors": render_selectors(presets.ga_access_denied())}))
+    data = json.loads(run("simulate", str(log_dir), "--selectors", str(sel_file), "--json").output)
+    assert data["sets"][0]["logged"] == 1
+
+
+def test_simulate_names_the_bad_file_and_exits_non_zero(log_dir: Path) -> None:
+    bad = log_dir / "broken.json"
+    bad.write_text('{"Records": [')
+    result = run("simulate", str(log_dir), "--preset", "log-all", "--source", "kms", "--json")
+    assert result.exit_code == 1
+    assert f"error: {bad}: invalid JSON" in result.stderr
+    assert json.loads(result.stdout)["records"] == 2
+
+
+def test_simulate_shows_progress_when_asked(log_dir: Path) -> None:
+    result = run("simulate", str(log_dir), "--preset", "log-all", "--source", "kms", "--progress")
+    assert "1/1 files, 2 records" in result.stderr
+
+
+def test_explain_reads_a_record_from_stdin() -> None:
+    record = (DATA / "kms-listkeys-denied-external.json").read_text()
+    result = run("explain", "--preset", "access-denied", "--source", "kms", input=record)
+    assert "LOGGED" in result.output
+    assert "matched  [0] Log access denied network activity events for KMS" in result.output
+
+
+def test_explain_gives_the_failing_condition_as_json() -> None:
+    result = run(
+        "explain",
+        str(DATA / "kms-listkeys-allowed.json"),
+        "--preset",
+        "access-denied",
+        "--source",
+        "kms",
+        "--json",
+    )
+    (explained,) = json.loads(result.output)
+    assert explained["logged"] is False
+    assert explained["failures"][0] | {"name": None} == {
+        "index": 0,
+        "name": None,
+        "field": "errorCode",
+        "operator": "Equals",
+        "values": ["VpceAccessDenied"],
+        "actual": None,
+    }
+
+
+def test_explain_picks_a_record_of_a_log_file(log_dir: Path) -> None:
+    log = next(log_dir.rglob("*.json.gz"))
+    plain = log.with_suffix("")
+    plain.write_bytes(gzip.decompress(log.read_bytes()))
+    result = run("explain", str(plain), "--index", "1", "--preset", "access-denied", "--source", "kms")
+    assert "LOGGED" in result.output
+
+
+def test_fails_when_explain_index_is_out_of_range(log_dir: Path) -> None:
+    log = next(log_dir.rglob("*.json.gz"))
+    plain = log.with_suffix("")
+    plain.write_bytes(gzip.decompress(log.read_bytes()))
+    result = run("explain", str(plain), "--index", "5", "--preset", "log-all", "--source", "kms")
+    assert result.exit_code == 2
+    assert "--index 5 is out of range" in result.output
+
+
+def test_importing_the_cli_does_not_import_aws_cdk() -> None:
+    # A fresh interpreter: this test process has aws_cdk loaded already.
+    code = "import sys, network_trail.cli, network_trail.simulator; print('aws_cdk' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "False"

@@ -1,0 +1,369 @@
+"""The selector simulator: CloudTrail's matching semantics, log files, reports."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from network_trail import NetworkActivityEventSource, NetworkTrailError, presets, render_selectors
+from network_trail.simulator import (
+    NETWORK_ACTIVITY_PRICE_PER_EVENT,
+    SelectorSet,
+    compile_selectors,
+    explain,
+    iter_log_files,
+    read_records,
+    simulate,
+)
+
+SAMPLES = ["kms-listkeys-allowed.json", "kms-listkeys-denied-external.json", "s3-listbuckets-allowed.json"]
+SOURCES = list(NetworkActivityEventSource)
+Record = dict[str, Any]
+
+
+def _sel(*field_selectors: dict[str, Any], name: str = "test") -> dict[str, Any]:
+    return {"Name": name, "FieldSelectors": list(field_selectors)}
+
+
+NETWORK = {"Field": "eventCategory", "Equals": ["NetworkActivity"]}
+
+
+def _write_log(path: Path, records: list[Any], *, compress: bool = True) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps({"Records": records}).encode()
+    path.write_bytes(gzip.compress(data) if compress else data)
+    return path
+
+
+def _layout(root: Path, day: str) -> Path:
+    return root / "AWSLogs" / "123456789012" / "CloudTrail-NetworkActivity" / "us-east-1" / day
+
+
+# --- the AWS sample records against every preset ------------------------------------------
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[s.name for s in SOURCES])
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_log_all_preset_logs_exactly_the_records_of_its_source(
+    sample: str, source: NetworkActivityEventSource, sample_record: Callable[[str], Record]
+) -> None:
+    # GIVEN an AWS sample record and the log-all preset of one source
+    record = sample_record(sample)
+    matcher = compile_selectors(render_selectors([presets.log_all(source)]))
+    # THEN the record is logged exactly when it comes from that source
+    assert matcher.matches(record) is (record["eventSource"] == source.value)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[s.name for s in SOURCES])
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_access_denied_preset_logs_only_denied_records_of_its_source(
+    sample: str, source: NetworkActivityEventSource, sample_record: Callable[[str], Record]
+) -> None:
+    record = sample_record(sample)
+    matcher = compile_selectors(render_selectors([presets.access_denied(source)]))
+    denied = record.get("errorCode") == "VpceAccessDenied"
+    assert matcher.matches(record) is (record["eventSource"] == source.value and denied)
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_vpc_endpoint_scope_logs_only_the_listed_endpoint(
+    sample: str, sample_record: Callable[[str], Record]
+) -> None:
+    record = sample_record(sample)
+    source = record["eventSource"]
+    on_it = presets.log_all(source, vpc_endpoint_ids=[record["vpcEndpointId"]])
+    elsewhere = presets.log_all(source, vpc_endpoint_ids=["vpce-0123456789abcdef0"])
+    assert compile_selectors(render_selectors([on_it])).matches(record)
+    assert not compile_selectors(render_selectors([elsewhere])).matches(record)
+
+
+def test_ga_default_logs_the_external_denial_and_drops_allowed_calls(
+    sample_record: Callable[[str], Record],
+) -> None:
+    matcher = compile_selectors(render_selectors(presets.ga_access_denied()))
+    assert matcher.matches(sample_record("kms-listkeys-denied-external.json"))
+    assert not matcher.matches(sample_record("kms-listkeys-allowed.json"))
+    assert not matcher.matches(sample_record("s3-listbuckets-allowed.json"))
+
+
+# --- semantics ------------------------------------------------------------------------------
+
+
+def test_missing_field_fails_equals() -> None:
+    matcher = compile_selectors([_sel(NETWORK, {"Field": "errorCode", "Equals": ["VpceAccessDenied"]})])
+    assert not matcher.matches({"eventCategory": "NetworkActivity"})
+
+
+def test_missing_field_satisfies_not_equals() -> None:
+    matcher = compile_selectors([_sel(NETWORK, {"Field": "errorCode", "NotEquals": ["VpceAccessDenied"]})])
+    assert matcher.matches({"eventCategory": "NetworkActivity"})
+
+
+def test_missing_field_satisfies_not_starts_with_and_not_ends_with() -> None:
+    matcher = compile_selectors(
+        [_sel(NETWORK, {"Field": "eventName", "NotStartsWith": ["Get"], "NotEndsWith": ["Key"]})]
+    )
+    assert matcher.matches({"eventCategory": "NetworkActivity"})
+
+
+def test_equals_values_are_alternatives() -> None:
+    matcher = compile_selectors([_sel(NETWORK, {"Field": "eventName", "Equals": ["Decrypt", "ListKeys"]})])
+    assert matcher.matches({"eventCategory": "NetworkActivity", "eventName": "ListKeys"})
+
+
+def test_not_equals_values_must_all_hold() -> None:
+    matcher = compile_selectors([_sel(NETWORK, {"Field": "eventName", "NotEquals": ["Decrypt", "ListKeys"]})])
+    assert not matcher.matches({"eventCategory": "NetworkActivity", "eventName": "ListKeys"})
+
+
+def test_every_operator_of_a_field_must_hold() -> None:
+    matcher = compile_selectors(
+        [_sel(NETWORK, {"Field": "eventName", "StartsWith": ["List"], "NotEndsWith": ["Keys"]})]
+    )
+    assert matcher.matches({"eventCategory": "NetworkActivity", "eventName": "ListAliases"})
+    assert not matcher.matches({"eventCategory": "NetworkActivity", "eventName": "ListKeys"})
+
+
+def test_any_selector_logs_the_record() -> None:
+    matcher = compile_selectors(
+        [
+            _sel(NETWORK, {"Field": "eventSource", "Equals": ["s3.amazonaws.com"]}),
+            _sel(NETWORK, {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]}),
+        ]
+    )
+    assert matcher.mask({"eventCategory": "NetworkActivity", "eventSource": "kms.amazonaws.com"}) == 0b10
+
+
+def test_dotted_field_is_a_nested_lookup(sample_record: Callable[[str], Record]) -> None:
+    matcher = compile_selectors(
+        [_sel(NETWORK, {"Field": "userIdentity.arn", "StartsWith": ["arn:aws:sts::123456789012:"]})]
+    )
+    assert matcher.matches(sample_record("kms-listkeys-allowed.json"))
+    # the external caller's userIdentity has no arn
+    assert not matcher.matches(sample_record("kms-listkeys-denied-external.json"))
+
+
+@pytest.mark.parametrize(
+    ("selector_value", "record_value", "logged"), [("true", True, True), ("false", True, False)]
+)
+def test_read_only_boolean_compares_as_its_string(
+    selector_value: str, record_value: bool, logged: bool
+) -> None:
+    matcher = compile_selectors(
+        render_selectors([presets.management_events(read_only=selector_value == "true")])
+    )
+    assert matcher.matches({"eventCategory": "Management", "readOnly": record_value}) is logged
+
+
+def test_record_without_event_category_is_a_management_event() -> None:
+    matcher = compile_selectors(render_selectors([presets.management_events()]))
+    assert matcher.matches({"eventVersion": "1.05", "eventName": "CreateTrail"})
+
+
+def test_record_without_event_category_and_not_management_is_a_data_event() -> None:
+    matcher = compile_selectors(render_selectors([presets.management_events()]))
+    assert not matcher.matches({"eventVersion": "1.06", "managementEvent": False})
+
+
+def test_value_that_is_not_a_string_is_treated_as_missing() -> None:
+    selectors = [_sel(NETWORK, {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]})]
+    record = {"eventCategory": "NetworkActivity", "eventSource": {"odd": 1}}
+    assert compile_selectors(selectors).matches(record)
+    assert explain(selectors, record).logged
+
+
+# --- explain ----------------------------------------------------------------------------------
+
+
+def test_explain_names_the_matching_selector(sample_record: Callable[[str], Record]) -> None:
+    selectors = render_selectors(presets.ga_access_denied())
+    result = explain(selectors, sample_record("kms-listkeys-denied-external.json"))
+    assert result.logged
+    assert [selectors[i]["Name"] for i in result.matched] == [
+        "Log access denied network activity events for KMS"
+    ]
+
+
+def test_explain_gives_the_first_failing_condition_of_each_selector(
+    sample_record: Callable[[str], Record],
+) -> None:
+    # GIVEN the access-denied preset for KMS and an allowed KMS call
+    selectors = render_selectors([presets.access_denied("kms"), presets.log_all("s3")])
+    result = explain(selectors, sample_record("kms-listkeys-allowed.json"))
+    # THEN the KMS selector fails on errorCode (missing) and the S3 one on eventSource
+    assert not result.logged
+    kms, s3 = result.failures
+    assert (kms.field, kms.operator, kms.values, kms.actual) == (
+        "errorCode",
+        "Equals",
+        ("VpceAccessDenied",),
+        None,
+    )
+    assert (s3.field, s3.operator, s3.actual) == ("eventSource", "Equals", "kms.amazonaws.com")
+    assert "has no such field" in kms.describe()
+
+
+def test_fails_when_record_is_not_an_object() -> None:
+    with pytest.raises(NetworkTrailError, match=r"record must be a JSON object"):
+        explain(render_selectors(presets.ga_access_denied()), ["not", "a", "record"])  # type: ignore[arg-type]
+
+
+def test_fails_when_operator_is_unknown() -> None:
+    with pytest.raises(NetworkTrailError, match=r"FieldSelectors\[1\] has unknown operator 'Contains'"):
+        compile_selectors([_sel(NETWORK, {"Field": "eventName", "Contains": ["Key"]})])
+
+
+def test_fails_when_operator_values_are_not_a_list_of_strings() -> None:
+    with pytest.raises(NetworkTrailError, match=r"Equals must be a non-empty list of strings, got 'kms'"):
+        compile_selectors([_sel(NETWORK, {"Field": "eventSource", "Equals": "kms"})])
+
+
+def test_fails_when_selectors_is_a_single_selector() -> None:
+    with pytest.raises(NetworkTrailError, match=r"selectors must be a list of advanced event selectors"):
+        compile_selectors(_sel(NETWORK))  # type: ignore[arg-type]
+
+
+# --- log files --------------------------------------------------------------------------------
+
+
+def test_reads_records_of_a_gzip_log(tmp_path: Path, sample_record: Callable[[str], Record]) -> None:
+    record = sample_record("kms-listkeys-allowed.json")
+    path = _write_log(tmp_path / "a.json.gz", [record, record])
+    assert read_records(path) == [record, record]
+
+
+def test_fails_when_gzip_is_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json.gz"
+    path.write_bytes(gzip.compress(b'{"Records": []}')[:-6])
+    with pytest.raises(NetworkTrailError, match=r"corrupt gzip data"):
+        read_records(path)
+
+
+def test_fails_when_json_is_invalid(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"Records": [')
+    with pytest.raises(NetworkTrailError, match=r"invalid JSON"):
+        read_records(path)
+
+
+def test_fails_when_file_has_no_records(tmp_path: Path, sample_record: Callable[[str], Record]) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(sample_record("kms-listkeys-allowed.json")))
+    with pytest.raises(NetworkTrailError, match=r"has no 'Records' list"):
+        read_records(path)
+
+
+def test_walks_directories_in_the_s3_layout(tmp_path: Path) -> None:
+    first = _write_log(_layout(tmp_path, "2026/11/01") / "x.json.gz", [])
+    second = _write_log(_layout(tmp_path, "2026/11/02") / "y.json", [], compress=False)
+    (_layout(tmp_path, "2026/11/02") / "notes.txt").write_text("not a log")
+    assert list(iter_log_files([tmp_path])) == [first, second]
+
+
+def test_fails_when_path_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(NetworkTrailError, match=r"does not exist"):
+        list(iter_log_files([tmp_path / "missing"]))
+
+
+# --- simulate ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def log_dir(tmp_path: Path, sample_record: Callable[[str], Record]) -> Path:
+    allowed = sample_record("kms-listkeys-allowed.json")
+    denied = sample_record("kms-listkeys-denied-external.json")
+    s3 = sample_record("s3-listbuckets-allowed.json")
+    late = {**allowed, "eventTime": "2024-06-05T23:12:50Z"}
+    _write_log(_layout(tmp_path, "2024/06/04") / "a.json.gz", [allowed, denied, s3])
+    _write_log(_layout(tmp_path, "2024/06/05") / "b.json.gz", [late, denied])
+    return tmp_path
+
+
+def _sets() -> list[SelectorSet]:
+    return [
+        SelectorSet("denied", tuple(render_selectors(presets.ga_access_denied()))),
+        SelectorSet("all kms", tuple(render_selectors([presets.log_all("kms")]))),
+    ]
+
+
+def test_simulate_counts_logged_and_dropped_per_set(log_dir: Path) -> None:
+    report = simulate([log_dir], _sets())
+    assert report.records == 5
+    assert [(s.label, s.logged, s.dropped) for s in report.sets] == [("denied", 2, 3), ("all kms", 4, 1)]
+
+
+def test_simulate_counts_per_selector_and_per_source(log_dir: Path) -> None:
+    denied = simulate([log_dir], _sets()).sets[0]
+    assert dict(denied.selectors)["Log access denied network activity events for KMS"] == 2
+    by_source = {c.source: (c.logged, c.dropped) for c in denied.sources}
+    assert by_source == {"kms.amazonaws.com": (2, 2), "s3.amazonaws.com": (0, 1)}
+
+
+def test_simulate_scales_cost_from_the_covered_span_to_30_days(log_dir: Path) -> None:
+    # GIVEN events from 2024-06-04T23:12:50Z to 2024-07-15T23:57:12Z (the denied sample is later)
+    report = simulate([log_dir], _sets())
+    span = report.span_seconds
+    assert span is not None
+    expected = 4 * NETWORK_ACTIVITY_PRICE_PER_EVENT * 30 * 86400 / span
+    assert report.sets[1].monthly_cost == pytest.approx(expected)
+    assert report.first_event is not None and report.first_event.isoformat() == "2024-06-04T23:12:50+00:00"
+
+
+def test_simulate_reports_a_bad_file_and_goes_on(log_dir: Path) -> None:
+    bad = _layout(log_dir, "2024/06/04") / "0-broken.json.gz"
+    bad.write_bytes(b"\x1f\x8bnot really gzip")
+    report = simulate([log_dir], _sets())
+    assert [p.path for p in report.problems] == [str(bad)]
+    assert report.files == 2
+    assert report.records == 5
+
+
+def test_simulate_stops_at_the_first_bad_file_with_fail_fast(log_dir: Path) -> None:
+    bad = _layout(log_dir, "2024/06/04") / "0-broken.json"
+    bad.write_text("{}")
+    report = simulate([log_dir], _sets(), fail_fast=True)
+    assert "has no 'Records' list" in report.problems[0].message
+    assert report.records == 0
+
+
+def test_simulate_reports_a_record_that_is_not_an_object_by_index(
+    tmp_path: Path, sample_record: Callable[[str], Record]
+) -> None:
+    path = _write_log(tmp_path / "x.json.gz", [sample_record("kms-listkeys-allowed.json"), 42])
+    report = simulate([path], _sets())
+    (problem,) = report.problems
+    assert (problem.record_index, report.records) == (1, 1)
+    assert str(problem).startswith(f"{path}: Records[1]: is int")
+
+
+def test_simulate_in_parallel_gives_the_same_report(log_dir: Path) -> None:
+    assert simulate([log_dir], _sets(), jobs=2) == simulate([log_dir], _sets(), jobs=1)
+
+
+def test_fails_when_no_selector_set_is_given(log_dir: Path) -> None:
+    with pytest.raises(NetworkTrailError, match=r"sets must hold at least one SelectorSet"):
+        simulate([log_dir], [])
+
+
+def test_fails_when_jobs_is_below_one(log_dir: Path) -> None:
+    with pytest.raises(
+        NetworkTrailError, match=r"jobs must be a whole number of processes, at least 1, got 0"
+    ):
+        simulate([log_dir], _sets(), jobs=0)
+
+
+def test_typed_decoder_is_used_for_ordinary_logs(log_dir: Path) -> None:
+    path = next(log_dir.rglob("a.json.gz"))
+    matcher = compile_selectors(render_selectors(presets.ga_access_denied()))
+    assert matcher.scan_typed(gzip.decompress(path.read_bytes())) is not None
+
+
+def test_typed_decoder_declines_a_record_with_an_object_where_a_string_belongs() -> None:
+    matcher = compile_selectors(render_selectors(presets.ga_access_denied()))
+    data = json.dumps({"Records": [{"eventCategory": "NetworkActivity", "eventSource": {"odd": 1}}]})
+    assert matcher.scan_typed(data.encode()) is None
