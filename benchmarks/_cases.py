@@ -134,11 +134,18 @@ def build(case: str, count: int, outdir: str) -> Any:
         build_app(app)
         return app
     app = cdk.App(context=flags, outdir=outdir)
-    stack = cdk.Stack(app, "Bench", env=cdk.Environment(account=ACCOUNT, region=REGION))
     if case == "l1":
         from benchmarks._l1_equivalent import add_l1_trail
 
-        add_l1_trail(stack)
+        # ``count`` stacks, as the sample app has one per environment: the per-environment
+        # cost of the hand-written template, the reference for the construct's.
+        for i in range(count):
+            env = cdk.Environment(account=str(100000000000 + i), region=_REGIONS[i % len(_REGIONS)])
+            add_l1_trail(cdk.Stack(app, "Bench" if i == 0 else f"Bench{i}", env=env))
+        return app
+    stack = cdk.Stack(app, "Bench", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    if case == "l1":
+        raise AssertionError("handled above")
     elif case == "default":
         from network_trail import NetworkTrail
 
@@ -166,7 +173,9 @@ def build(case: str, count: int, outdir: str) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("case", choices=CASES)
-    parser.add_argument("count", nargs="?", type=int, default=1, help="environments of the 'app' case")
+    parser.add_argument(
+        "count", nargs="?", type=int, default=1, help="environments (stacks) of the 'app' and 'l1' cases"
+    )
     parser.add_argument("--count-calls", action="store_true", help="count jsii round-trips (slower)")
     parser.add_argument("--dump", type=Path, help="write every stack's Resources to this JSON file")
     args = parser.parse_args(argv)

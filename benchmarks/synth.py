@@ -254,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         Runs("NetworkTrail, large configuration", "large"),
     ]
     apps = [Runs(f"sample app, {n} environment{'s' if n > 1 else ''}", "app", n) for n in sorted(args.envs)]
+    # The same environment counts as hand-written L1 stacks: what an environment costs without the library.
+    l1_apps = [Runs(f"hand-written L1, {n} stacks", "l1", n) for n in sorted(args.envs) if n > 1]
     baseline = []
     if args.baseline is not None:
         baseline = [
@@ -261,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in (*fixed[2:], *apps)
             if r.count <= 10
         ]
-    every = [*fixed, *apps, *baseline]
+    every = [*fixed, *apps, *l1_apps, *baseline]
     started = time.perf_counter()
     for rep in range(args.reps):
         for runs in every:
@@ -330,6 +332,19 @@ def main(argv: list[str] | None = None) -> int:
         + f"  (least squares over {counts}; goal <= {GOAL_MS_PER_ENV:.0f} ms: "
         + ", ".join(f"{name} {verdict(fit[0] * 1000 <= GOAL_MS_PER_ENV)}" for name, fit in fits.items())
         + ")"
+    )
+    l1_counts = [1, *(r.count for r in l1_apps)]
+    l1_fits = {
+        name: least_squares(l1_counts, [get(r) for r in (l1, *l1_apps)]) for name, get in metrics.items()
+    }
+    print(
+        f"{'  the same, hand-written L1 stacks:':<36}"
+        + ", ".join(f"{name} {fit[0] * 1000:.1f} ms" for name, fit in l1_fits.items())
+        + "  (reference: the same template per environment without network_trail)"
+    )
+    print(
+        f"{'construct / L1, per environment:':<36}"
+        + ", ".join(f"{name} {fits[name][0] / l1_fits[name][0]:.3f}x" for name in metrics)
     )
     print(
         f"{'linearity (R^2 of that fit):':<36}"

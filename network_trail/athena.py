@@ -212,7 +212,9 @@ def query_problems(
                 )
     for knob, days in (("lookback_days", lookback_days), ("history_days", history_days)):
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3653:
-            problems.append(f"{knob} must be a whole number of days from 1 to 3653, got {days!r}")
+            problems.append(
+                f"{knob} must be a whole number of days from 1 to 3653, got {days!r}: pass an int such as 30"
+            )
     return problems
 
 

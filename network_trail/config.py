@@ -215,14 +215,19 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
                 _fail(
                     env,
                     "management_events",
-                    f"must be one of {[m.value for m in ManagementEvents]}, got {value!r}",
+                    f"must be one of {[m.value for m in ManagementEvents]}, got {value!r}: use 'none' unless another "
+                    f"trail does not already log management events",
                 )
             )
         else:
             props["management_events"] = ManagementEvents(value)
     for key in sorted(_BOOL_KEYS & set(raw)):
         if not isinstance(raw[key], bool):
-            problems.append(_fail(env, key, f"must be true or false, got {raw[key]!r}"))
+            problems.append(
+                _fail(
+                    env, key, f"must be true or false, got {raw[key]!r}: write a JSON boolean, without quotes"
+                )
+            )
         else:
             props[key] = raw[key]
     for key in sorted(_STR_KEYS & set(raw)):
@@ -235,14 +240,26 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
         if not isinstance(tags, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
         ):
-            problems.append(_fail(env, "tags", f"must map strings to strings, got {tags!r}"))
+            problems.append(
+                _fail(
+                    env,
+                    "tags",
+                    f'must map strings to strings, got {tags!r}: write e.g. {{"Environment": "prod"}}, quoting numbers',
+                )
+            )
         else:
             props["tags"] = dict(tags)
     for key, prop in (("log_retention_days", "log_retention"),):
         if key in raw:
             days = raw[key]
             if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-                problems.append(_fail(env, key, f"must be a whole number of days, at least 1, got {days!r}"))
+                problems.append(
+                    _fail(
+                        env,
+                        key,
+                        f"must be a whole number of days, at least 1, got {days!r}: write e.g. 365, or remove the key to keep logs",
+                    )
+                )
             else:
                 props[prop] = cdk.Duration.days(days)
     if "cloud_watch_logs_retention_days" in raw:

@@ -147,7 +147,12 @@ def load_delivery(value: object, env_names: Sequence[str], *, mode_override: obj
         problems.append(_fail(",".join(sorted(unknown)), f"unknown keys: allowed are {sorted(_KEYS)}"))
     raw_mode = value.get("mode", DeliveryMode.STACKS.value)
     if raw_mode not in {m.value for m in DeliveryMode}:
-        problems.append(_fail("mode", f"must be one of {[m.value for m in DeliveryMode]}, got {raw_mode!r}"))
+        problems.append(
+            _fail(
+                "mode",
+                f"must be one of {[m.value for m in DeliveryMode]}, got {raw_mode!r}: use 'stacks' to deploy with cdk deploy",
+            )
+        )
         mode = DeliveryMode.STACKS
     else:
         mode = DeliveryMode(raw_mode)

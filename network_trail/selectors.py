@@ -270,7 +270,9 @@ class NetworkActivitySelector:
         except NetworkTrailError as err:
             problems.extend(err.problems)
         if not isinstance(self.access_denied_only, bool):
-            problems.append(f"access_denied_only must be True or False, got {self.access_denied_only!r}")
+            problems.append(
+                f"access_denied_only must be True or False, got {self.access_denied_only!r}: pass a bool, e.g. access_denied_only=True"
+            )
         for attr, field_name in _CONDITION_FIELDS:
             cond = getattr(self, attr)
             if cond is None:
@@ -356,7 +358,9 @@ class ManagementEventsSelector:
     def __post_init__(self) -> None:
         problems: list[str] = []
         if self.read_only is not None and not isinstance(self.read_only, bool):
-            problems.append(f"read_only must be True, False or None, got {self.read_only!r}")
+            problems.append(
+                f"read_only must be True, False or None, got {self.read_only!r}: use None to log both read and write events"
+            )
         if self.name is not None:
             problems.extend(_name_problems(self.name))
         raise_if(problems)

@@ -192,7 +192,7 @@ class NetworkTrail(Construct):
             management = ManagementEvents.NONE
             problems.append(
                 f"management_events must be one of {[m.value for m in ManagementEvents]}, got "
-                f"{management_events!r}"
+                f"{management_events!r}: pass a ManagementEvents member, e.g. ManagementEvents.NONE"
             )
         chosen: list[Selector] = []
         if isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
@@ -264,10 +264,12 @@ class NetworkTrail(Construct):
         if tags is not None:
             for key, value in tags.items():
                 if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
-                    problems.append(f"tags key {key!r} must be 1 to 128 characters and not start with 'aws:'")
+                    problems.append(
+                        f"tags key {key!r} must be 1 to 128 characters and not start with 'aws:' (reserved by AWS): rename it"
+                    )
                 if not isinstance(value, str) or len(value) > 256:
                     problems.append(
-                        f"tags[{key!r}] must be a string of at most 256 characters, got {value!r}"
+                        f"tags[{key!r}] must be a string of at most 256 characters, got {value!r}: pass the value as a str and shorten it"
                     )
         errors, warnings = selector_set_problems(chosen)
         if not isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
