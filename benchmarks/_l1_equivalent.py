@@ -127,8 +127,8 @@ def add_l1_trail(stack: cdk.Stack, construct_id: str = "NetworkTrail") -> cloudt
                     "Action": "kms:CreateGrant",
                     "Condition": {
                         "BoolIfExists": {
-                            "aws:PrincipalIsAWSService": "false",
                             "kms:GrantIsForAWSResource": "false",
+                            "aws:PrincipalIsAWSService": "false",
                         }
                     },
                     "Effect": "Deny",

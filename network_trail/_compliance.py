@@ -19,9 +19,6 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 import aws_cdk as cdk
-from aws_cdk import aws_cloudtrail as cloudtrail
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct
 
@@ -108,7 +105,12 @@ never through grants, so nothing this construct sets up needs a direct grant.
 
 
 def _nag(resource: IConstruct, rules: Iterable[str], reason: str) -> None:
-    acks = [cdk.Acknowledgment(id=rule, reason=reason) for rule in rules]
+    _nag_all(resource, [(rules, reason)])
+
+
+def _nag_all(resource: IConstruct, findings: Iterable[tuple[Iterable[str], str]]) -> None:
+    """Acknowledge every ``(rules, reason)`` pair in two jsii calls, whatever their number."""
+    acks = [cdk.Acknowledgment(id=rule, reason=reason) for rules, reason in findings for rule in rules]
     cdk.Validations.of(resource).acknowledge(*acks)
 
 
@@ -117,30 +119,47 @@ def _all_packs(rule: str) -> list[str]:
 
 
 def _metadata(
-    resource: IConstruct, guard: Iterable[str] = (), checkov: Mapping[str, str] | None = None
+    resource: IConstruct,
+    guard: Iterable[str] = (),
+    checkov: Mapping[str, str] | None = None,
+    *,
+    fresh: bool = False,
 ) -> None:
+    """Add guard suppressions and checkov skips to the resource's metadata.
+
+    :param fresh: the resource was just created here and holds no such metadata yet, so
+        there is nothing to merge with (saves a round-trip to the jsii kernel per key).
+        Default: false
+    """
     cfn = resource.node.default_child if not isinstance(resource, cdk.CfnResource) else resource
     assert isinstance(cfn, cdk.CfnResource)
     guard_rules = sorted(set(guard))
     if guard_rules:
-        existing = cfn.get_metadata("guard") or {}
+        existing = {} if fresh else cfn.get_metadata("guard") or {}
         merged = sorted({*existing.get("SuppressedRules", ()), *guard_rules})
         cfn.add_metadata("guard", {"SuppressedRules": merged})
     if checkov:
-        existing = cfn.get_metadata("checkov") or {}
+        existing = {} if fresh else cfn.get_metadata("checkov") or {}
         skips = [*existing.get("skip", ()), *({"id": k, "comment": v} for k, v in sorted(checkov.items()))]
         cfn.add_metadata("checkov", {"skip": skips})
 
 
-def acknowledge_access_logs_bucket(bucket: IConstruct) -> None:
-    """The created access-log bucket: no logging of itself, SSE-S3, no lock, no replication."""
-    _nag(
-        bucket, ["AwsSolutions-S1", *_all_packs("S3BucketLoggingEnabled")], REASONS["access-logs-no-logging"]
-    )
-    _nag(bucket, _all_packs("S3DefaultEncryptionKMS"), REASONS["access-logs-sse-s3"])
-    _nag(bucket, _all_packs("S3BucketReplicationEnabled"), REASONS["no-replication"])
-    _metadata(
+def acknowledge_access_logs_bucket(bucket: IConstruct, *, cfn_bucket: cdk.CfnResource | None = None) -> None:
+    """The created access-log bucket: no logging of itself, SSE-S3, no lock, no replication.
+
+    :param cfn_bucket: its L1 resource, when the caller holds it. Default: - the bucket's default child
+    """
+    _nag_all(
         bucket,
+        [
+            (["AwsSolutions-S1", *_all_packs("S3BucketLoggingEnabled")], REASONS["access-logs-no-logging"]),
+            (_all_packs("S3DefaultEncryptionKMS"), REASONS["access-logs-sse-s3"]),
+            (_all_packs("S3BucketReplicationEnabled"), REASONS["no-replication"]),
+        ],
+    )
+    _metadata(
+        cfn_bucket or bucket,
+        fresh=True,
         guard=[
             "s3_bucket_logging_enabled_check",
             "s3_bucket_default_encryption_kms_check",
@@ -151,28 +170,42 @@ def acknowledge_access_logs_bucket(bucket: IConstruct) -> None:
     )
 
 
-def acknowledge_log_bucket(bucket: IConstruct, *, object_lock: bool) -> None:
-    """The created CloudTrail log bucket: no replication; no Object Lock unless asked for."""
-    _nag(bucket, _all_packs("S3BucketReplicationEnabled"), REASONS["no-replication"])
-    _nag(
+def acknowledge_log_bucket(
+    bucket: IConstruct, *, object_lock: bool, cfn_bucket: cdk.CfnResource | None = None
+) -> None:
+    """The created CloudTrail log bucket: no replication; no Object Lock unless asked for.
+
+    :param cfn_bucket: its L1 resource, when the caller holds it. Default: - the bucket's default child
+    """
+    _nag_all(
         bucket,
-        ["AwsSolutions-S1", *_all_packs("S3BucketLoggingEnabled")],
-        REASONS["log-bucket-logging-by-override"],
+        [
+            (_all_packs("S3BucketReplicationEnabled"), REASONS["no-replication"]),
+            (
+                ["AwsSolutions-S1", *_all_packs("S3BucketLoggingEnabled")],
+                REASONS["log-bucket-logging-by-override"],
+            ),
+        ],
     )
     if not object_lock:
-        _metadata(bucket, guard=["s3_bucket_object_lock_enabled_check"])
+        _metadata(cfn_bucket or bucket, guard=["s3_bucket_object_lock_enabled_check"], fresh=True)
 
 
 def acknowledge_trail(trail: cdk.CfnResource, *, cloud_watch_logs: bool) -> None:
     """The trail: CloudWatch Logs delivery is opt-in."""
     if not cloud_watch_logs:
         _nag(trail, _all_packs("CloudTrailCloudWatchLogsEnabled"), REASONS["trail-no-cloud-watch-logs"])
-        _metadata(trail, guard=["cloud_trail_cloud_watch_logs_enabled_check"])
+        _metadata(trail, guard=["cloud_trail_cloud_watch_logs_enabled_check"], fresh=True)
 
 
-def acknowledge_logs_policy(policy: IConstruct, stream_arns: Iterable[object]) -> None:
-    """The CloudWatch Logs delivery policy: one wildcard, the Region suffix of the stream names."""
-    stack = cdk.Stack.of(policy)
+def acknowledge_logs_policy(
+    policy: IConstruct, stream_arns: Iterable[object], *, stack: cdk.Stack | None = None
+) -> None:
+    """The CloudWatch Logs delivery policy: one wildcard, the Region suffix of the stream names.
+
+    :param stack: the policy's stack, when the caller holds it. Default: - ``Stack.of(policy)``
+    """
+    stack = stack or cdk.Stack.of(policy)
     ids = [f"AwsSolutions-IAM5[Resource::{_finding_text(stack.resolve(arn))}]" for arn in stream_arns]
     _nag(policy, ids, REASONS["logs-stream-wildcard"])
 
@@ -192,44 +225,55 @@ def _finding_text(resolved: object) -> str:
 def harden_and_acknowledge(
     trail: IConstruct,
     *,
+    cfn_trail: cdk.CfnResource,
+    cloud_watch_logs: bool,
+    bucket: IConstruct | None = None,
+    cfn_bucket: s3.CfnBucket | None = None,
+    access_logs_bucket: IConstruct | None = None,
+    cfn_access_logs_bucket: cdk.CfnResource | None = None,
+    logs_policy: IConstruct | None = None,
+    stream_arns: Iterable[object] = (),
+    stack: cdk.Stack | None = None,
     log_retention: cdk.Duration | None = None,
     object_lock_retention: s3.ObjectLockRetention | None = None,
 ) -> None:
     """Fix what can be fixed by construction, acknowledge the rest, on ``trail``'s own children.
 
-    Reads the children a :class:`~network_trail.NetworkTrail` created (``Key``, ``Bucket``,
-    ``AccessLogsBucket``, ``Trail``, ``LogsPolicy``); provided resources are the user's to check.
+    The children a :class:`~network_trail.NetworkTrail` created are passed in, rather than
+    looked up by id: every lookup is a round-trip to the jsii kernel. Provided resources
+    are the user's to check. The key's ``kms:CreateGrant`` deny is added with its other
+    statements (:data:`CREATE_GRANT_DENY_STATEMENT`).
+
+    :param trail: the ``NetworkTrail``.
+    :param cfn_trail: its ``AWS::CloudTrail::Trail``.
+    :param cloud_watch_logs: whether the trail delivers to CloudWatch Logs.
+    :param bucket: the created log bucket. Default: - none was created
+    :param cfn_bucket: the created log bucket's L1 resource. Default: - the bucket's default child
+    :param access_logs_bucket: the created access-log bucket. Default: - none was created
+    :param cfn_access_logs_bucket: its L1 resource. Default: - the bucket's default child
+    :param logs_policy: the CloudWatch Logs delivery policy. Default: - none was created
+    :param stream_arns: the log-stream ARNs with a wildcard in ``logs_policy``. Default: - none
+    :param stack: the trail's stack. Default: - ``Stack.of(trail)`` when needed
+    :param log_retention: the trail's ``log_retention``. Default: - none
+    :param object_lock_retention: the trail's ``object_lock_retention``. Default: - none
     """
-    node = trail.node
-    key = node.try_find_child("Key")
-    if isinstance(key, kms.Key):
-        key.add_to_resource_policy(iam.PolicyStatement.from_json(dict(CREATE_GRANT_DENY_STATEMENT)))
-    bucket = node.try_find_child("Bucket")
-    if isinstance(bucket, s3.Bucket):
-        cfn_bucket = bucket.node.default_child
+    if bucket is not None:
+        if cfn_bucket is None:
+            cfn_bucket = bucket.node.default_child  # type: ignore[assignment]
         assert isinstance(cfn_bucket, s3.CfnBucket)
         # S3 sends object events (new log files, deletions) to the default event bus at no charge:
         # alerting on log deletion needs no change to the bucket (Control Tower CT.S3.PR.4).
         cfn_bucket.add_property_override(
             "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
         )
-        acknowledge_log_bucket(bucket, object_lock=object_lock_retention is not None)
-    access_logs = node.try_find_child("AccessLogsBucket")
-    if isinstance(access_logs, s3.Bucket):
-        acknowledge_access_logs_bucket(access_logs)
-    cfn_trail = node.find_child("Trail")
-    assert isinstance(cfn_trail, cloudtrail.CfnTrail)
-    acknowledge_trail(cfn_trail, cloud_watch_logs=cfn_trail.cloud_watch_logs_log_group_arn is not None)
-    logs_policy = node.try_find_child("LogsPolicy")
-    if isinstance(logs_policy, iam.ManagedPolicy):
-        document = cdk.Stack.of(trail).resolve(logs_policy.document.to_json())
-        arns = [r for st in document["Statement"] for r in _as_list(st.get("Resource")) if "*" in str(r)]
-        acknowledge_logs_policy(logs_policy, arns)
+        acknowledge_log_bucket(bucket, object_lock=object_lock_retention is not None, cfn_bucket=cfn_bucket)
+    if access_logs_bucket is not None:
+        acknowledge_access_logs_bucket(access_logs_bucket, cfn_bucket=cfn_access_logs_bucket)
+    acknowledge_trail(cfn_trail, cloud_watch_logs=cloud_watch_logs)
+    if logs_policy is not None:
+        arns = [arn for arn in stream_arns if "*" in str(arn)]
+        acknowledge_logs_policy(logs_policy, arns, stack=stack)
     _warn_if_lock_outlives_retention(trail, log_retention, object_lock_retention)
-
-
-def _as_list(value: object) -> list[object]:
-    return list(value) if isinstance(value, list) else [value] if value is not None else []
 
 
 def _warn_if_lock_outlives_retention(

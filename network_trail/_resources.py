@@ -8,6 +8,7 @@ ids are part of the logical ids and must not change.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import aws_cdk as cdk
@@ -17,6 +18,18 @@ from constructs import Construct
 
 from . import _defaults
 from ._policies import access_logs_policy_statement
+
+
+@cache
+def _days(days: int) -> cdk.Duration:
+    """``Duration.days(days)``, made once per process: a Duration is immutable, and each is a jsii call."""
+    return cdk.Duration.days(days)
+
+
+@cache
+def _block_all() -> s3.BlockPublicAccess:
+    """``BlockPublicAccess.BLOCK_ALL``, read once per process (each read is a jsii call)."""
+    return s3.BlockPublicAccess.BLOCK_ALL
 
 
 def create_key(scope: Construct, *, removal_policy: cdk.RemovalPolicy) -> kms.Key:
@@ -36,18 +49,16 @@ def create_access_logs_bucket(scope: Construct, *, removal_policy: cdk.RemovalPo
         scope,
         "AccessLogsBucket",
         encryption=s3.BucketEncryption.S3_MANAGED,
-        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        block_public_access=_block_all(),
         enforce_ssl=True,
         versioned=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         lifecycle_rules=[
             s3.LifecycleRule(
                 id="ExpireAccessLogs",
-                expiration=cdk.Duration.days(_defaults.ACCESS_LOGS_EXPIRATION_DAYS),
-                noncurrent_version_expiration=cdk.Duration.days(_defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
-                abort_incomplete_multipart_upload_after=cdk.Duration.days(
-                    _defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
-                ),
+                expiration=_days(_defaults.ACCESS_LOGS_EXPIRATION_DAYS),
+                noncurrent_version_expiration=_days(_defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
+                abort_incomplete_multipart_upload_after=_days(_defaults.ABORT_INCOMPLETE_UPLOAD_DAYS),
             )
         ],
         removal_policy=removal_policy,
@@ -72,8 +83,8 @@ def create_log_bucket(
         s3.LifecycleRule(
             id="ExpireNoncurrentVersions",
             noncurrent_version_expiration=noncurrent_version_expiration
-            or cdk.Duration.days(_defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
-            abort_incomplete_multipart_upload_after=cdk.Duration.days(_defaults.ABORT_INCOMPLETE_UPLOAD_DAYS),
+            or _days(_defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
+            abort_incomplete_multipart_upload_after=_days(_defaults.ABORT_INCOMPLETE_UPLOAD_DAYS),
         )
     ]
     if log_retention is not None:
@@ -84,7 +95,7 @@ def create_log_bucket(
         encryption=s3.BucketEncryption.KMS,
         encryption_key=key,
         bucket_key_enabled=True,
-        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        block_public_access=_block_all(),
         enforce_ssl=True,
         versioned=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -95,18 +106,35 @@ def create_log_bucket(
     )
 
 
-def enable_access_logging(source: s3.Bucket, target: s3.IBucket) -> dict[str, Any]:
+def enable_access_logging(
+    source: s3.Bucket,
+    target: s3.IBucket,
+    *,
+    cfn_source: s3.CfnBucket | None = None,
+    source_arn: str | None = None,
+    account: str | None = None,
+) -> dict[str, Any]:
     """Point ``source``'s server access logs at ``target``; return the statement ``target`` needs.
 
     Written by hand rather than through the L2's ``server_access_logs_bucket``, whose
-    output depends on the app's feature flags (ACL or bucket policy).
+    output depends on the app's feature flags (ACL or bucket policy). Each value the caller
+    already holds saves a round-trip to the jsii kernel.
+
+    :param source: the bucket whose access is logged.
+    :param target: the bucket receiving the logs.
+    :param cfn_source: ``source``'s L1 resource. Default: - ``source.node.default_child``
+    :param source_arn: ``source``'s ARN. Default: - ``source.bucket_arn``
+    :param account: the stack's account. Default: - ``Stack.of(source).account``
     """
-    cfn_bucket = source.node.default_child
+    cfn_bucket = cfn_source if cfn_source is not None else source.node.default_child
     assert isinstance(cfn_bucket, s3.CfnBucket)
     cfn_bucket.add_property_override(
         "LoggingConfiguration",
         {"DestinationBucketName": target.bucket_name, "LogFilePrefix": _defaults.ACCESS_LOGS_PREFIX},
     )
     return access_logs_policy_statement(
-        target.bucket_arn, source.bucket_arn, cdk.Stack.of(source).account, _defaults.ACCESS_LOGS_PREFIX
+        target.bucket_arn,
+        source_arn if source_arn is not None else source.bucket_arn,
+        account if account is not None else cdk.Stack.of(source).account,
+        _defaults.ACCESS_LOGS_PREFIX,
     )

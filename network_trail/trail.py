@@ -173,7 +173,6 @@ class NetworkTrail(Construct):
         stack = cdk.Stack.of(self)
         # Every property read is a round-trip to the jsii kernel: read the stack's once.
         partition, region, account = stack.partition, stack.region, stack.account
-        path = self.node.path
         problems: list[str] = []
 
         name = (
@@ -275,7 +274,7 @@ class NetworkTrail(Construct):
         if not isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
             problems += errors  # else "selectors must be a sequence" already says what is wrong
         if problems:
-            raise NetworkTrailError(problems, path=path)
+            raise NetworkTrailError(problems, path=self.node.path)
 
         self._selectors: list[Selector] = chosen
         self._trail_name = name
@@ -303,17 +302,28 @@ class NetworkTrail(Construct):
             created_key = _resources.create_key(self, removal_policy=policy)
             self._alias = created_key.add_alias(key_alias or _defaults.default_alias(name))
             self._key: kms.IKey = created_key
+            # Grants on the created key only through AWS services (docs/security.md), added with
+            # CloudTrail's statements in one call to the key's policy document (what
+            # add_to_resource_policy does for a key defined here, one statement at a time).
+            key_statements.append(dict(_compliance.CREATE_GRANT_DENY_STATEMENT))
+            self._add_or_warn(self._key, key_statements, "key", document=created_key._policy)
         else:
             self._key = encryption_key
-        self._add_or_warn(self._key, key_statements, "key")
+            self._add_or_warn(self._key, key_statements, "key")
 
         # --- buckets -----------------------------------------------------------------------------
+        # The created resources are handed to _compliance, never looked up again by id: every
+        # lookup, like every property read, is a round-trip to the jsii kernel.
         self._access_logs_bucket: s3.IBucket | None = None
         bucket_policy: s3.BucketPolicy | None = None
+        created_bucket: s3.Bucket | None = None
+        cfn_bucket: s3.CfnBucket | None = None
+        created_access_logs: s3.Bucket | None = None
         if bucket is None:
-            access_logs = server_access_logs_bucket or _resources.create_access_logs_bucket(
-                self, removal_policy=policy
-            )
+            if server_access_logs_bucket is None:
+                created_access_logs = _resources.create_access_logs_bucket(self, removal_policy=policy)
+            access_logs = server_access_logs_bucket or created_access_logs
+            assert access_logs is not None
             self._access_logs_bucket = access_logs
             created_bucket = _resources.create_log_bucket(
                 self,
@@ -323,12 +333,19 @@ class NetworkTrail(Construct):
                 noncurrent_version_expiration=noncurrent_version_expiration,
                 object_lock_retention=object_lock_retention,
             )
-            self._enable_access_logging(created_bucket, access_logs)
+            default_child = created_bucket.node.default_child
+            assert isinstance(default_child, s3.CfnBucket)
+            cfn_bucket = default_child
+            bucket_arn = created_bucket.bucket_arn
+            statement = _resources.enable_access_logging(
+                created_bucket, access_logs, cfn_source=cfn_bucket, source_arn=bucket_arn, account=account
+            )
+            self._add_or_warn(access_logs, [statement], "access-logs bucket")
             self._bucket: s3.IBucket = created_bucket
             bucket_policy = created_bucket.policy  # made by enforce_ssl
         else:
             self._bucket = bucket
-        bucket_arn = self._bucket.bucket_arn
+            bucket_arn = self._bucket.bucket_arn
         bucket_statements = bucket_policy_statements(self._parts, bucket_arn)
         if organization_id is not None:
             bucket_statements.append(organization_deny_statement(bucket_arn, organization_id))
@@ -345,8 +362,9 @@ class NetworkTrail(Construct):
         self._log_group: logs.ILogGroup | None = None
         cw_role: iam.IRole | None = None
         cw_policy: iam.ManagedPolicy | None = None
+        stream_arns: list[str] = []
         if send_to_cloud_watch_logs:
-            self._log_group, cw_role, cw_policy = self._create_cloud_watch_logs(
+            self._log_group, cw_role, cw_policy, stream_arns = self._create_cloud_watch_logs(
                 name, cloud_watch_logs_retention, policy, account
             )
 
@@ -374,21 +392,28 @@ class NetworkTrail(Construct):
         if cw_policy is not None:
             self._cfn_trail.node.add_dependency(cw_policy)
         if tags:
+            tagger = cdk.Tags.of(self)
             for key, value in sorted(tags.items()):
-                cdk.Tags.of(self).add(key, value)
+                tagger.add(key, value)
         # Fixes by construction and acknowledged rule findings, each with its reason (docs/security.md).
         _compliance.harden_and_acknowledge(
-            self, log_retention=log_retention, object_lock_retention=object_lock_retention
+            self,
+            cfn_trail=self._cfn_trail,
+            cloud_watch_logs=self._log_group is not None,
+            bucket=created_bucket,
+            cfn_bucket=cfn_bucket,
+            access_logs_bucket=created_access_logs,
+            logs_policy=cw_policy,
+            stream_arns=stream_arns,
+            stack=stack,
+            log_retention=log_retention,
+            object_lock_retention=object_lock_retention,
         )
 
     # --- helpers ---------------------------------------------------------------------------------
-    def _enable_access_logging(self, source: s3.Bucket, target: s3.IBucket) -> None:
-        statement = _resources.enable_access_logging(source, target)
-        self._add_or_warn(target, [statement], "access-logs bucket")
-
     def _create_cloud_watch_logs(
         self, name: str, retention: logs.RetentionDays | None, policy: cdk.RemovalPolicy, account: str
-    ) -> tuple[logs.LogGroup, iam.Role, iam.ManagedPolicy]:
+    ) -> tuple[logs.LogGroup, iam.Role, iam.ManagedPolicy, list[str]]:
         from aws_cdk import aws_logs as logs
 
         log_group = logs.LogGroup(
@@ -416,6 +441,7 @@ class NetworkTrail(Construct):
             f"arn:{self._parts.partition}:logs:{self._parts.region}:{account}:"
             f"log-group:{_defaults.log_group_name(name)}"
         )
+        stream_arns = [f"{group_arn}:log-stream:{stream}" for stream in streams]
         managed = iam.ManagedPolicy(
             self,
             "LogsPolicy",
@@ -424,11 +450,11 @@ class NetworkTrail(Construct):
                 iam.PolicyStatement(
                     sid="AllowCloudTrailToWriteLogStreams",
                     actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[f"{group_arn}:log-stream:{stream}" for stream in streams],
+                    resources=stream_arns,
                 )
             ],
         )
-        return log_group, role, managed
+        return log_group, role, managed, stream_arns
 
     def _add_or_warn(
         self,
@@ -461,16 +487,20 @@ class NetworkTrail(Construct):
             )
 
     def _warn_about(self, warnings: list[str], chosen: Sequence[Selector]) -> None:
+        custom: list[NetworkActivitySelector] = [
+            sel for sel in chosen if isinstance(sel, NetworkActivitySelector) and sel.is_custom_source
+        ]
+        if not warnings and not custom:
+            return  # Annotations.of() is a jsii call: skip it when there is nothing to say
         annotations = cdk.Annotations.of(self)
         for message in warnings:
             annotations.add_warning_v2("network-trail:selectorSet", message)
-        for sel in chosen:
-            if isinstance(sel, NetworkActivitySelector) and sel.is_custom_source:
-                annotations.add_warning_v2(
-                    "network-trail:customEventSource",
-                    f"event source {sel.source_value!r} is not in the built-in list; CloudTrail "
-                    f"checks it at deploy time",
-                )
+        for sel in custom:
+            annotations.add_warning_v2(
+                "network-trail:customEventSource",
+                f"event source {sel.source_value!r} is not in the built-in list; CloudTrail "
+                f"checks it at deploy time",
+            )
 
     # --- public API ------------------------------------------------------------------------------
     @property
