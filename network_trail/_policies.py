@@ -38,7 +38,7 @@ class TrailArnParts:
         organization trail, which writes every account (the management account included)
         under the organization id.
         """
-        base = f"{self.s3_key_prefix}/AWSLogs" if self.s3_key_prefix else "AWSLogs"
+        base = awslogs_key_prefix(self.s3_key_prefix)
         if self.organization_id:
             base = f"{base}/{self.organization_id}"
         return f"{base}/{account_id}/"
@@ -49,19 +49,33 @@ class TrailArnParts:
         AWS's organization-trail policy keeps the management account's own path so the
         trail keeps delivering if it is turned back into a single-account trail.
         """
-        base = f"{bucket_arn}/{self.s3_key_prefix}/AWSLogs" if self.s3_key_prefix else f"{bucket_arn}/AWSLogs"
+        base = f"{bucket_arn}/{awslogs_key_prefix(self.s3_key_prefix)}"
         arns = [f"{base}/{self.account}/*"]
         if self.organization_id:
             arns.append(f"{base}/{self.organization_id}/*")
         return arns
 
 
+def awslogs_key_prefix(s3_key_prefix: str | None) -> str:
+    """``[prefix/]AWSLogs``: the key prefix CloudTrail writes under (UG-FILES)."""
+    return f"{s3_key_prefix}/AWSLogs" if s3_key_prefix else "AWSLogs"
+
+
 def bucket_policy_statements(parts: TrailArnParts, bucket_arn: str) -> list[dict[str, Any]]:
     """``s3:GetBucketAcl`` and ``s3:PutObject`` for CloudTrail, both on ``aws:SourceArn``."""
-    source = {"aws:SourceArn": parts.trail_arn}
-    resources: str | list[str] = parts.log_object_arns(bucket_arn)
-    if len(resources) == 1:
-        resources = resources[0]
+    return _cloudtrail_bucket_statements(
+        bucket_arn, parts.log_object_arns(bucket_arn), {"aws:SourceArn": parts.trail_arn}
+    )
+
+
+def _cloudtrail_bucket_statements(
+    bucket_arn: str, object_arns: list[str], source: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """UG-S3POL's two statements: ``GetBucketAcl`` on the bucket, ``PutObject`` on the log paths.
+
+    :param source: the ``StringEquals`` keys that bind both to the writing trails.
+    """
+    resources: str | list[str] = object_arns[0] if len(object_arns) == 1 else object_arns
     return [
         {
             "Sid": "AWSCloudTrailAclCheck",
@@ -143,11 +157,19 @@ def key_policy_statements(parts: TrailArnParts, *, log_group_arn: str | None = N
 
 
 def access_logs_policy_statement(
-    target_bucket_arn: str, source_bucket_arn: str, account: str, prefix: str
+    target_bucket_arn: str,
+    source_bucket_arn: str,
+    account: str,
+    prefix: str,
+    *,
+    sid: str = "S3ServerAccessLogsPolicy",
 ) -> dict[str, Any]:
-    """Let S3 server access logging write the log bucket's access logs (S3 User Guide shape)."""
+    """Let S3 server access logging write a bucket's access logs (S3 User Guide shape).
+
+    :param sid: the statement id; unique per source bucket, as one policy's Sids must be.
+    """
     return {
-        "Sid": "S3ServerAccessLogsPolicy",
+        "Sid": sid,
         "Effect": "Allow",
         "Principal": {"Service": "logging.s3.amazonaws.com"},
         "Action": "s3:PutObject",
@@ -203,7 +225,7 @@ def archive_log_object_arns(
     With an organization and no account list, every path under ``AWSLogs/`` (each
     write is still bound to the organization by ``aws:SourceOrgID``).
     """
-    base = f"{bucket_arn}/{s3_key_prefix}/AWSLogs" if s3_key_prefix else f"{bucket_arn}/AWSLogs"
+    base = f"{bucket_arn}/{awslogs_key_prefix(s3_key_prefix)}"
     if not account_ids:
         return [f"{base}/*"]
     arns = [f"{base}/{account}/*" for account in account_ids]
@@ -222,31 +244,10 @@ def archive_bucket_policy_statements(
 ) -> list[dict[str, Any]]:
     """The cross-account shape of UG-S3POL: ``GetBucketAcl``, and ``PutObject`` per source path."""
     source = archive_source_condition(trail_arns=trail_arns, organization_id=organization_id)
-    resources: str | list[str] = archive_log_object_arns(
+    object_arns = archive_log_object_arns(
         bucket_arn, account_ids=account_ids, organization_id=organization_id, s3_key_prefix=s3_key_prefix
     )
-    if len(resources) == 1:
-        resources = resources[0]
-    return [
-        {
-            "Sid": "AWSCloudTrailAclCheck",
-            "Effect": "Allow",
-            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
-            "Action": "s3:GetBucketAcl",
-            "Resource": bucket_arn,
-            "Condition": source,
-        },
-        {
-            "Sid": "AWSCloudTrailWrite",
-            "Effect": "Allow",
-            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
-            "Action": "s3:PutObject",
-            "Resource": resources,
-            "Condition": {
-                "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", **source["StringEquals"]}
-            },
-        },
-    ]
+    return _cloudtrail_bucket_statements(bucket_arn, object_arns, source["StringEquals"])
 
 
 def archive_key_policy_statements(

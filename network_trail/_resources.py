@@ -113,6 +113,8 @@ def enable_access_logging(
     cfn_source: s3.CfnBucket | None = None,
     source_arn: str | None = None,
     account: str | None = None,
+    prefix: str = _defaults.ACCESS_LOGS_PREFIX,
+    sid: str = "S3ServerAccessLogsPolicy",
 ) -> dict[str, Any]:
     """Point ``source``'s server access logs at ``target``; return the statement ``target`` needs.
 
@@ -125,16 +127,20 @@ def enable_access_logging(
     :param cfn_source: ``source``'s L1 resource. Default: - ``source.node.default_child``
     :param source_arn: ``source``'s ARN. Default: - ``source.bucket_arn``
     :param account: the stack's account. Default: - ``Stack.of(source).account``
+    :param prefix: the key prefix of the logs in ``target``. Default: "access-logs/"
+    :param sid: the statement id, unique among the sources logging to ``target``.
+        Default: "S3ServerAccessLogsPolicy"
     """
     cfn_bucket = cfn_source if cfn_source is not None else source.node.default_child
     assert isinstance(cfn_bucket, s3.CfnBucket)
     cfn_bucket.add_property_override(
         "LoggingConfiguration",
-        {"DestinationBucketName": target.bucket_name, "LogFilePrefix": _defaults.ACCESS_LOGS_PREFIX},
+        {"DestinationBucketName": target.bucket_name, "LogFilePrefix": prefix},
     )
     return access_logs_policy_statement(
         target.bucket_arn,
         source_arn if source_arn is not None else source.bucket_arn,
         account if account is not None else cdk.Stack.of(source).account,
-        _defaults.ACCESS_LOGS_PREFIX,
+        prefix,
+        sid=sid,
     )

@@ -19,8 +19,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from . import _defaults
-from ._compliance import CREATE_GRANT_DENY_STATEMENT
+from . import _defaults, _resources
+from ._compliance import CREATE_GRANT_DENY_STATEMENT, NAG_PACKS, REASONS
 from .errors import NetworkTrailError
 from .trail import NetworkTrail
 
@@ -337,11 +337,16 @@ def _acknowledge(bucket: s3.Bucket) -> None:
     cdk.Validations.of(bucket).acknowledge(
         *(
             cdk.Acknowledgment(id=f"{pack}-S3BucketReplicationEnabled", reason=RESULTS_NO_REPLICATION_REASON)
-            for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+            for pack in NAG_PACKS
         ),
         cdk.Acknowledgment(
             id="cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check",
             reason=RESULTS_NO_OBJECT_LOCK_REASON,
+        ),
+        # Access logging is a raw property override, as on the trail's log bucket.
+        *(
+            cdk.Acknowledgment(id=rule, reason=REASONS["log-bucket-logging-by-override"])
+            for rule in ("AwsSolutions-S1", *(f"{pack}-S3BucketLoggingEnabled" for pack in NAG_PACKS))
         ),
     )
     cfn = bucket.node.default_child
@@ -549,8 +554,6 @@ class NetworkActivityQueries(Construct):
             enforce_ssl=True,
             versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix=RESULTS_ACCESS_LOGS_PREFIX,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireQueryResults",
@@ -563,6 +566,15 @@ class NetworkActivityQueries(Construct):
             ],
             removal_policy=policy,
         )
+        # The same flag-independent access logging as the trail's log bucket (not the L2's
+        # server_access_logs_bucket, which needs @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy).
+        access_statement = _resources.enable_access_logging(
+            self._results_bucket,
+            access_logs,
+            prefix=RESULTS_ACCESS_LOGS_PREFIX,
+            sid="S3ServerAccessLogsForQueryResults",
+        )
+        access_logs.add_to_resource_policy(iam.PolicyStatement.from_json(access_statement))
         _acknowledge(self._results_bucket)
         self._workgroup_name = cdk.Names.unique_resource_name(self, max_length=128, separator="-")
         self._workgroup = athena.CfnWorkGroup(

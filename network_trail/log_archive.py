@@ -23,6 +23,7 @@ from ._organization import TRAIL_ARN, account_problems, organization_id_problems
 from ._policies import (
     archive_bucket_policy_statements,
     archive_key_policy_statements,
+    awslogs_key_prefix,
     organization_deny_statement,
 )
 from .errors import NetworkTrailError
@@ -233,7 +234,7 @@ class LogArchive(Construct):
         problems = account_problems("account_id", account_id)
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
-        base = f"{self._s3_key_prefix}/AWSLogs" if self._s3_key_prefix else "AWSLogs"
+        base = awslogs_key_prefix(self._s3_key_prefix)
         prefixes = [f"{base}/{account_id}/"]
         if self._organization_id is not None:
             prefixes.append(f"{base}/{self._organization_id}/{account_id}/")

@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Annotations, Match, Template
 
 from network_trail import LogArchive, NetworkTrail, NetworkTrailError
+from tests.policy_helpers import by_sid, policy_statements
 
 from .conftest import ACCOUNT, REGION, new_app, new_stack
 
@@ -24,19 +25,6 @@ def _archive(**props: Any) -> tuple[LogArchive, Template]:
     stack = new_stack()
     archive = LogArchive(stack, "Archive", **props)
     return archive, Template.from_stack(stack)
-
-
-def _statements(template: Template, resource_type: str, key: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for resource in template.find_resources(resource_type).values():
-        out += resource["Properties"][key]["Statement"]
-    return out
-
-
-def _sid(statements: list[dict[str, Any]], sid: str) -> dict[str, Any]:
-    found = [s for s in statements if s.get("Sid") == sid]
-    assert len(found) == 1, [s.get("Sid") for s in statements]
-    return found[0]
 
 
 def _joined(value: Any) -> str:
@@ -101,8 +89,8 @@ def test_archive_resources_are_retained_by_default(trails_template: Template) ->
 
 # --- bucket policy for listed trails -----------------------------------------------------------
 def test_archive_write_allows_each_source_account_path(trails_template: Template) -> None:
-    write = _sid(
-        _statements(trails_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    write = by_sid(
+        policy_statements(trails_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
     )
     assert [_joined(r) for r in write["Resource"]] == [
         f"<ArchiveBucket49F1AC64>/AWSLogs/{DEV}/*",
@@ -111,8 +99,8 @@ def test_archive_write_allows_each_source_account_path(trails_template: Template
 
 
 def test_archive_write_is_conditioned_on_listed_trail_arns(trails_template: Template) -> None:
-    write = _sid(
-        _statements(trails_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    write = by_sid(
+        policy_statements(trails_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
     )
     assert write["Condition"] == {
         "StringEquals": {
@@ -123,27 +111,33 @@ def test_archive_write_is_conditioned_on_listed_trail_arns(trails_template: Temp
 
 
 def test_archive_acl_check_is_conditioned_on_listed_trail_arns(trails_template: Template) -> None:
-    acl = _sid(
-        _statements(trails_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailAclCheck"
+    acl = by_sid(
+        policy_statements(trails_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailAclCheck"
     )
     assert acl["Action"] == "s3:GetBucketAcl"
     assert acl["Condition"] == {"StringEquals": {"aws:SourceArn": [DEV_TRAIL, PROD_TRAIL]}}
 
 
 def test_archive_without_organization_has_no_organization_deny(trails_template: Template) -> None:
-    sids = [s.get("Sid") for s in _statements(trails_template, "AWS::S3::BucketPolicy", "PolicyDocument")]
+    sids = [
+        s.get("Sid") for s in policy_statements(trails_template, "AWS::S3::BucketPolicy", "PolicyDocument")
+    ]
     assert "DenyPrincipalsOutsideOrganization" not in sids
 
 
 def test_archive_paths_follow_s3_key_prefix() -> None:
     _, template = _archive(trail_arns=[DEV_TRAIL], s3_key_prefix="trails")
-    write = _sid(_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite")
+    write = by_sid(
+        policy_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    )
     assert _joined(write["Resource"]) == f"<ArchiveBucket49F1AC64>/trails/AWSLogs/{DEV}/*"
 
 
 def test_archive_source_account_ids_add_paths_beyond_trail_accounts() -> None:
     _, template = _archive(trail_arns=[DEV_TRAIL], source_account_ids=[PROD])
-    write = _sid(_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite")
+    write = by_sid(
+        policy_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    )
     assert sorted(_joined(r) for r in write["Resource"]) == [
         f"<ArchiveBucket49F1AC64>/AWSLogs/{DEV}/*",
         f"<ArchiveBucket49F1AC64>/AWSLogs/{PROD}/*",
@@ -152,7 +146,9 @@ def test_archive_source_account_ids_add_paths_beyond_trail_accounts() -> None:
 
 # --- key policy for listed trails --------------------------------------------------------------
 def test_archive_key_encrypt_is_bound_to_source_accounts_trail_context(trails_template: Template) -> None:
-    encrypt = _sid(_statements(trails_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs")
+    encrypt = by_sid(
+        policy_statements(trails_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs"
+    )
     assert encrypt["Action"] == "kms:GenerateDataKey*"
     assert encrypt["Condition"] == {
         "StringEquals": {"aws:SourceArn": [DEV_TRAIL, PROD_TRAIL]},
@@ -166,8 +162,8 @@ def test_archive_key_encrypt_is_bound_to_source_accounts_trail_context(trails_te
 
 
 def test_archive_key_allows_describe_key_for_listed_trails(trails_template: Template) -> None:
-    describe = _sid(
-        _statements(trails_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToDescribeKey"
+    describe = by_sid(
+        policy_statements(trails_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToDescribeKey"
     )
     assert describe["Action"] == "kms:DescribeKey"
     assert describe["Condition"] == {"StringEquals": {"aws:SourceArn": [DEV_TRAIL, PROD_TRAIL]}}
@@ -175,19 +171,25 @@ def test_archive_key_allows_describe_key_for_listed_trails(trails_template: Temp
 
 # --- organization --------------------------------------------------------------------------------
 def test_archive_for_organization_conditions_writes_on_source_org_id(org_template: Template) -> None:
-    write = _sid(_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite")
+    write = by_sid(
+        policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    )
     assert write["Condition"] == {
         "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": ORG}
     }
 
 
 def test_archive_for_organization_accepts_every_path_under_awslogs(org_template: Template) -> None:
-    write = _sid(_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite")
+    write = by_sid(
+        policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    )
     assert _joined(write["Resource"]) == "<ArchiveBucket49F1AC64>/AWSLogs/*"
 
 
 def test_archive_for_organization_key_accepts_any_account_trail_context(org_template: Template) -> None:
-    encrypt = _sid(_statements(org_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs")
+    encrypt = by_sid(
+        policy_statements(org_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs"
+    )
     assert encrypt["Condition"] == {
         "StringEquals": {"aws:SourceOrgID": ORG},
         "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:*:trail/*"},
@@ -195,8 +197,8 @@ def test_archive_for_organization_key_accepts_any_account_trail_context(org_temp
 
 
 def test_archive_for_organization_denies_principals_outside_it(org_template: Template) -> None:
-    deny = _sid(
-        _statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"),
+    deny = by_sid(
+        policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"),
         "DenyPrincipalsOutsideOrganization",
     )
     assert deny["Condition"]["StringNotEqualsIfExists"] == {"aws:PrincipalOrgID": ORG}
@@ -205,7 +207,9 @@ def test_archive_for_organization_denies_principals_outside_it(org_template: Tem
 def test_archive_for_organization_and_trails_adds_organization_trail_path() -> None:
     management_trail = "arn:aws:cloudtrail:us-east-1:444444444444:trail/org-network-activity"
     _, template = _archive(organization_id=ORG, trail_arns=[management_trail])
-    write = _sid(_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite")
+    write = by_sid(
+        policy_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    )
     assert [_joined(r) for r in write["Resource"]] == [
         "<ArchiveBucket49F1AC64>/AWSLogs/444444444444/*",
         f"<ArchiveBucket49F1AC64>/AWSLogs/{ORG}/*",
@@ -219,7 +223,7 @@ def test_archive_grant_read_account_logs_covers_account_and_organization_paths()
     archive = LogArchive(stack, "Archive", organization_id=ORG)
     role = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
     archive.grant_read_account_logs(role, DEV)
-    statements = _statements(Template.from_stack(stack), "AWS::IAM::Policy", "PolicyDocument")
+    statements = policy_statements(Template.from_stack(stack), "AWS::IAM::Policy", "PolicyDocument")
     get = next(s for s in statements if s["Action"] == "s3:GetObject")
     assert [_joined(r) for r in get["Resource"]] == [
         f"<ArchiveBucket49F1AC64>/AWSLogs/{DEV}/*",
@@ -232,7 +236,7 @@ def test_archive_grant_read_includes_decrypt() -> None:
     archive = LogArchive(stack, "Archive", trail_arns=[DEV_TRAIL])
     role = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
     archive.grant_read(role)
-    statements = _statements(Template.from_stack(stack), "AWS::IAM::Policy", "PolicyDocument")
+    statements = policy_statements(Template.from_stack(stack), "AWS::IAM::Policy", "PolicyDocument")
     assert any("kms:Decrypt" in s["Action"] for s in statements)
 
 

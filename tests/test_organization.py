@@ -13,6 +13,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from network_trail import LogArchive, NetworkTrail, NetworkTrailError
 from network_trail.config import load_environments
+from tests.policy_helpers import by_sid, policy_statements
 
 from .conftest import ACCOUNT, REGION, new_app, new_stack, synth
 
@@ -21,21 +22,6 @@ MANAGEMENT = "999999999999"
 MEMBER = "111111111111"
 NAME = "org-network-activity"
 TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{NAME}"
-
-
-def _statements(template: Template, resource_type: str, key: str) -> list[dict[str, Any]]:
-    resources = template.find_resources(resource_type)
-    assert len(resources) >= 1
-    out: list[dict[str, Any]] = []
-    for resource in resources.values():
-        out += resource["Properties"][key]["Statement"]
-    return out
-
-
-def _by_sid(statements: list[dict[str, Any]], sid: str) -> dict[str, Any]:
-    found = [s for s in statements if s.get("Sid") == sid]
-    assert len(found) == 1, [s.get("Sid") for s in statements]
-    return found[0]
 
 
 def _joined(value: Any) -> str:
@@ -72,8 +58,8 @@ def delegated_template() -> Template:
 def test_organization_trail_writes_organization_and_management_paths(org_template: Template) -> None:
     # GIVEN an organization trail in the management account (the stack's account)
     # THEN PutObject covers AWSLogs/<o-id>/* and the management account's own AWSLogs/<account>/*
-    write = _by_sid(
-        _statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    write = by_sid(
+        policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
     )
     assert sorted(_joined(r) for r in write["Resource"]) == [
         f"<bucket>/AWSLogs/{ACCOUNT}/*",
@@ -82,8 +68,8 @@ def test_organization_trail_writes_organization_and_management_paths(org_templat
 
 
 def test_organization_trail_write_is_conditioned_on_trail_arn_and_acl(org_template: Template) -> None:
-    write = _by_sid(
-        _statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    write = by_sid(
+        policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
     )
     assert write["Condition"] == {
         "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": TRAIL_ARN}
@@ -91,8 +77,8 @@ def test_organization_trail_write_is_conditioned_on_trail_arn_and_acl(org_templa
 
 
 def test_organization_trail_acl_check_is_conditioned_on_trail_arn(org_template: Template) -> None:
-    acl = _by_sid(
-        _statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailAclCheck"
+    acl = by_sid(
+        policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailAclCheck"
     )
     assert acl["Condition"] == {"StringEquals": {"aws:SourceArn": TRAIL_ARN}}
 
@@ -100,7 +86,9 @@ def test_organization_trail_acl_check_is_conditioned_on_trail_arn(org_template: 
 def test_organization_trail_key_policy_uses_management_account_encryption_context(
     org_template: Template,
 ) -> None:
-    encrypt = _by_sid(_statements(org_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs")
+    encrypt = by_sid(
+        policy_statements(org_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs"
+    )
     assert encrypt["Condition"] == {
         "StringEquals": {"aws:SourceArn": TRAIL_ARN},
         "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*"},
@@ -108,8 +96,8 @@ def test_organization_trail_key_policy_uses_management_account_encryption_contex
 
 
 def test_organization_trail_denies_principals_outside_organization(org_template: Template) -> None:
-    deny = _by_sid(
-        _statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"),
+    deny = by_sid(
+        policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"),
         "DenyPrincipalsOutsideOrganization",
     )
     assert deny["Effect"] == "Deny"
@@ -124,7 +112,9 @@ def test_organization_trail_paths_follow_s3_key_prefix() -> None:
     _, template = synth(
         organization_id=ORG, is_organization_trail=True, trail_name=NAME, s3_key_prefix="logs"
     )
-    write = _by_sid(_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite")
+    write = by_sid(
+        policy_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    )
     assert sorted(_joined(r) for r in write["Resource"]) == [
         f"<bucket>/logs/AWSLogs/{ACCOUNT}/*",
         f"<bucket>/logs/AWSLogs/{ORG}/*",
@@ -135,7 +125,7 @@ def test_organization_trail_log_streams_cover_own_and_member_accounts() -> None:
     _, template = synth(
         organization_id=ORG, is_organization_trail=True, trail_name=NAME, send_to_cloud_watch_logs=True
     )
-    statement = _statements(template, "AWS::IAM::ManagedPolicy", "PolicyDocument")[0]
+    statement = policy_statements(template, "AWS::IAM::ManagedPolicy", "PolicyDocument")[0]
     group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/cloudtrail/{NAME}:log-stream:"
     assert statement["Resource"] == [f"{group}{ACCOUNT}_CloudTrail_*", f"{group}{ORG}_*"]
 
@@ -144,8 +134,8 @@ def test_organization_trail_log_streams_cover_own_and_member_accounts() -> None:
 def test_delegated_administrator_policies_name_management_account_trail(delegated_template: Template) -> None:
     # GIVEN a delegated administrator account (the stack's) creating the organization trail
     # THEN the trail ARN in every aws:SourceArn is the management account's, which owns the trail
-    statements = _statements(delegated_template, "AWS::S3::BucketPolicy", "PolicyDocument")
-    acl = _by_sid(statements, "AWSCloudTrailAclCheck")
+    statements = policy_statements(delegated_template, "AWS::S3::BucketPolicy", "PolicyDocument")
+    acl = by_sid(statements, "AWSCloudTrailAclCheck")
     assert (
         acl["Condition"]["StringEquals"]["aws:SourceArn"]
         == f"arn:aws:cloudtrail:{REGION}:{MANAGEMENT}:trail/{NAME}"
@@ -153,8 +143,8 @@ def test_delegated_administrator_policies_name_management_account_trail(delegate
 
 
 def test_delegated_administrator_allows_management_account_own_path(delegated_template: Template) -> None:
-    write = _by_sid(
-        _statements(delegated_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
+    write = by_sid(
+        policy_statements(delegated_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
     )
     assert sorted(_joined(r) for r in write["Resource"]) == [
         f"<bucket>/AWSLogs/{MANAGEMENT}/*",
@@ -163,8 +153,8 @@ def test_delegated_administrator_allows_management_account_own_path(delegated_te
 
 
 def test_delegated_administrator_key_context_names_management_account(delegated_template: Template) -> None:
-    encrypt = _by_sid(
-        _statements(delegated_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs"
+    encrypt = by_sid(
+        policy_statements(delegated_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs"
     )
     assert encrypt["Condition"]["StringLike"] == {
         "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{MANAGEMENT}:trail/*"
@@ -172,7 +162,7 @@ def test_delegated_administrator_key_context_names_management_account(delegated_
 
 
 def test_delegated_administrator_log_group_stays_in_stack_account(delegated_template: Template) -> None:
-    statement = _statements(delegated_template, "AWS::IAM::ManagedPolicy", "PolicyDocument")[0]
+    statement = policy_statements(delegated_template, "AWS::IAM::ManagedPolicy", "PolicyDocument")[0]
     assert all(r.startswith(f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:") for r in statement["Resource"])
     assert statement["Resource"][0].endswith(f":log-stream:{MANAGEMENT}_CloudTrail_*")
 
@@ -189,8 +179,8 @@ def test_environment_agnostic_stack_accepts_management_account_id() -> None:
         management_account_id=MANAGEMENT,
     )
     # THEN the policies name it, and no error is raised for the unknown stack account
-    acl = _by_sid(
-        _statements(Template.from_stack(stack), "AWS::S3::BucketPolicy", "PolicyDocument"),
+    acl = by_sid(
+        policy_statements(Template.from_stack(stack), "AWS::S3::BucketPolicy", "PolicyDocument"),
         "AWSCloudTrailAclCheck",
     )
     assert f":{MANAGEMENT}:trail/" in _joined(acl["Condition"]["StringEquals"]["aws:SourceArn"])
@@ -201,7 +191,7 @@ def _reader_policy(trail: NetworkTrail, account: str) -> list[dict[str, Any]]:
     stack = cdk.Stack.of(trail)
     role = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
     trail.grant_read_account_logs(role, account)
-    return _statements(Template.from_stack(stack), "AWS::IAM::Policy", "PolicyDocument")
+    return policy_statements(Template.from_stack(stack), "AWS::IAM::Policy", "PolicyDocument")
 
 
 def test_grant_read_account_logs_limits_objects_to_account_under_organization() -> None:
@@ -243,7 +233,7 @@ def test_grant_read_account_logs_to_member_account_role_adds_bucket_policy_state
     # WHEN it is granted its account's logs
     trail.grant_read_account_logs(role, MEMBER)
     # THEN the bucket policy admits that role on that account's path only
-    statements = _statements(Template.from_stack(stack), "AWS::S3::BucketPolicy", "PolicyDocument")
+    statements = policy_statements(Template.from_stack(stack), "AWS::S3::BucketPolicy", "PolicyDocument")
     get = [s for s in statements if s["Action"] == "s3:GetObject"]
     assert len(get) == 1
     assert get[0]["Principal"] == {"AWS": f"arn:aws:iam::{MEMBER}:role/log-reader"}
