@@ -19,6 +19,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from . import _defaults, _resources
+from ._compliance import CREATE_GRANT_DENY_STATEMENT
 from ._organization import TRAIL_ARN, account_problems, organization_id_problems
 from ._policies import (
     archive_bucket_policy_statements,
@@ -157,9 +158,16 @@ class LogArchive(Construct):
 
         self._key = _resources.create_key(self, removal_policy=policy)
         self._alias = self._key.add_alias(key_alias or "alias/network-trail-archive")
-        for statement in archive_key_policy_statements(
-            partition=stack.partition, account_ids=accounts, trail_arns=arns, organization_id=organization_id
-        ):
+        for statement in [
+            *archive_key_policy_statements(
+                partition=stack.partition,
+                account_ids=accounts,
+                trail_arns=arns,
+                organization_id=organization_id,
+            ),
+            # Grants only through AWS services (Control Tower CT.KMS.PR.3), as on NetworkTrail's key.
+            dict(CREATE_GRANT_DENY_STATEMENT),
+        ]:
             self._key.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
 
         self._access_logs_bucket = _resources.create_access_logs_bucket(self, removal_policy=policy)

@@ -161,6 +161,19 @@ def test_archive_key_encrypt_is_bound_to_source_accounts_trail_context(trails_te
     }
 
 
+def test_archive_key_denies_create_grant_except_for_aws_services(trails_template: Template) -> None:
+    # GIVEN an archive key  THEN grants are possible only through AWS services, as on NetworkTrail's key
+    deny = by_sid(
+        policy_statements(trails_template, "AWS::KMS::Key", "KeyPolicy"),
+        "DenyCreateGrantExceptForAWSServices",
+    )
+    assert deny["Effect"] == "Deny"
+    assert deny["Action"] == "kms:CreateGrant"
+    assert deny["Condition"] == {
+        "BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
+    }
+
+
 def test_archive_key_allows_describe_key_for_listed_trails(trails_template: Template) -> None:
     describe = by_sid(
         policy_statements(trails_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToDescribeKey"
