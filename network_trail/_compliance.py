@@ -30,6 +30,8 @@ __all__ = [
     "acknowledge_logs_policy",
     "acknowledge_trail",
     "harden_and_acknowledge",
+    "harden_and_acknowledge_archive",
+    "send_object_events_to_eventbridge",
 ]
 
 NAG_PACKS: Final = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
@@ -222,6 +224,44 @@ def _finding_text(resolved: object) -> str:
     return str(resolved)
 
 
+def send_object_events_to_eventbridge(cfn_bucket: s3.CfnBucket) -> None:
+    """Turn on S3's EventBridge notifications for a log bucket (Control Tower CT.S3.PR.4).
+
+    S3 sends object events (new log files, deletions) to the default event bus at no charge:
+    alerting on log deletion needs no other change to the bucket, no custom resource and no
+    Lambda function.
+
+    :param cfn_bucket: the log bucket's L1 resource.
+    """
+    cfn_bucket.add_property_override(
+        "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
+    )
+
+
+def harden_and_acknowledge_archive(
+    *,
+    bucket: IConstruct,
+    cfn_bucket: s3.CfnBucket,
+    access_logs_bucket: IConstruct,
+    cfn_access_logs_bucket: cdk.CfnResource,
+    object_lock: bool,
+) -> None:
+    """The bucket part of :func:`harden_and_acknowledge`, for a :class:`~network_trail.LogArchive`.
+
+    The archive bucket is hardened and acknowledged as a trail's created log bucket, its
+    access-log bucket as a trail's created access-log bucket, with the same reasons.
+
+    :param bucket: the archive bucket.
+    :param cfn_bucket: its L1 resource.
+    :param access_logs_bucket: the archive's access-log bucket.
+    :param cfn_access_logs_bucket: its L1 resource.
+    :param object_lock: whether the archive bucket has Object Lock (``object_lock_retention``).
+    """
+    send_object_events_to_eventbridge(cfn_bucket)
+    acknowledge_log_bucket(bucket, object_lock=object_lock, cfn_bucket=cfn_bucket)
+    acknowledge_access_logs_bucket(access_logs_bucket, cfn_bucket=cfn_access_logs_bucket)
+
+
 def harden_and_acknowledge(
     trail: IConstruct,
     *,
@@ -261,11 +301,7 @@ def harden_and_acknowledge(
         if cfn_bucket is None:
             cfn_bucket = bucket.node.default_child  # type: ignore[assignment]
         assert isinstance(cfn_bucket, s3.CfnBucket)
-        # S3 sends object events (new log files, deletions) to the default event bus at no charge:
-        # alerting on log deletion needs no change to the bucket (Control Tower CT.S3.PR.4).
-        cfn_bucket.add_property_override(
-            "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
-        )
+        send_object_events_to_eventbridge(cfn_bucket)
         acknowledge_log_bucket(bucket, object_lock=object_lock_retention is not None, cfn_bucket=cfn_bucket)
     if access_logs_bucket is not None:
         acknowledge_access_logs_bucket(access_logs_bucket, cfn_bucket=cfn_access_logs_bucket)

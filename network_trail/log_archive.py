@@ -18,8 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from . import _defaults, _resources
-from ._compliance import CREATE_GRANT_DENY_STATEMENT
+from . import _compliance, _defaults, _resources
 from ._organization import TRAIL_ARN, account_problems, organization_id_problems
 from ._policies import (
     archive_bucket_policy_statements,
@@ -49,8 +48,9 @@ class LogArchive(Construct):
     """A central, secure log bucket and KMS key that trails of other accounts write to.
 
     Creates the same hardened resources as :class:`~network_trail.NetworkTrail` (SSE-KMS
-    bucket with Bucket Key, versioning, TLS-only access, server access logging, a key with
-    rotation and an alias) and writes the cross-account bucket and key policies of the
+    bucket with Bucket Key, versioning, TLS-only access, server access logging, S3 object
+    events to EventBridge, a key with rotation and an alias), acknowledges the same rule
+    findings on them (docs/security.md), and writes the cross-account bucket and key policies of the
     CloudTrail User Guide: ``s3:GetBucketAcl`` and ``s3:PutObject`` on each source
     account's ``[prefix/]AWSLogs/<account>/*`` path, and ``kms:GenerateDataKey*`` bound to
     those accounts' trail encryption context, all conditioned on ``aws:SourceArn`` (the
@@ -166,7 +166,7 @@ class LogArchive(Construct):
                 organization_id=organization_id,
             ),
             # Grants only through AWS services (Control Tower CT.KMS.PR.3), as on NetworkTrail's key.
-            dict(CREATE_GRANT_DENY_STATEMENT),
+            dict(_compliance.CREATE_GRANT_DENY_STATEMENT),
         ]:
             self._key.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
 
@@ -179,7 +179,13 @@ class LogArchive(Construct):
             noncurrent_version_expiration=noncurrent_version_expiration,
             object_lock_retention=object_lock_retention,
         )
-        access_statement = _resources.enable_access_logging(self._bucket, self._access_logs_bucket)
+        cfn_bucket = self._bucket.node.default_child
+        cfn_access_logs_bucket = self._access_logs_bucket.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        assert isinstance(cfn_access_logs_bucket, s3.CfnBucket)
+        access_statement = _resources.enable_access_logging(
+            self._bucket, self._access_logs_bucket, cfn_source=cfn_bucket
+        )
         self._access_logs_bucket.add_to_resource_policy(iam.PolicyStatement.from_json(access_statement))
         statements = archive_bucket_policy_statements(
             self._bucket.bucket_arn,
@@ -195,6 +201,16 @@ class LogArchive(Construct):
         if tags:
             for key, value in sorted(tags.items()):
                 cdk.Tags.of(self).add(key, value)
+        # Hardened and acknowledged as NetworkTrail's created buckets, with the same reasons
+        # (docs/security.md): EventBridge notifications on the archive bucket, and each remaining
+        # finding acknowledged on the one bucket it concerns.
+        _compliance.harden_and_acknowledge_archive(
+            bucket=self._bucket,
+            cfn_bucket=cfn_bucket,
+            access_logs_bucket=self._access_logs_bucket,
+            cfn_access_logs_bucket=cfn_access_logs_bucket,
+            object_lock=object_lock_retention is not None,
+        )
 
     # --- public API ------------------------------------------------------------------------------
     @property

@@ -1,8 +1,9 @@
 """The template set every rule engine checks, built once per test session.
 
-One App holds the default construct, a fully configured one and every environment
-of the sample app (cdk.json), so cdk-nag validates one tree per pack, and
-cfn-guard and checkov each run once over one directory of templates.
+One App holds the default construct, a fully configured one, a log archive
+(:class:`~network_trail.LogArchive`) and every environment of the sample app
+(cdk.json), so cdk-nag validates one tree per pack, and cfn-guard and checkov each
+run once over one directory of templates.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
-from network_trail import ManagementEvents, NetworkTrail
+from network_trail import LogArchive, ManagementEvents, NetworkTrail
 from network_trail.sample_app import build_app
 
 from .conftest import CDK_JSON, ROOT, new_stack
@@ -41,6 +42,13 @@ FULL_CONFIG: dict[str, Any] = {
 }
 """Every option that changes what is created, at once."""
 
+ARCHIVE_ORGANIZATION_ID = "o-a1b2c3d4e5"
+ARCHIVE_TRAIL_ARNS = (
+    "arn:aws:cloudtrail:us-east-1:444444444444:trail/org-network-activity",
+    "arn:aws:cloudtrail:us-east-1:111111111111:trail/network-activity",
+)
+"""The log archive of docs/organization.md: an organization trail and one workload account's trail."""
+
 
 @dataclass(frozen=True)
 class TemplateSet:
@@ -53,7 +61,7 @@ class TemplateSet:
 
 @cache
 def template_set() -> TemplateSet:
-    """Default, fully configured and sample-app stacks in one App, synthesized once."""
+    """Default, fully configured, log-archive and sample-app stacks in one App, synthesized once."""
     app = cdk.App(context=CDK_JSON["context"], analytics_reporting=False)
     stacks: dict[str, cdk.Stack] = {}
     default = new_stack(app, "Default")
@@ -62,6 +70,15 @@ def template_set() -> TemplateSet:
     full = new_stack(app, "Full")
     NetworkTrail(full, "NetworkTrail", **FULL_CONFIG)
     stacks["full"] = full
+    archive = new_stack(app, "LogArchive")
+    LogArchive(
+        archive,
+        "Archive",
+        organization_id=ARCHIVE_ORGANIZATION_ID,
+        trail_arns=list(ARCHIVE_TRAIL_ARNS),
+        tags={"DataClassification": "security-logs"},
+    )
+    stacks["log-archive"] = archive
     for stack in build_app(app):
         stacks[stack.node.id.removeprefix("NetworkTrail-")] = stack
     templates = {name: Template.from_stack(stack).to_json() for name, stack in stacks.items()}

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
 from network_trail import LogArchive, NetworkTrail, NetworkTrailError
+from network_trail._compliance import REASONS
 from tests.policy_helpers import by_sid, policy_statements
+from tests.test_cfn_lint import problems
 
-from .conftest import ACCOUNT, REGION, new_app, new_stack
+from .compliance_support import template_set
+from .conftest import ACCOUNT, REGION, ROOT, new_app, new_stack
 
 ORG = "o-a1b2c3d4e5"
 DEV, PROD = "111111111111", "333333333333"
@@ -85,6 +90,57 @@ def test_archive_resources_are_retained_by_default(trails_template: Template) ->
     for resource_type in ("AWS::S3::Bucket", "AWS::KMS::Key"):
         for resource in trails_template.find_resources(resource_type).values():
             assert resource["DeletionPolicy"] == "Retain"
+
+
+# --- rule engines (the archive is in tests/compliance_support.py's template set) -------------------
+@cache
+def _acknowledgments() -> list[tuple[str, str, str]]:
+    """(construct path, rule id, reason) of every cdk-nag acknowledgment in the template set's archive."""
+    found: list[tuple[str, str, str]] = []
+    for construct in template_set().stacks["log-archive"].node.find_all():
+        for entry in construct.node.metadata:
+            if entry.type == "aws:cdk:acknowledged-rules":
+                found += [
+                    (construct.node.path, rule.split("::", 1)[-1], why) for rule, why in entry.data.items()
+                ]
+    return found
+
+
+def test_archive_bucket_sends_object_events_to_eventbridge(trails_template: Template) -> None:
+    # Control Tower CT.S3.PR.4, fixed by construction as on NetworkTrail's log bucket
+    bucket = trails_template.to_json()["Resources"]["ArchiveBucket49F1AC64"]
+    assert bucket["Properties"]["NotificationConfiguration"] == {
+        "EventBridgeConfiguration": {"EventBridgeEnabled": True}
+    }
+
+
+def test_archive_acknowledgments_are_only_on_its_two_buckets() -> None:
+    # No acknowledgment on the stack or the construct: each is on the bucket it concerns
+    paths = {path for path, _, _ in _acknowledgments()}
+    assert paths == {"LogArchive/Archive/Bucket", "LogArchive/Archive/AccessLogsBucket"}
+
+
+def test_every_archive_acknowledgment_reason_is_a_documented_reason() -> None:
+    reasons = {why for _, _, why in _acknowledgments()}
+    assert reasons and reasons <= set(REASONS.values())
+
+
+def test_every_archive_acknowledged_rule_is_in_the_security_doc() -> None:
+    doc = (ROOT / "docs" / "security.md").read_text()
+    assert sorted({rule for _, rule, _ in _acknowledgments() if rule not in doc}) == []
+
+
+def test_archive_bucket_with_object_lock_has_no_object_lock_suppression() -> None:
+    # GIVEN an archive with Object Lock  THEN CT.S3.PR.9 passes on the bucket, so nothing suppresses it
+    _, template = _archive(
+        trail_arns=[DEV_TRAIL], object_lock_retention=s3.ObjectLockRetention.governance(cdk.Duration.days(30))
+    )
+    bucket = template.to_json()["Resources"]["ArchiveBucket49F1AC64"]
+    assert "guard" not in bucket.get("Metadata", {})
+
+
+def test_archive_template_is_clean_under_cfn_lint() -> None:
+    assert problems(template_set().templates["log-archive"], REGION) == []
 
 
 # --- bucket policy for listed trails -----------------------------------------------------------
