@@ -50,8 +50,10 @@ lint: deps
 typecheck: deps
 	mypy
 
+# One worker per core (pytest-xdist): the suite is CPU-bound in the jsii kernel, cfn-lint and checkov.
+# Update snapshots serially: pytest tests/test_snapshot.py --snapshot-update -n 0
 unit: deps $(CHECKOV_STAMP)
-	pytest
+	pytest -n auto
 
 # The documentation site, built offline; --strict fails on broken links and pages missing from the nav.
 docs: deps

@@ -134,24 +134,28 @@ def build(case: str, count: int, outdir: str) -> Any:
         build_app(app)
         return app
     app = cdk.App(context=flags, outdir=outdir)
-    if case == "l1":
+    if case == "l1" or (case == "default" and count > 1):
         from benchmarks._l1_equivalent import add_l1_trail
+        from network_trail import NetworkTrail
 
         # ``count`` stacks, as the sample app has one per environment: the per-environment
-        # cost of the hand-written template, the reference for the construct's.
+        # cost of the hand-written template, the reference for the construct's, and of the
+        # construct's default, which makes the same template.
         for i in range(count):
-            # The first stack is the default case's (same account and Region): its template is
-            # compared with NetworkTrail's default before timing.
+            # The first stack is the single-stack cases' (same account and Region): the L1
+            # template is compared with NetworkTrail's default before timing.
             account, region = (
                 (ACCOUNT, REGION) if i == 0 else (str(100000000000 + i), _REGIONS[i % len(_REGIONS)])
             )
             env = cdk.Environment(account=account, region=region)
-            add_l1_trail(cdk.Stack(app, "Bench" if i == 0 else f"Bench{i}", env=env))
+            stack = cdk.Stack(app, "Bench" if i == 0 else f"Bench{i}", env=env)
+            if case == "l1":
+                add_l1_trail(stack)
+            else:
+                NetworkTrail(stack, "NetworkTrail")
         return app
     stack = cdk.Stack(app, "Bench", env=cdk.Environment(account=ACCOUNT, region=REGION))
-    if case == "l1":
-        raise AssertionError("handled above")
-    elif case == "default":
+    if case == "default":
         from network_trail import NetworkTrail
 
         NetworkTrail(stack, "NetworkTrail")
@@ -179,7 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("case", choices=CASES)
     parser.add_argument(
-        "count", nargs="?", type=int, default=1, help="environments (stacks) of the 'app' and 'l1' cases"
+        "count",
+        nargs="?",
+        type=int,
+        default=1,
+        help="environments (stacks) of the 'app', 'l1' and 'default' cases",
     )
     parser.add_argument("--count-calls", action="store_true", help="count jsii round-trips (slower)")
     parser.add_argument("--dump", type=Path, help="write every stack's Resources to this JSON file")

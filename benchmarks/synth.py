@@ -9,7 +9,11 @@ all of them and the ratios stay comparable within one run.
 Cases: ``floor`` (an app with one stack holding one empty resource), ``l1`` (the
 construct's default resources written with ``Cfn*`` classes), ``default`` and
 ``large`` (NetworkTrail with its defaults, and with every source, endpoint-scoped
-conditions and CloudWatch Logs), ``app N`` (the sample app with N environments).
+conditions and CloudWatch Logs), ``app N`` (the sample app with N environments),
+``l1 N`` and ``default N`` (N stacks of the hand-written template, and of the
+construct's default, which makes the same template). ``--validation-breakdown``
+runs the multi-stack cases again with CDK's built-in template validation off
+(``CDK_VALIDATION=false``), to show what it costs per stack.
 
 Usage: ``make bench-synth`` or ``.venv/bin/python benchmarks/synth.py [--reps 5]``.
 """
@@ -43,13 +47,17 @@ GOAL_100_ENVS_S = 10.0
 GOAL_R2 = 0.99
 
 
-def child_env(pythonpath: Path | None = None) -> dict[str, str]:
+def child_env(pythonpath: Path | None = None, *, validation: bool = True) -> dict[str, str]:
     """The environment of ``make``: the venv's bin (Node 24) and the CDK CLI first on PATH.
 
     :param pythonpath: a directory whose ``network_trail`` replaces the repo's (``--baseline``).
+    :param validation: CDK's built-in template validation, on unless ``CDK_VALIDATION=false``.
     """
     path = f"{VENV_BIN}:{ROOT / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}"
     env = {**os.environ, "PATH": path, "CDK_DISABLE_VERSION_CHECK": "1"}
+    env.pop("CDK_VALIDATION", None)
+    if not validation:
+        env["CDK_VALIDATION"] = "false"
     if pythonpath is not None:
         env["BENCH_BASELINE"] = str(pythonpath)
     return env
@@ -63,6 +71,7 @@ class Runs:
     case: str
     count: int = 1
     pythonpath: Path | None = None
+    validation: bool = True
     wall_s: list[float] = field(default_factory=list)
     cpu_s: list[float] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
@@ -88,7 +97,7 @@ class Runs:
 
 
 def run_case(
-    case: str, count: int = 1, *extra: str, pythonpath: Path | None = None
+    case: str, count: int = 1, *extra: str, pythonpath: Path | None = None, validation: bool = True
 ) -> tuple[float, float, dict[str, Any]]:
     """Run one case as a whole process: its wall time, its CPU time and its own report.
 
@@ -99,7 +108,9 @@ def run_case(
     cmd = [str(PYTHON), "-m", "benchmarks._cases", case, str(count), *extra]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(pythonpath), stdout=out, stderr=err)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=child_env(pythonpath, validation=validation), stdout=out, stderr=err
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -179,8 +190,18 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), {py}, Node {node}, load average {' '.join(load)}"
 
 
-def plot(app_runs: Sequence[Runs], slope: float, intercept: float, r2: float, path: Path) -> None:
-    """Wall time against number of environments: every run, medians and the fitted line."""
+def plot(
+    app_runs: Sequence[Runs],
+    slope: float,
+    intercept: float,
+    r2: float,
+    path: Path,
+    references: Sequence[tuple[str, Sequence[Runs]]] = (),
+) -> None:
+    """Wall time against number of environments: every run, medians and the fitted line.
+
+    :param references: other series (label, runs by stack count) drawn as median lines.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -199,6 +220,8 @@ def plot(app_runs: Sequence[Runs], slope: float, intercept: float, r2: float, pa
         color="#333",
         label=f"fit: {intercept:.2f} s + {slope * 1000:.0f} ms/env (R² {r2:.3f})",
     )
+    for (label, series), color in zip(references, ("#37a", "#a73", "#7a3", "#777"), strict=False):
+        ax.plot([r.count for r in series], [r.median for r in series], ".-", color=color, lw=1, label=label)
     ax.axhline(
         GOAL_100_ENVS_S, color="#3a3", lw=0.8, ls=":", label=f"goal: 100 envs ≤ {GOAL_100_ENVS_S:.0f} s"
     )
@@ -238,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a directory holding another network_trail package (e.g. a copy from before a change): "
         "its construct and sample-app cases run interleaved with the repo's, for a paired comparison",
     )
+    parser.add_argument(
+        "--validation-breakdown",
+        action="store_true",
+        help="also run the multi-stack cases with CDK's built-in template validation off",
+    )
     args = parser.parse_args(argv)
     if len(args.envs) < 2 or 1 not in args.envs:
         parser.error("--envs needs 1 and at least one other count")
@@ -256,6 +284,16 @@ def main(argv: list[str] | None = None) -> int:
     apps = [Runs(f"sample app, {n} environment{'s' if n > 1 else ''}", "app", n) for n in sorted(args.envs)]
     # The same environment counts as hand-written L1 stacks: what an environment costs without the library.
     l1_apps = [Runs(f"hand-written L1, {n} stacks", "l1", n) for n in sorted(args.envs) if n > 1]
+    # The construct's default in as many stacks: the same template as the L1 stacks.
+    default_apps = [
+        Runs(f"NetworkTrail default, {n} stacks", "default", n) for n in sorted(args.envs) if n > 1
+    ]
+    unvalidated = []
+    if args.validation_breakdown:
+        unvalidated = [
+            Runs(f"{r.label} [no CDK validation]", r.case, r.count, validation=False)
+            for r in (*fixed[1:3], *apps, *l1_apps, *default_apps)
+        ]
     baseline = []
     if args.baseline is not None:
         baseline = [
@@ -263,17 +301,19 @@ def main(argv: list[str] | None = None) -> int:
             for r in (*fixed[2:], *apps)
             if r.count <= 10
         ]
-    every = [*fixed, *apps, *l1_apps, *baseline]
+    every = [*fixed, *apps, *l1_apps, *default_apps, *unvalidated, *baseline]
     started = time.perf_counter()
     for rep in range(args.reps):
         for runs in every:
-            wall, cpu, result = run_case(runs.case, runs.count, pythonpath=runs.pythonpath)
+            wall, cpu, result = run_case(
+                runs.case, runs.count, pythonpath=runs.pythonpath, validation=runs.validation
+            )
             runs.wall_s.append(wall)
             runs.cpu_s.append(cpu)
             runs.results.append(result)
         print(f"  round {rep + 1}/{args.reps} done ({time.perf_counter() - started:.0f} s)", flush=True)
     for runs in every:
-        if runs.count <= 10:
+        if runs.count <= 10 and runs.validation:
             report = run_case(runs.case, runs.count, "--count-calls", pythonpath=runs.pythonpath)[2]
             runs.jsii_calls = report["jsii_calls"]
 
@@ -325,7 +365,20 @@ def main(argv: list[str] | None = None) -> int:
     ratio_line("construct default / floor:", default, floor)
     ratio_line("construct large / floor:", large, floor)
     ratio_line("sample app, 1 env / floor:", app1, floor, GOAL_APP_VS_FLOOR)
-    fits = {name: least_squares(counts, [get(r) for r in apps]) for name, get in metrics.items()}
+
+    def fits_of(series: Sequence[Runs]) -> dict[str, tuple[float, float, float]]:
+        """Least-squares fit of each metric against the number of stacks."""
+        xs = [r.count for r in series]
+        return {name: least_squares(xs, [get(r) for r in series]) for name, get in metrics.items()}
+
+    def per_stack_line(label: str, fitted: dict[str, tuple[float, float, float]], note: str = "") -> None:
+        print(
+            f"{label:<36}"
+            + ", ".join(f"{name} {fit[0] * 1000:.1f} ms" for name, fit in fitted.items())
+            + note
+        )
+
+    fits = fits_of(apps)
     print(
         f"{'marginal cost per environment:':<36}"
         + ", ".join(f"{name} {fit[0] * 1000:.1f} ms" for name, fit in fits.items())
@@ -333,19 +386,48 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{name} {verdict(fit[0] * 1000 <= GOAL_MS_PER_ENV)}" for name, fit in fits.items())
         + ")"
     )
-    l1_counts = [1, *(r.count for r in l1_apps)]
-    l1_fits = {
-        name: least_squares(l1_counts, [get(r) for r in (l1, *l1_apps)]) for name, get in metrics.items()
-    }
-    print(
-        f"{'  the same, hand-written L1 stacks:':<36}"
-        + ", ".join(f"{name} {fit[0] * 1000:.1f} ms" for name, fit in l1_fits.items())
-        + "  (reference: the same template per environment without network_trail)"
+    l1_fits = fits_of([l1, *l1_apps])
+    per_stack_line(
+        "  the same, hand-written L1 stacks:",
+        l1_fits,
+        "  (reference: the default template per environment without network_trail)",
+    )
+    default_fits = fits_of([default, *default_apps])
+    per_stack_line(
+        "  the same, NetworkTrail default:", default_fits, "  (the same template as the L1 stacks)"
     )
     print(
         f"{'construct / L1, per environment:':<36}"
         + ", ".join(f"{name} {fits[name][0] / l1_fits[name][0]:.3f}x" for name in metrics)
+        + "  (sample-app environments, heavier than the default, against L1 default stacks)"
     )
+    print(
+        f"{'construct default / L1, per stack:':<36}"
+        + ", ".join(f"{name} {default_fits[name][0] / l1_fits[name][0]:.3f}x" for name in metrics)
+        + "  (the same template)"
+    )
+    if unvalidated:
+        off = {(r.case, r.count): r for r in unvalidated}
+        print("without CDK's built-in template validation (CDK_VALIDATION=false), same rounds:")
+        for label, series in (
+            ("sample app", apps),
+            ("L1 stacks", [l1, *l1_apps]),
+            ("default stacks", [default, *default_apps]),
+        ):
+            with_validation = fits_of(series)
+            without = fits_of([off[(r.case, r.count)] for r in series])
+            share = with_validation["wall median"][0] - without["wall median"][0]
+            per_stack_line(
+                f"  {label}, per stack:",
+                without,
+                f"  (validation: {share * 1000:.1f} ms of {with_validation['wall median'][0] * 1000:.1f} ms "
+                "wall median per stack)",
+            )
+        app_off = off[("app", biggest.count)]
+        print(
+            f"  sample app, {biggest.count} environments: wall median {app_off.median:.2f} s "
+            f"(with validation {biggest.median:.2f} s)"
+        )
     print(
         f"{'linearity (R^2 of that fit):':<36}"
         + ", ".join(f"{name} {fit[2]:.4f}" for name, fit in fits.items())
@@ -369,7 +451,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {'':<34}{calls.removeprefix(', ')}")
     slope, intercept, r2 = fits["wall median"]
     if not args.no_plot:
-        plot(apps, slope, intercept, r2, args.plot)
+        references = [
+            ("hand-written L1, one stack each (median)", [l1, *l1_apps]),
+            ("NetworkTrail default, one stack each (median)", [default, *default_apps]),
+        ]
+        if unvalidated:
+            references.append(
+                ("sample app without CDK validation (median)", [off[("app", r.count)] for r in apps])
+            )
+        plot(apps, slope, intercept, r2, args.plot, references)
         shown = args.plot.relative_to(ROOT) if args.plot.is_relative_to(ROOT) else args.plot
         print(f"plot: {shown}")
     return 0

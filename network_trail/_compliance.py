@@ -5,7 +5,8 @@ AWS Control Tower proactive controls (cfn-guard rules) and checkov. Every findin
 that is not fixed by construction is acknowledged here, on the specific
 resource, with a reason a security reviewer can check:
 
-- cdk-nag reads ``Validations.of(resource).acknowledge(...)``;
+- cdk-nag reads the acknowledgments ``Validations.of(resource).acknowledge(...)`` records
+  (:func:`acknowledge_rules` writes them, one metadata entry per resource);
 - cfn-guard suppressions go in the resource's CloudFormation metadata,
   ``Metadata: {guard: {SuppressedRules: [...]}}`` (the AWS Guard Rules Registry format);
 - checkov skips go in ``Metadata: {checkov: {skip: [{id, comment}]}}``.
@@ -23,11 +24,13 @@ from aws_cdk import aws_s3 as s3
 from constructs import IConstruct
 
 __all__ = [
+    "ACKNOWLEDGED_RULES_METADATA_KEY",
     "CREATE_GRANT_DENY_STATEMENT",
     "REASONS",
     "acknowledge_access_logs_bucket",
     "acknowledge_log_bucket",
     "acknowledge_logs_policy",
+    "acknowledge_rules",
     "acknowledge_trail",
     "harden_and_acknowledge",
     "harden_and_acknowledge_archive",
@@ -106,14 +109,41 @@ never through grants, so nothing this construct sets up needs a direct grant.
 """
 
 
+ACKNOWLEDGED_RULES_METADATA_KEY: Final = "aws:cdk:acknowledged-rules"
+"""``Validations.ACKNOWLEDGED_RULES_METADATA_KEY``: the construct metadata CDK's validation report
+and cdk-nag read acknowledgments from (a constant here: reading it is a round-trip to the jsii kernel)."""
+
+
+def qualified_rule_id(rule: str) -> str:
+    """A rule id as ``Validations.acknowledge`` records it.
+
+    ``<validator>::<rule>`` stays as it is; an id without a validator (cdk-nag's
+    ``AwsSolutions-S1``, ``AwsSolutions-IAM5[Resource::…]``) is recorded as
+    ``Annotation::<id>``. Only ``::`` outside the finding's brackets names a validator.
+
+    :param rule: the rule or finding id.
+    """
+    return rule if "::" in rule.split("[", 1)[0] else f"Annotation::{rule}"
+
+
+def acknowledge_rules(resource: IConstruct, findings: Iterable[tuple[Iterable[str], str]]) -> None:
+    """Acknowledge every ``(rules, reason)`` pair on ``resource`` in one metadata entry.
+
+    Records what ``Validations.of(resource).acknowledge(...)`` records (the same metadata
+    key, qualified ids and reasons, read by cdk-nag and CDK's validation report), in one
+    entry: the public call writes one entry per rule, each with a captured stack trace,
+    which costs the jsii kernel about a quarter of a millisecond per rule.
+    ``tests/test_compliance.py`` checks both record the same acknowledgments.
+
+    :param resource: the construct the findings are about (or its L2 parent).
+    :param findings: the rule ids and the reason they are accepted.
+    """
+    acknowledged = {qualified_rule_id(rule): reason for rules, reason in findings for rule in rules}
+    resource.node.add_metadata(ACKNOWLEDGED_RULES_METADATA_KEY, acknowledged)
+
+
 def _nag(resource: IConstruct, rules: Iterable[str], reason: str) -> None:
-    _nag_all(resource, [(rules, reason)])
-
-
-def _nag_all(resource: IConstruct, findings: Iterable[tuple[Iterable[str], str]]) -> None:
-    """Acknowledge every ``(rules, reason)`` pair in two jsii calls, whatever their number."""
-    acks = [cdk.Acknowledgment(id=rule, reason=reason) for rules, reason in findings for rule in rules]
-    cdk.Validations.of(resource).acknowledge(*acks)
+    acknowledge_rules(resource, [(rules, reason)])
 
 
 def _all_packs(rule: str) -> list[str]:
@@ -151,7 +181,7 @@ def acknowledge_access_logs_bucket(bucket: IConstruct, *, cfn_bucket: cdk.CfnRes
 
     :param cfn_bucket: its L1 resource, when the caller holds it. Default: - the bucket's default child
     """
-    _nag_all(
+    acknowledge_rules(
         bucket,
         [
             (["AwsSolutions-S1", *_all_packs("S3BucketLoggingEnabled")], REASONS["access-logs-no-logging"]),
@@ -179,7 +209,7 @@ def acknowledge_log_bucket(
 
     :param cfn_bucket: its L1 resource, when the caller holds it. Default: - the bucket's default child
     """
-    _nag_all(
+    acknowledge_rules(
         bucket,
         [
             (_all_packs("S3BucketReplicationEnabled"), REASONS["no-replication"]),

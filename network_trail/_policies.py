@@ -181,6 +181,21 @@ def access_logs_policy_statement(
     }
 
 
+def tls_only_statement(bucket_arn: str) -> dict[str, Any]:
+    """Deny every request to the bucket and its objects that is not sent over TLS.
+
+    The statement ``s3.Bucket``'s ``enforce_ssl`` writes (no ``Sid``), first in the policy of
+    every bucket this library creates (cdk-nag AwsSolutions-S10, Control Tower CT.S3.PR.7).
+    """
+    return {
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "s3:*",
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
 def organization_deny_statement(bucket_arn: str, organization_id: str) -> dict[str, Any]:
     """Deny every principal outside the organization, except AWS services acting for it.
 

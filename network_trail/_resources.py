@@ -8,16 +8,19 @@ ids are part of the logical ids and must not change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from . import _defaults
-from ._policies import access_logs_policy_statement
+from ._compliance import CREATE_GRANT_DENY_STATEMENT
+from ._policies import access_logs_policy_statement, tls_only_statement
 
 
 @cache
@@ -32,25 +35,62 @@ def _block_all() -> s3.BlockPublicAccess:
     return s3.BlockPublicAccess.BLOCK_ALL
 
 
-def create_key(scope: Construct, *, removal_policy: cdk.RemovalPolicy) -> kms.Key:
-    """A symmetric KMS key with rotation, construct id ``Key``."""
+def create_key(
+    scope: Construct,
+    construct_id: str = "Key",
+    *,
+    partition: str,
+    account: str,
+    statements: Sequence[Mapping[str, Any]] = (),
+    description: str = _defaults.KEY_DESCRIPTION,
+    removal_policy: cdk.RemovalPolicy | None = None,
+) -> kms.Key:
+    """A symmetric KMS key with rotation and its whole key policy, construct id ``construct_id``.
+
+    The policy is one document: the account-root statement CDK's ``Key`` writes by default
+    (with ``@aws-cdk/aws-kms:defaultKeyPolicies``), then ``statements``, then
+    :data:`~network_trail._compliance.CREATE_GRANT_DENY_STATEMENT` (grants only through AWS
+    services). One round-trip to the jsii kernel for the document, where adding statements
+    to the key costs one or more per statement. ``Key.add_to_resource_policy`` still adds to it.
+
+    :param scope: the parent construct.
+    :param construct_id: the construct id; part of the key's logical id. Default: "Key"
+    :param partition: the stack's partition.
+    :param account: the stack's account, whose root principal administers the key.
+    :param statements: the service statements, as JSON. Default: - none
+    :param description: the key's description. Default: - the trail key's description
+    :param removal_policy: what happens to the key when it leaves the stack. Default: RemovalPolicy.RETAIN
+    """
+    administer = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    document = iam.PolicyDocument.from_json(
+        {"Statement": [administer, *statements, dict(CREATE_GRANT_DENY_STATEMENT)]}
+    )
     return kms.Key(
         scope,
-        "Key",
-        description=_defaults.KEY_DESCRIPTION,
+        construct_id,
+        description=description,
         enable_key_rotation=True,
+        policy=document,
         removal_policy=removal_policy,
     )
 
 
 def create_access_logs_bucket(scope: Construct, *, removal_policy: cdk.RemovalPolicy) -> s3.Bucket:
-    """The locked-down bucket for server access logs, construct id ``AccessLogsBucket``."""
+    """The locked-down bucket for server access logs, construct id ``AccessLogsBucket``.
+
+    Its policy, TLS-only access included, is the caller's to attach with
+    :func:`attach_bucket_policy` once the statement for the logged bucket is known.
+    """
     return s3.Bucket(
         scope,
         "AccessLogsBucket",
         encryption=s3.BucketEncryption.S3_MANAGED,
         block_public_access=_block_all(),
-        enforce_ssl=True,
         versioned=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         lifecycle_rules=[
@@ -77,7 +117,9 @@ def create_log_bucket(
     """The SSE-KMS log bucket, construct id ``Bucket``.
 
     S3 Bucket Key, versioning, TLS-only access, all public access blocked,
-    BucketOwnerEnforced, expiry of noncurrent versions and optional Object Lock.
+    BucketOwnerEnforced, expiry of noncurrent versions and optional Object Lock. Its policy,
+    TLS-only access included, is the caller's to attach with :func:`attach_bucket_policy`
+    once the statements, which name the bucket's ARN, are built.
     """
     lifecycle = [
         s3.LifecycleRule(
@@ -96,7 +138,6 @@ def create_log_bucket(
         encryption_key=key,
         bucket_key_enabled=True,
         block_public_access=_block_all(),
-        enforce_ssl=True,
         versioned=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         lifecycle_rules=lifecycle,
@@ -104,6 +145,27 @@ def create_log_bucket(
         object_lock_default_retention=object_lock_retention,
         removal_policy=removal_policy,
     )
+
+
+def attach_bucket_policy(
+    bucket: s3.Bucket, statements: Sequence[Mapping[str, Any]], *, bucket_arn: str | None = None
+) -> s3.BucketPolicy:
+    """Give a bucket created here its whole policy, construct id ``Policy`` under the bucket.
+
+    One document: :func:`~network_trail._policies.tls_only_statement` (what ``enforce_ssl``
+    writes), then ``statements``. The policy becomes ``bucket.policy``, so
+    ``add_to_resource_policy`` and grants add to it. One round-trip to the jsii kernel for the
+    document, where ``add_to_resource_policy`` costs three per statement.
+
+    :param bucket: a bucket without a policy yet.
+    :param statements: the statements after the TLS-only one, as JSON.
+    :param bucket_arn: the bucket's ARN, when the caller holds it. Default: - ``bucket.bucket_arn``
+    """
+    arn = bucket_arn if bucket_arn is not None else bucket.bucket_arn
+    document = iam.PolicyDocument.from_json({"Statement": [tls_only_statement(arn), *statements]})
+    policy = s3.BucketPolicy(bucket, "Policy", bucket=bucket, document=document)
+    bucket.policy = policy
+    return policy
 
 
 def enable_access_logging(

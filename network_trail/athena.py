@@ -20,7 +20,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from . import _defaults, _resources
-from ._compliance import CREATE_GRANT_DENY_STATEMENT, NAG_PACKS, REASONS
+from ._compliance import NAG_PACKS, REASONS, acknowledge_rules
 from .errors import NetworkTrailError
 from .trail import NetworkTrail
 
@@ -334,20 +334,17 @@ def glue_name(value: str) -> str:
 
 def _acknowledge(bucket: s3.Bucket) -> None:
     """The results bucket's accepted findings (cdk-nag, cfn-guard) and its event notifications."""
-    cdk.Validations.of(bucket).acknowledge(
-        *(
-            cdk.Acknowledgment(id=f"{pack}-S3BucketReplicationEnabled", reason=RESULTS_NO_REPLICATION_REASON)
-            for pack in NAG_PACKS
-        ),
-        cdk.Acknowledgment(
-            id="cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check",
-            reason=RESULTS_NO_OBJECT_LOCK_REASON,
-        ),
-        # Access logging is a raw property override, as on the trail's log bucket.
-        *(
-            cdk.Acknowledgment(id=rule, reason=REASONS["log-bucket-logging-by-override"])
-            for rule in ("AwsSolutions-S1", *(f"{pack}-S3BucketLoggingEnabled" for pack in NAG_PACKS))
-        ),
+    acknowledge_rules(
+        bucket,
+        [
+            ([f"{pack}-S3BucketReplicationEnabled" for pack in NAG_PACKS], RESULTS_NO_REPLICATION_REASON),
+            (["cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check"], RESULTS_NO_OBJECT_LOCK_REASON),
+            # Access logging is a raw property override, as on the trail's log bucket.
+            (
+                ["AwsSolutions-S1", *(f"{pack}-S3BucketLoggingEnabled" for pack in NAG_PACKS)],
+                REASONS["log-bucket-logging-by-override"],
+            ),
+        ],
     )
     cfn = bucket.node.default_child
     assert isinstance(cfn, s3.CfnBucket)
@@ -526,16 +523,14 @@ class NetworkActivityQueries(Construct):
         self._table.node.add_dependency(self._database)
 
         # --- results ----------------------------------------------------------------------------
-        self._results_key = kms.Key(
+        # Grants only through AWS services (Control Tower CT.KMS.PR.3): Athena and S3 use key policy.
+        self._results_key = _resources.create_key(
             self,
             "ResultsKey",
+            partition=stack.partition,
+            account=stack.account,
             description="Encrypts Athena query results of network activity events (network_trail)",
-            enable_key_rotation=True,
             removal_policy=policy,
-        )
-        # Grants only through AWS services (Control Tower CT.KMS.PR.3): Athena and S3 use key policy.
-        self._results_key.add_to_resource_policy(
-            iam.PolicyStatement.from_json(dict(CREATE_GRANT_DENY_STATEMENT))
         )
         access_logs = server_access_logs_bucket or trail.access_logs_bucket
         if access_logs is None:

@@ -21,7 +21,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
-from ._compliance import CREATE_GRANT_DENY_STATEMENT
+from . import _resources
 from .errors import NetworkTrailError
 from .selectors import NetworkActivitySelector
 from .trail import NetworkTrail
@@ -202,14 +202,14 @@ class NetworkActivityAlarms(Construct):
         every = period or cdk.Duration.minutes(5)
 
         # --- topic ------------------------------------------------------------------------------
-        self._key = kms.Key(
+        # Grants only through AWS services (Control Tower CT.KMS.PR.3): SNS and CloudWatch use key policy.
+        self._key = _resources.create_key(
             self,
             "TopicKey",
+            partition=stack.partition,
+            account=stack.account,
             description="Encrypts the network activity alarms topic (network_trail)",
-            enable_key_rotation=True,
         )
-        # Grants only through AWS services (Control Tower CT.KMS.PR.3): SNS and CloudWatch use key policy.
-        self._key.add_to_resource_policy(iam.PolicyStatement.from_json(dict(CREATE_GRANT_DENY_STATEMENT)))
         # CloudWatch publishes to an encrypted topic only if it may use the key.
         self._key.add_to_resource_policy(
             iam.PolicyStatement(

@@ -156,19 +156,21 @@ class LogArchive(Construct):
         policy = removal_policy if removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
         arns = list(dict.fromkeys(trail_arns))
 
-        self._key = _resources.create_key(self, removal_policy=policy)
-        self._alias = self._key.add_alias(key_alias or "alias/network-trail-archive")
-        for statement in [
-            *archive_key_policy_statements(
-                partition=stack.partition,
+        partition = stack.partition
+        self._key = _resources.create_key(
+            self,
+            partition=partition,
+            account=stack.account,
+            # create_key adds the kms:CreateGrant deny, as on NetworkTrail's key (CT.KMS.PR.3).
+            statements=archive_key_policy_statements(
+                partition=partition,
                 account_ids=accounts,
                 trail_arns=arns,
                 organization_id=organization_id,
             ),
-            # Grants only through AWS services (Control Tower CT.KMS.PR.3), as on NetworkTrail's key.
-            dict(_compliance.CREATE_GRANT_DENY_STATEMENT),
-        ]:
-            self._key.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
+            removal_policy=policy,
+        )
+        self._alias = self._key.add_alias(key_alias or "alias/network-trail-archive")
 
         self._access_logs_bucket = _resources.create_access_logs_bucket(self, removal_policy=policy)
         self._bucket = _resources.create_log_bucket(
@@ -186,18 +188,18 @@ class LogArchive(Construct):
         access_statement = _resources.enable_access_logging(
             self._bucket, self._access_logs_bucket, cfn_source=cfn_bucket
         )
-        self._access_logs_bucket.add_to_resource_policy(iam.PolicyStatement.from_json(access_statement))
+        _resources.attach_bucket_policy(self._access_logs_bucket, [access_statement])
+        bucket_arn = self._bucket.bucket_arn
         statements = archive_bucket_policy_statements(
-            self._bucket.bucket_arn,
+            bucket_arn,
             account_ids=accounts,
             trail_arns=arns,
             organization_id=organization_id,
             s3_key_prefix=s3_key_prefix,
         )
         if organization_id is not None:
-            statements.append(organization_deny_statement(self._bucket.bucket_arn, organization_id))
-        for statement in statements:
-            self._bucket.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
+            statements.append(organization_deny_statement(bucket_arn, organization_id))
+        _resources.attach_bucket_policy(self._bucket, statements, bucket_arn=bucket_arn)
         if tags:
             for key, value in sorted(tags.items()):
                 cdk.Tags.of(self).add(key, value)

@@ -299,14 +299,12 @@ class NetworkTrail(Construct):
         key_statements = key_policy_statements(self._parts, log_group_arn=log_group_arn)
         self._alias: kms.IAlias | None = None
         if encryption_key is None:
-            created_key = _resources.create_key(self, removal_policy=policy)
+            # CloudTrail's statements are written with the key's whole policy, in one document.
+            created_key = _resources.create_key(
+                self, partition=partition, account=account, statements=key_statements, removal_policy=policy
+            )
             self._alias = created_key.add_alias(key_alias or _defaults.default_alias(name))
             self._key: kms.IKey = created_key
-            # Grants on the created key only through AWS services (docs/security.md), added with
-            # CloudTrail's statements in one call to the key's policy document (what
-            # add_to_resource_policy does for a key defined here, one statement at a time).
-            key_statements.append(dict(_compliance.CREATE_GRANT_DENY_STATEMENT))
-            self._add_or_warn(self._key, key_statements, "key", document=created_key._policy)
         else:
             self._key = encryption_key
             self._add_or_warn(self._key, key_statements, "key")
@@ -340,22 +338,23 @@ class NetworkTrail(Construct):
             statement = _resources.enable_access_logging(
                 created_bucket, access_logs, cfn_source=cfn_bucket, source_arn=bucket_arn, account=account
             )
-            self._add_or_warn(access_logs, [statement], "access-logs bucket")
+            if created_access_logs is not None:
+                _resources.attach_bucket_policy(created_access_logs, [statement])
+            else:
+                self._add_or_warn(access_logs, [statement], "access-logs bucket")
             self._bucket: s3.IBucket = created_bucket
-            bucket_policy = created_bucket.policy  # made by enforce_ssl
         else:
             self._bucket = bucket
             bucket_arn = self._bucket.bucket_arn
         bucket_statements = bucket_policy_statements(self._parts, bucket_arn)
         if organization_id is not None:
             bucket_statements.append(organization_deny_statement(bucket_arn, organization_id))
-        self._add_or_warn(
-            self._bucket,
-            bucket_statements,
-            "bucket",
-            document=bucket_policy.document if bucket_policy is not None else None,
-        )
-        if bucket_policy is None:
+        if created_bucket is not None:
+            bucket_policy = _resources.attach_bucket_policy(
+                created_bucket, bucket_statements, bucket_arn=bucket_arn
+            )
+        else:
+            self._add_or_warn(self._bucket, bucket_statements, "bucket")
             bucket_policy = self._bucket.policy
 
         # --- CloudWatch Logs ---------------------------------------------------------------------
@@ -457,22 +456,12 @@ class NetworkTrail(Construct):
         return log_group, role, managed, stream_arns
 
     def _add_or_warn(
-        self,
-        resource: s3.IBucket | kms.IKey,
-        statements: list[dict[str, Any]],
-        what: str,
-        *,
-        document: iam.PolicyDocument | None = None,
+        self, resource: s3.IBucket | kms.IKey, statements: list[dict[str, Any]], what: str
     ) -> None:
-        policy_statements = [iam.PolicyStatement.from_json(statement) for statement in statements]
-        if document is not None:
-            # The policy of a resource created here: one jsii call for every statement, where
-            # add_to_resource_policy takes three per statement (the call and its result's two fields).
-            document.add_statements(*policy_statements)
-            return
+        """Add ``statements`` to a provided resource's policy, or warn that they must be added."""
         added = True
-        for statement in policy_statements:
-            result = resource.add_to_resource_policy(statement)
+        for statement in statements:
+            result = resource.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
             added = added and result.statement_added
         if not added:
             # to_json_string() would give an unresolved token: annotations are never resolved.

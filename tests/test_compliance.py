@@ -19,7 +19,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks
 
 from network_trail import NetworkTrail
-from network_trail._compliance import REASONS
+from network_trail._compliance import ACKNOWLEDGED_RULES_METADATA_KEY, REASONS, acknowledge_rules
 
 from .compliance_support import FULL_CONFIG, template_set
 from .conftest import new_app, new_stack, synth
@@ -72,6 +72,38 @@ def _acknowledgments() -> list[tuple[str, str, str]]:
                     (construct.node.path, rule.split("::", 1)[-1], why) for rule, why in entry.data.items()
                 ]
     return found
+
+
+def _recorded_acknowledgments(construct: cdk.CfnResource) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for entry in construct.node.metadata:
+        if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY:
+            merged.update(entry.data)
+    return merged
+
+
+def test_acknowledge_rules_records_what_validations_acknowledge_records() -> None:
+    # GIVEN rule ids of every shape the library acknowledges: plain, a finding in brackets
+    # holding '::', and one that names its validator
+    findings = [
+        (["AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled"], "reason one"),
+        (["AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*]"], "reason two"),
+        (["cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check"], "reason three"),
+    ]
+    stack = new_stack()
+    ours, theirs = cdk.CfnWaitConditionHandle(stack, "Ours"), cdk.CfnWaitConditionHandle(stack, "Theirs")
+    # WHEN one is acknowledged by the library's one-entry writer, the other by CDK's public API
+    acknowledge_rules(ours, findings)
+    cdk.Validations.of(theirs).acknowledge(
+        *(cdk.Acknowledgment(id=rule, reason=why) for rules, why in findings for rule in rules)
+    )
+    # THEN both record the same qualified ids and reasons
+    assert _recorded_acknowledgments(ours) == _recorded_acknowledgments(theirs)
+    assert len(_recorded_acknowledgments(ours)) == 4
+
+
+def test_acknowledgment_metadata_key_is_cdks() -> None:
+    assert ACKNOWLEDGED_RULES_METADATA_KEY == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
 
 
 def test_acknowledgments_are_recorded() -> None:

@@ -88,3 +88,30 @@ def test_grant_read_does_not_widen_the_key_policy() -> None:
     after = Template.from_stack(stack2).to_json()
     key_id = stack.get_logical_id(trail.key.node.default_child)  # type: ignore[arg-type]
     assert before["Resources"][key_id] == after["Resources"][key_id]
+
+
+def test_statements_added_later_join_the_created_bucket_and_key_policies() -> None:
+    # GIVEN a trail whose bucket and key policies are written whole at creation
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail")
+    other = iam.AccountPrincipal("444455556666")
+    # WHEN statements are added afterwards, as a user or grant_read_account_logs does
+    on_bucket = trail.bucket.add_to_resource_policy(
+        iam.PolicyStatement(sid="LaterRead", actions=["s3:GetObject"], principals=[other], resources=["*"])
+    )
+    on_key = trail.key.add_to_resource_policy(
+        iam.PolicyStatement(sid="LaterDecrypt", actions=["kms:Decrypt"], principals=[other], resources=["*"])
+    )
+    template = Template.from_stack(stack)
+    # THEN they join the existing policies: no second bucket policy, and both are last
+    assert on_bucket.statement_added and on_key.statement_added
+    bucket_id = stack.resolve(trail.bucket.node.default_child.logical_id)  # type: ignore[union-attr]
+    policies = [
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in template.find_resources("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    assert len(policies) == 1
+    assert policies[0][-1]["Sid"] == "LaterRead"
+    (key,) = template.find_resources("AWS::KMS::Key").values()
+    assert key["Properties"]["KeyPolicy"]["Statement"][-1]["Sid"] == "LaterDecrypt"
