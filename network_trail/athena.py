@@ -7,7 +7,7 @@ saves exactly what it returns, so tests run the SQL that ships.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -23,6 +23,7 @@ from . import _defaults, _resources
 from ._compliance import NAG_PACKS, REASONS, acknowledge_rules
 from .errors import NetworkTrailError
 from .trail import NetworkTrail
+from .validation import tag_problems
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -386,6 +387,8 @@ class NetworkActivityQueries(Construct):
         Default: - the trail's access-log bucket
     :param removal_policy: what happens to the results bucket and key when they leave the stack.
         Default: RemovalPolicy.RETAIN
+    :param tags: tags for every resource the construct creates (the trail's ``tags`` do not reach
+        them). Default: - no tags
     """
 
     def __init__(
@@ -407,6 +410,7 @@ class NetworkActivityQueries(Construct):
         results_expiration: cdk.Duration | None = None,
         server_access_logs_bucket: s3.IBucket | None = None,
         removal_policy: cdk.RemovalPolicy | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -456,6 +460,8 @@ class NetworkActivityQueries(Construct):
         for i, region in enumerate(chosen_regions):
             if not isinstance(region, str) or not _REGION.match(region):
                 problems.append(f"regions[{i}] must be a Region code such as 'eu-west-1', got {region!r}")
+        if tags is not None:
+            problems += tag_problems(tags)
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
 
@@ -607,6 +613,10 @@ class NetworkActivityQueries(Construct):
             )
             named.node.add_dependency(self._table)
             self._named_queries[query.name] = named
+        if tags:
+            tagger = cdk.Tags.of(self)
+            for tag_key, tag_value in sorted(tags.items()):
+                tagger.add(tag_key, tag_value)
 
     @property
     def queries(self) -> tuple[SavedQuery, ...]:

@@ -8,7 +8,7 @@ uses and the tests evaluate against sample records.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import aws_cdk as cdk
@@ -25,6 +25,7 @@ from . import _resources
 from .errors import NetworkTrailError
 from .selectors import NetworkActivitySelector
 from .trail import NetworkTrail
+from .validation import tag_problems
 
 __all__ = [
     "MAX_ALLOWED_ACCOUNTS",
@@ -135,6 +136,8 @@ class NetworkActivityAlarms(Construct):
     :param period: the period every alarm evaluates. Default: Duration.minutes(5)
     :param email: an address subscribed to the topic (it must confirm). Default: - no subscription
     :param https_endpoint: an HTTPS URL subscribed to the topic. Default: - no subscription
+    :param tags: tags for every resource the construct creates (the trail's ``tags`` do not reach
+        them). Default: - no tags
     """
 
     def __init__(
@@ -150,6 +153,7 @@ class NetworkActivityAlarms(Construct):
         period: cdk.Duration | None = None,
         email: str | None = None,
         https_endpoint: str | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -191,6 +195,8 @@ class NetworkActivityAlarms(Construct):
                 f"https_endpoint must be an https:// URL, got {https_endpoint!r}: SNS delivers alarms "
                 f"over TLS only here"
             )
+        if tags is not None:
+            problems += tag_problems(tags)
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
         try:
@@ -298,6 +304,10 @@ class NetworkActivityAlarms(Construct):
             action,
             f"More than {spike_threshold} network activity events in {every.to_human_string()}",
         )
+        if tags:
+            tagger = cdk.Tags.of(self)
+            for tag_key, tag_value in sorted(tags.items()):
+                tagger.add(tag_key, tag_value)
 
     def _add(
         self,

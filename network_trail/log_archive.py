@@ -27,7 +27,7 @@ from ._policies import (
     organization_deny_statement,
 )
 from .errors import NetworkTrailError
-from .validation import alias_problems, s3_key_prefix_problems
+from .validation import alias_problems, s3_key_prefix_problems, tag_problems
 
 __all__ = ["ImportedLogArchive", "LogArchive"]
 
@@ -148,6 +148,8 @@ class LogArchive(Construct):
             problems += alias_problems(key_alias)
         if s3_key_prefix is not None:
             problems += s3_key_prefix_problems(s3_key_prefix)
+        if tags is not None:
+            problems += tag_problems(tags)
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
 

@@ -37,6 +37,8 @@ class NetworkTrailStack(cdk.Stack):
             **kwargs,
         )
         self.network_trail = NetworkTrail(self, "NetworkTrail", **config.trail_props)
+        # The environment's tags reach every resource: the add-ons create their own.
+        tags = config.trail_props.get("tags")
         self.queries: NetworkActivityQueries | None = None
         self.alarms: NetworkActivityAlarms | None = None
         if config.athena_props is not None:
@@ -48,13 +50,14 @@ class NetworkTrailStack(cdk.Stack):
                 "Queries",
                 trail=self.network_trail,
                 organization_id=organization_id if config.trail_props.get("is_organization_trail") else None,
+                tags=tags,
                 **config.athena_props,
             )
         if config.alarms_props is not None:
             from .detection import NetworkActivityAlarms
 
             self.alarms = NetworkActivityAlarms(
-                self, "Alarms", trail=self.network_trail, **config.alarms_props
+                self, "Alarms", trail=self.network_trail, tags=tags, **config.alarms_props
             )
 
 

@@ -44,6 +44,7 @@ from .validation import (
     alias_problems,
     s3_key_prefix_problems,
     selector_set_problems,
+    tag_problems,
     trail_name_problems,
 )
 
@@ -261,15 +262,7 @@ class NetworkTrail(Construct):
                 f"send_to_cloud_watch_logs=True: set it, or remove cloud_watch_logs_retention"
             )
         if tags is not None:
-            for key, value in tags.items():
-                if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
-                    problems.append(
-                        f"tags key {key!r} must be 1 to 128 characters and not start with 'aws:' (reserved by AWS): rename it"
-                    )
-                if not isinstance(value, str) or len(value) > 256:
-                    problems.append(
-                        f"tags[{key!r}] must be a string of at most 256 characters, got {value!r}: pass the value as a str and shorten it"
-                    )
+            problems += tag_problems(tags)
         errors, warnings = selector_set_problems(chosen)
         if not isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
             problems += errors  # else "selectors must be a sequence" already says what is wrong

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from ._tokens import is_unresolved
@@ -105,6 +105,32 @@ def s3_key_prefix_problems(prefix: str, *, parameter: str = "s3_key_prefix") -> 
             f"{parameter} {prefix!r} may hold only S3's safe characters (letters, digits and "
             f"! _ . * ' ( ) / -): remove the others"
         )
+    return problems
+
+
+def tag_problems(tags: object, *, parameter: str = "tags") -> list[str]:
+    """Problems with tags for the resources a construct creates.
+
+    AWS tag rules: a key is 1 to 128 characters and must not start with ``aws:``
+    (reserved by AWS); a value is a string of at most 256 characters.
+
+    :param tags: the tags, key to value.
+    :param parameter: the parameter's name in messages. Default: "tags"
+    """
+    if not isinstance(tags, Mapping):
+        return [f"{parameter} must map tag keys to values, got {tags!r}: pass e.g. {{'Environment': 'prod'}}"]
+    problems: list[str] = []
+    for key, value in tags.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
+            problems.append(
+                f"{parameter} key {key!r} must be 1 to 128 characters and not start with 'aws:' "
+                f"(reserved by AWS): rename it"
+            )
+        if not isinstance(value, str) or len(value) > 256:
+            problems.append(
+                f"{parameter}[{key!r}] must be a string of at most 256 characters, got {value!r}: "
+                f"pass the value as a str and shorten it"
+            )
     return problems
 
 

@@ -76,4 +76,3 @@ def sample_app_templates() -> dict[str, dict[str, Any]]:
 
     envs = CDK_JSON["context"]["network-trail:environments"]
     return {name: template_set().templates[name] for name in envs}
-

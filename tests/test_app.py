@@ -171,3 +171,17 @@ def test_build_app_reports_config_errors_before_building() -> None:
     with pytest.raises(NetworkTrailError, match=r"environment 'dev', key 'account': is missing"):
         build_app(app)
     assert app.node.children == []
+
+
+def test_environment_tags_reach_the_add_ons_resources(
+    sample_app_templates: dict[str, dict[str, Any]],
+) -> None:
+    # GIVEN prod, whose tags are set on the trail and which has Athena queries and alarms
+    tags = ENVIRONMENTS["prod"]["tags"]
+    resources = sample_app_templates["prod"]["Resources"]
+    # THEN the add-ons' taggable resources carry them too (their resources are not the trail's)
+    for kind in ("AWS::Athena::WorkGroup", "AWS::SNS::Topic", "AWS::CloudWatch::Alarm"):
+        found = [r for r in resources.values() if r["Type"] == kind]
+        assert found, kind
+        for resource in found:
+            assert {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]} == tags, kind

@@ -225,6 +225,11 @@ def test_database_name_defaults_to_the_trail_name_in_glue_form(template: Templat
         ({"account_ids": ["12"]}, r"account_ids\[0\] must be a 12-digit .* got '12'"),
         ({"allowed_account_ids": ["x"]}, r"allowed_account_ids\[0\] must be a 12-digit"),
         ({"table_name": "network-activity"}, r"table_name must be 1 to 255 lowercase"),
+        (
+            {"tags": {"aws:team": "sec"}},
+            r"tags key 'aws:team' must be 1 to 128 characters and not start with 'aws:'",
+        ),
+        ({"tags": {"team": 7}}, r"tags\['team'\] must be a string of at most 256 characters, got 7"),
     ],
 )
 def test_fails_when_a_prop_is_invalid(props: dict[str, Any], message: str) -> None:
@@ -232,6 +237,20 @@ def test_fails_when_a_prop_is_invalid(props: dict[str, Any], message: str) -> No
     trail = NetworkTrail(stack, "NetworkTrail")
     with pytest.raises(NetworkTrailError, match=message):
         NetworkActivityQueries(stack, "Queries", trail=trail, **props)
+
+
+def test_tags_reach_every_taggable_resource_it_creates() -> None:
+    # GIVEN queries created with tags (the trail's own tags stop at the trail's resources)
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail")
+    NetworkActivityQueries(stack, "Queries", trail=trail, tags={"Environment": "prod"})
+    template = Template.from_stack(stack)
+    # THEN the results bucket, its key and the workgroup carry them
+    for kind in ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Athena::WorkGroup"):
+        tagged = [r for lid, r in template.find_resources(kind).items() if lid.startswith("Queries")]
+        assert tagged, kind
+        for resource in tagged:
+            assert {"Key": "Environment", "Value": "prod"} in resource["Properties"]["Tags"], kind
 
 
 # --- rule packs on the add-ons' resources -----------------------------------------------------------

@@ -226,6 +226,8 @@ def test_fails_when_trail_has_no_cloud_watch_logs() -> None:
         ({"https_endpoint": "http://x.example.com"}, r"https_endpoint must be an https:// URL"),
         ({"allowed_account_ids": ["1234"]}, r"allowed_account_ids\[1\] must be a 12-digit .* got '1234'"),
         ({"allowed_account_ids": "210987654321"}, r"allowed_account_ids must be a list of account ids"),
+        ({"tags": {"": "x"}}, r"tags key '' must be 1 to 128 characters"),
+        ({"tags": ["Environment"]}, r"tags must map tag keys to values, got \['Environment'\]"),
     ],
 )
 def test_fails_when_a_prop_is_invalid(props: dict[str, Any], message: str) -> None:
@@ -233,6 +235,18 @@ def test_fails_when_a_prop_is_invalid(props: dict[str, Any], message: str) -> No
     trail = NetworkTrail(stack, "NetworkTrail", send_to_cloud_watch_logs=True)
     with pytest.raises(NetworkTrailError, match=message):
         NetworkActivityAlarms(stack, "Alarms", trail=trail, **props)
+
+
+def test_tags_reach_the_topic_its_key_and_every_alarm() -> None:
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail", send_to_cloud_watch_logs=True)
+    NetworkActivityAlarms(stack, "Alarms", trail=trail, tags={"Environment": "prod"})
+    template = Template.from_stack(stack)
+    for kind in ("AWS::SNS::Topic", "AWS::KMS::Key", "AWS::CloudWatch::Alarm"):
+        created = [r for lid, r in template.find_resources(kind).items() if lid.startswith("Alarms")]
+        assert created, kind
+        for resource in created:
+            assert {"Key": "Environment", "Value": "prod"} in resource["Properties"]["Tags"], kind
 
 
 # --- sample app configuration ----------------------------------------------------------------------

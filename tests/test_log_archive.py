@@ -315,6 +315,13 @@ def test_fails_when_archive_names_no_writer() -> None:
         _archive()
 
 
+def test_fails_when_archive_tags_break_aws_tag_rules() -> None:
+    with pytest.raises(
+        NetworkTrailError, match=r"tags key 'aws:owner' must be 1 to 128 characters and not start with 'aws:'"
+    ):
+        _archive(trail_arns=[DEV_TRAIL], tags={"aws:owner": "security"})
+
+
 def test_fails_when_archive_trail_arn_is_malformed() -> None:
     with pytest.raises(
         NetworkTrailError, match=r"trail_arns\[1\] must be a trail ARN .*got 'network-activity'"
