@@ -51,9 +51,10 @@ typecheck: deps
 	mypy
 
 # One worker per core (pytest-xdist): the suite is CPU-bound in the jsii kernel, cfn-lint and checkov.
+# worksteal hands each worker contiguous runs of a module, so module fixtures are built once.
 # Update snapshots serially: pytest tests/test_snapshot.py --snapshot-update -n 0
 unit: deps $(CHECKOV_STAMP)
-	pytest -n auto
+	pytest -n auto --dist worksteal
 
 # The documentation site, built offline; --strict fails on broken links and pages missing from the nav.
 docs: deps

@@ -299,7 +299,6 @@ def main(argv: list[str] | None = None) -> int:
         baseline = [
             Runs(f"{r.label} [baseline]", r.case, r.count, pythonpath=args.baseline.resolve())
             for r in (*fixed[2:], *apps)
-            if r.count <= 10
         ]
     every = [*fixed, *apps, *l1_apps, *default_apps, *unvalidated, *baseline]
     started = time.perf_counter()
@@ -449,6 +448,27 @@ def main(argv: list[str] | None = None) -> int:
             ratio_line(f"  {after.label}:", after, before)
             if calls:
                 print(f"  {'':<34}{calls.removeprefix(', ')}")
+        old = {(r.case, r.count): r for r in baseline}
+        old_default, old_app1 = old[("default", 1)], old[("app", 1)]
+        print("the goals for the baseline, same rounds (before -> after):")
+        for name, get in metrics.items():
+            print(
+                f"  {name}: default / L1 {get(old_default) / get(l1):.3f}x -> {get(default) / get(l1):.3f}x, "
+                f"sample app 1 env / floor {get(old_app1) / get(floor):.3f}x -> {get(app1) / get(floor):.3f}x"
+            )
+        old_fits = fits_of([old[("app", r.count)] for r in apps])
+        per_stack_line(
+            "  per environment, baseline:",
+            old_fits,
+            f"  (R^2 {old_fits['wall median'][2]:.4f}; this tree: "
+            f"{fits['wall median'][0] * 1000:.1f} ms, R^2 {fits['wall median'][2]:.4f})",
+        )
+        old_biggest = old[("app", biggest.count)]
+        print(
+            f"  sample app, {biggest.count} environments, baseline: wall median {old_biggest.median:.2f} s, "
+            f"min {old_biggest.best:.2f} s, CPU {old_biggest.cpu:.2f} s (this tree: {biggest.median:.2f} s, "
+            f"{biggest.best:.2f} s, {biggest.cpu:.2f} s)"
+        )
     slope, intercept, r2 = fits["wall median"]
     if not args.no_plot:
         references = [
