@@ -1,9 +1,11 @@
-"""Builders of the secure log bucket, access-log bucket and KMS key.
+"""Builders of the secure log bucket, access-log bucket, their policies and KMS keys.
 
 Shared by :class:`~network_trail.NetworkTrail` and :class:`~network_trail.LogArchive`
-so both create the same hardened resources. Each builder adds its resource under
-``scope`` with a fixed construct id (``Key``, ``Bucket``, ``AccessLogsBucket``): the
-ids are part of the logical ids and must not change.
+so both create the same hardened resources (the Athena and alarm add-ons take their keys
+from :func:`create_key` too). Each builder adds its resource under ``scope`` with a fixed
+construct id (``Key``, ``Bucket``, ``AccessLogsBucket``, ``Policy``): the ids are part of
+the logical ids and must not change. A bucket built here has no policy until
+:func:`attach_bucket_policy` gives it one, TLS-only access first.
 """
 
 from __future__ import annotations

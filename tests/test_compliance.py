@@ -66,8 +66,11 @@ def _acknowledgments() -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     for construct in template_set().app.node.find_all():
         for entry in construct.node.metadata:
-            # Only NetworkTrail's own: other constructs of the sample app keep their own reasons.
-            if entry.type == "aws:cdk:acknowledged-rules" and "/NetworkTrail/" in f"{construct.node.path}/":
+            # Only NetworkTrail's and LogArchive's own: the add-ons keep their own reasons.
+            path = f"{construct.node.path}/"
+            if entry.type == "aws:cdk:acknowledged-rules" and (
+                "/NetworkTrail/" in path or "/Archive/" in path
+            ):
                 found += [
                     (construct.node.path, rule.split("::", 1)[-1], why) for rule, why in entry.data.items()
                 ]
@@ -113,7 +116,9 @@ def test_acknowledgments_are_recorded() -> None:
 def test_no_acknowledgment_is_on_a_stack_or_the_construct() -> None:
     # Blanket acknowledgments would hide findings on resources added later.
     stacks_and_trails = {
-        p for s in template_set().stacks.values() for p in (s.node.path, f"{s.node.path}/NetworkTrail")
+        p
+        for s in template_set().stacks.values()
+        for p in (s.node.path, f"{s.node.path}/NetworkTrail", f"{s.node.path}/Archive")
     }
     assert [a for a in _acknowledgments() if a[0] in stacks_and_trails] == []
 
