@@ -170,6 +170,19 @@ def attach_bucket_policy(
     return policy
 
 
+def tag_all(scope: Construct, tags: Mapping[str, str] | None) -> None:
+    """Tag every taggable resource under ``scope``, keys in sorted order (one ``Tags.of`` for all).
+
+    :param scope: the construct whose resources to tag.
+    :param tags: key to value, already checked with :func:`~network_trail.validation.tag_problems`.
+    """
+    if not tags:
+        return
+    tagger = cdk.Tags.of(scope)
+    for key, value in sorted(tags.items()):
+        tagger.add(key, value)
+
+
 def enable_access_logging(
     source: s3.Bucket,
     target: s3.IBucket,

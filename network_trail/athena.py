@@ -613,10 +613,7 @@ class NetworkActivityQueries(Construct):
             )
             named.node.add_dependency(self._table)
             self._named_queries[query.name] = named
-        if tags:
-            tagger = cdk.Tags.of(self)
-            for tag_key, tag_value in sorted(tags.items()):
-                tagger.add(tag_key, tag_value)
+        _resources.tag_all(self, tags)
 
     @property
     def queries(self) -> tuple[SavedQuery, ...]:

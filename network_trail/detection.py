@@ -304,10 +304,7 @@ class NetworkActivityAlarms(Construct):
             action,
             f"More than {spike_threshold} network activity events in {every.to_human_string()}",
         )
-        if tags:
-            tagger = cdk.Tags.of(self)
-            for tag_key, tag_value in sorted(tags.items()):
-                tagger.add(tag_key, tag_value)
+        _resources.tag_all(self, tags)
 
     def _add(
         self,

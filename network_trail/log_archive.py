@@ -202,9 +202,7 @@ class LogArchive(Construct):
         if organization_id is not None:
             statements.append(organization_deny_statement(bucket_arn, organization_id))
         _resources.attach_bucket_policy(self._bucket, statements, bucket_arn=bucket_arn)
-        if tags:
-            for key, value in sorted(tags.items()):
-                cdk.Tags.of(self).add(key, value)
+        _resources.tag_all(self, tags)
         # Hardened and acknowledged as NetworkTrail's created buckets, with the same reasons
         # (docs/security.md): EventBridge notifications on the archive bucket, and each remaining
         # finding acknowledged on the one bucket it concerns.

@@ -383,10 +383,7 @@ class NetworkTrail(Construct):
             self._cfn_trail.node.add_dependency(bucket_policy)
         if cw_policy is not None:
             self._cfn_trail.node.add_dependency(cw_policy)
-        if tags:
-            tagger = cdk.Tags.of(self)
-            for key, value in sorted(tags.items()):
-                tagger.add(key, value)
+        _resources.tag_all(self, tags)
         # Fixes by construction and acknowledged rule findings, each with its reason (docs/security.md).
         _compliance.harden_and_acknowledge(
             self,

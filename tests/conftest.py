@@ -44,6 +44,17 @@ def synth(**props: Any) -> tuple[NetworkTrail, Template]:
     return trail, Template.from_stack(stack)
 
 
+def assert_tag_on_created(
+    template: Template, prefix: str, kinds: tuple[str, ...], tag: dict[str, str]
+) -> None:
+    """Every resource of ``kinds`` whose logical id starts with ``prefix`` exists and carries ``tag``."""
+    for kind in kinds:
+        created = [r for lid, r in template.find_resources(kind).items() if lid.startswith(prefix)]
+        assert created, kind
+        for resource in created:
+            assert tag in resource["Properties"]["Tags"], kind
+
+
 @pytest.fixture
 def stack() -> cdk.Stack:
     return new_stack()

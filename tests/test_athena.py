@@ -12,7 +12,7 @@ from aws_cdk.assertions import Match, Template
 from network_trail import NetworkActivityAlarms, NetworkActivityQueries, NetworkTrail, NetworkTrailError
 from network_trail.athena import PARTITION_KEYS, TABLE_COLUMNS, network_activity_queries
 
-from .conftest import ACCOUNT, new_app, new_stack
+from .conftest import ACCOUNT, assert_tag_on_created, new_app, new_stack
 
 PARTNER = "210987654321"
 ORG = "o-a1b2c3d4e5"
@@ -246,11 +246,12 @@ def test_tags_reach_every_taggable_resource_it_creates() -> None:
     NetworkActivityQueries(stack, "Queries", trail=trail, tags={"Environment": "prod"})
     template = Template.from_stack(stack)
     # THEN the results bucket, its key and the workgroup carry them
-    for kind in ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Athena::WorkGroup"):
-        tagged = [r for lid, r in template.find_resources(kind).items() if lid.startswith("Queries")]
-        assert tagged, kind
-        for resource in tagged:
-            assert {"Key": "Environment", "Value": "prod"} in resource["Properties"]["Tags"], kind
+    assert_tag_on_created(
+        template,
+        "Queries",
+        ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Athena::WorkGroup"),
+        {"Key": "Environment", "Value": "prod"},
+    )
 
 
 # --- rule packs on the add-ons' resources -----------------------------------------------------------

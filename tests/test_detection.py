@@ -16,7 +16,7 @@ from network_trail.detection import (
 )
 from network_trail.sources import GA_SOURCES
 
-from .conftest import ACCOUNT, new_stack
+from .conftest import ACCOUNT, assert_tag_on_created, new_stack
 
 PARTNER = "210987654321"
 
@@ -242,11 +242,12 @@ def test_tags_reach_the_topic_its_key_and_every_alarm() -> None:
     trail = NetworkTrail(stack, "NetworkTrail", send_to_cloud_watch_logs=True)
     NetworkActivityAlarms(stack, "Alarms", trail=trail, tags={"Environment": "prod"})
     template = Template.from_stack(stack)
-    for kind in ("AWS::SNS::Topic", "AWS::KMS::Key", "AWS::CloudWatch::Alarm"):
-        created = [r for lid, r in template.find_resources(kind).items() if lid.startswith("Alarms")]
-        assert created, kind
-        for resource in created:
-            assert {"Key": "Environment", "Value": "prod"} in resource["Properties"]["Tags"], kind
+    assert_tag_on_created(
+        template,
+        "Alarms",
+        ("AWS::SNS::Topic", "AWS::KMS::Key", "AWS::CloudWatch::Alarm"),
+        {"Key": "Environment", "Value": "prod"},
+    )
 
 
 # --- sample app configuration ----------------------------------------------------------------------
