@@ -62,7 +62,14 @@ def test_presets_lists_every_source_in_a_table() -> None:
 def test_presets_prints_json() -> None:
     data = json.loads(run("presets", "--json").output)
     assert [p["preset"] for p in data["presets"]] == ["log-all", "access-denied"]
-    assert len(data["sources"]) == len(NetworkActivityEventSource)
+    # The newest documented list (tests/data/event-sources-2026.txt) has 96 sources, of 2026-07
+    assert (len(data["sources"]), data["source_list_date"]) == (96, "2026-07")
+    assert data["removed_sources"] == [
+        "cloudoptimization.amazonaws.com",
+        "nova-act.amazonaws.com",
+        "transform-agents.amazonaws.com",
+        "transform-custom.amazonaws.com",
+    ]
 
 
 def test_render_preset_prints_what_put_event_selectors_takes() -> None:
