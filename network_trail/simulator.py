@@ -69,7 +69,7 @@ from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from .errors import NetworkTrailError
+from .errors import NetworkTrailError, did_you_mean
 
 _msgspec: Any
 try:  # msgspec decodes only the fields the selectors need; without it, every record is parsed.
@@ -190,7 +190,10 @@ def _parse(selectors: Sequence[Mapping[str, Any]], parameter: str) -> tuple[_Par
                 if op == "Field":
                     continue
                 if op not in OPERATORS:
-                    problems.append(f"{fwhere} has unknown operator {op!r}: use one of {list(OPERATORS)}")
+                    problems.append(
+                        f"{fwhere} has unknown operator {op!r}: {did_you_mean(op, OPERATORS)}use one of "
+                        f"{list(OPERATORS)}"
+                    )
                     continue
                 if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
                     problems.append(f"{fwhere}.{op} must be a non-empty list of strings, got {values!r}")

@@ -354,6 +354,11 @@ def test_fails_when_operator_is_unknown() -> None:
         compile_selectors([_sel(NETWORK, {"Field": "eventName", "Contains": ["Key"]})])
 
 
+def test_unknown_operator_gets_the_nearest_name() -> None:
+    with pytest.raises(NetworkTrailError, match=r"unknown operator 'NotEqual': did you mean 'NotEquals'"):
+        compile_selectors([_sel(NETWORK, {"Field": "eventName", "NotEqual": ["Decrypt"]})])
+
+
 def test_fails_when_operator_values_are_not_a_list_of_strings() -> None:
     with pytest.raises(NetworkTrailError, match=r"Equals must be a non-empty list of strings, got 'kms'"):
         compile_selectors([_sel(NETWORK, {"Field": "eventSource", "Equals": "kms"})])
