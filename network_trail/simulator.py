@@ -113,6 +113,21 @@ MANAGEMENT_PRICE_PER_EVENT: Final = 2.00 / 100_000
 """Management events on a trail that is not their first copy: $2.00 per 100,000."""
 
 OPERATORS: Final = ("Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWith", "NotEndsWith")
+SELECTOR_FIELDS: Final = (
+    "eventCategory",
+    "eventSource",
+    "eventName",
+    "eventType",
+    "errorCode",
+    "readOnly",
+    "resources.type",
+    "resources.ARN",
+    "sessionCredentialFromConsole",
+    "userIdentity.arn",
+    "vpcEndpointId",
+)
+"""Every field a trail's advanced selectors can test: management, data and network activity events (API
+``AdvancedFieldSelector``); CloudTrail rejects others."""
 SELECT_OPERATORS: Final = frozenset({"Equals", "StartsWith", "EndsWith"})
 """Operators that include events: OR'd with each other within one field selector."""
 DESELECT_OPERATORS: Final = frozenset({"NotEquals", "NotStartsWith", "NotEndsWith"})
@@ -185,6 +200,12 @@ def _parse(selectors: Sequence[Mapping[str, Any]], parameter: str) -> tuple[_Par
             if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str) or not fs["Field"]:
                 problems.append(f"{fwhere} must be an object with a non-empty 'Field' string, got {fs!r}")
                 continue
+            if fs["Field"] not in SELECTOR_FIELDS:
+                problems.append(
+                    f"{fwhere} has the field {fs['Field']!r}, which CloudTrail selectors of trails do not take "
+                    f"(AdvancedFieldSelector): {did_you_mean(fs['Field'], SELECTOR_FIELDS)}use one of "
+                    f"{list(SELECTOR_FIELDS)}"
+                )
             ops: list[tuple[str, tuple[str, ...]]] = []
             for op, values in fs.items():
                 if op == "Field":

@@ -354,6 +354,12 @@ def test_fails_when_operator_is_unknown() -> None:
         compile_selectors([_sel(NETWORK, {"Field": "eventName", "Contains": ["Key"]})])
 
 
+def test_fails_when_a_field_is_not_one_cloudtrail_selectors_take() -> None:
+    # AdvancedFieldSelector lists the fields of trails; a typo would otherwise never match, silently
+    with pytest.raises(NetworkTrailError, match=r"has the field 'eventname'.*did you mean 'eventName'"):
+        compile_selectors([_sel(NETWORK, {"Field": "eventname", "Equals": ["ListKeys"]})])
+
+
 def test_unknown_operator_gets_the_nearest_name() -> None:
     with pytest.raises(NetworkTrailError, match=r"unknown operator 'NotEqual': did you mean 'NotEquals'"):
         compile_selectors([_sel(NETWORK, {"Field": "eventName", "NotEqual": ["Decrypt"]})])
