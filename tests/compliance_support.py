@@ -93,6 +93,18 @@ def template_set() -> TemplateSet:
     return TemplateSet(app=app, stacks=stacks, templates=templates)
 
 
+MORE_CONFIGURATIONS = (
+    "archive-trails",
+    "archive-organization",
+    "archive-readers",
+    "workload-imported-archive",
+    "organization-queries",
+    "cross-account-reader",
+    "delegated-administrator",
+)
+"""The names, in :func:`template_set`, of the stacks :func:`_more_configurations` adds (all in REGION)."""
+
+
 def _stack(app: cdk.App, name: str, account: str = ACCOUNT) -> cdk.Stack:
     return cdk.Stack(
         app,
@@ -128,7 +140,10 @@ def _more_configurations(app: cdk.App) -> dict[str, cdk.Stack]:
     archive.grant_read_account_logs(
         iam.Role.from_role_arn(readers, "Reader", READER_ROLE_ARN), MEMBER_ACCOUNT
     )
-    own = iam.Role.from_role_arn(readers, "OwnReader", "arn:aws:iam::777777777777:role/auditor")
+    # Immutable: the role is the user's; a same-account grant adds nothing to the bucket or key policy.
+    own = iam.Role.from_role_arn(
+        readers, "OwnReader", "arn:aws:iam::777777777777:role/auditor", mutable=False
+    )
     archive.grant_read_account_logs(own, MEMBER_ACCOUNT)
     stacks["archive-readers"] = readers
     workload = _stack(app, "WorkloadImportedArchive", MEMBER_ACCOUNT)

@@ -18,20 +18,14 @@ import pytest
 from network_trail import _provenance
 from network_trail._provenance import ANY_PRINCIPAL, PROVENANCE, provenance_markdown, undocumented
 
-from .compliance_support import template_set
+from .compliance_support import MORE_CONFIGURATIONS, template_set
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 CONFIGURATIONS = (
     "default",
     "full",
     "log-archive",
-    "archive-trails",
-    "archive-organization",
-    "archive-readers",
-    "workload-imported-archive",
-    "organization-queries",
-    "cross-account-reader",
-    "delegated-administrator",
+    *MORE_CONFIGURATIONS,
     "dev",
     "staging",
     "prod",
