@@ -493,6 +493,14 @@ class NetworkTrail(Construct):
                 )
             ],
         )
+        if policy == cdk.RemovalPolicy.RETAIN:
+            # The one retained resource with a fixed name: a re-deploy after a stack deletion collides.
+            cdk.Annotations.of(self).add_info(
+                f"the log group {_defaults.log_group_name(name)!r} has a fixed name and is retained when the "
+                f"stack is deleted: deploying again after a deletion fails ('already exists') until it is "
+                f"imported (cdk import), deleted, or the trail is renamed; see "
+                f"docs/troubleshooting.md#re-deploying-after-deleting-the-stack"
+            )
         return log_group, role, managed, stream_arns
 
     def _add_or_warn(

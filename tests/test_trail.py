@@ -962,3 +962,43 @@ def test_same_account_reader_leaves_bucket_and_key_policies_alone() -> None:
         s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Action"] == "s3:ListBucket"
     )
     assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"AWSLogs/{ACCOUNT}/*"]}}
+
+
+def test_retained_log_group_notes_the_redeploy_story() -> None:
+    # GIVEN CloudWatch Logs delivery with the default RETAIN  THEN synth says how to re-deploy
+    stack = new_stack()
+    NetworkTrail(stack, "NetworkTrail", trail_name="network-activity", send_to_cloud_watch_logs=True)
+    Annotations.from_stack(stack).has_info(
+        "/TestStack/NetworkTrail",
+        Match.string_like_regexp(
+            r"'/aws/cloudtrail/network-activity' has a fixed name and is retained[\s\S]*cdk import"
+        ),
+    )
+
+
+def test_destroyed_log_group_needs_no_redeploy_note() -> None:
+    stack = new_stack()
+    NetworkTrail(
+        stack, "NetworkTrail", send_to_cloud_watch_logs=True, removal_policy=cdk.RemovalPolicy.DESTROY
+    )
+    assert Annotations.from_stack(stack).find_info("*", Match.string_like_regexp("fixed name")) == []
+
+
+@pytest.mark.parametrize(
+    ("resolved", "expected"),
+    [
+        ({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::b"]]}, "arn:<partition>:s3:::b"),
+        ({"Fn::GetAtt": ["LogsBucket1234", "Arn"]}, "<LogsBucket1234.Arn>"),
+        ({"Ref": "AWS::URLSuffix"}, "amazonaws.com"),
+        ({"Ref": "LogsBucket1234"}, "<LogsBucket1234>"),
+        (
+            {"Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}},
+            {"Condition": {"StringEquals": {"aws:SourceAccount": "<account>"}}},
+        ),
+    ],
+)
+def test_pasteable_writes_plain_json(resolved: object, expected: object) -> None:
+    from network_trail._policies import pasteable
+
+    values = {"partition": "<partition>", "region": "<region>", "account": "<account>"}
+    assert pasteable(resolved, values) == expected
