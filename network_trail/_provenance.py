@@ -102,11 +102,18 @@ PROVENANCE: Final[tuple[Provenance, ...]] = (
     Provenance(
         "cloudwatch.amazonaws.com",
         ("sns:Publish",),
-        ("aws:SourceArn", "aws:SourceAccount"),
-        "NetworkActivityAlarms topic policy: AllowCloudWatchAlarmsToPublish",
-        "Why didn't I receive an SNS notification for my CloudWatch alarm trigger? (AWS re:Post "
-        "Knowledge Center); Example cases for Amazon SNS access control",
+        ("aws:SourceArn",),
+        "NetworkActivityAlarms topic policy: AllowCloudWatchAlarmsToPublish (this account's alarms)",
+        "Why didn't I receive an SNS notification for my CloudWatch alarm trigger? (AWS re:Post Knowledge Center)",
         "https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger",
+    ),
+    Provenance(
+        "cloudwatch.amazonaws.com",
+        ("sns:Publish",),
+        ("aws:SourceAccount",),
+        "NetworkActivityAlarms topic policy: AllowCloudWatchAlarmsToPublish (this account)",
+        "Example cases for Amazon SNS access control: allow any CloudWatch alarm to publish to a topic",
+        "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html",
     ),
     Provenance(
         "cloudwatch.amazonaws.com",
