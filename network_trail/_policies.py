@@ -144,23 +144,23 @@ def key_policy_statements(parts: TrailArnParts, *, log_group_arn: str | None = N
         },
     ]
     if log_group_arn is not None:
-        statements.append(
-            {
-                "Sid": "AllowCloudWatchLogsToUseKey",
-                "Effect": "Allow",
-                "Principal": {"Service": f"logs.{parts.region}.amazonaws.com"},
-                "Action": [
-                    "kms:Decrypt*",
-                    "kms:Describe*",
-                    "kms:Encrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:ReEncrypt*",
-                ],
-                "Resource": "*",
-                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-            }
-        )
+        statements.append(logs_key_statement(parts.region, log_group_arn))
     return statements
+
+
+def logs_key_statement(region: str, log_group_arn: str) -> dict[str, Any]:
+    """Let CloudWatch Logs use a key for one log group only (``kms:EncryptionContext:aws:logs:arn``).
+
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    """
+    return {
+        "Sid": "AllowCloudWatchLogsToUseKey",
+        "Effect": "Allow",
+        "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+        "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+        "Resource": "*",
+        "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+    }
 
 
 def access_logs_policy_statement(

@@ -30,6 +30,7 @@ from ._policies import (
     as_policy_json,
     bucket_policy_statements,
     key_policy_statements,
+    logs_key_statement,
     organization_deny_statement,
     pasteable,
 )
@@ -320,7 +321,7 @@ class NetworkTrail(Construct):
         foreign_key = encryption_key is not None and _other_account(encryption_key, account)
         logs_key_statements: list[dict[str, Any]] = []
         if log_group_arn is not None and foreign_key:
-            logs_key_statements = key_policy_statements(self._parts, log_group_arn=log_group_arn)[-1:]
+            logs_key_statements = [logs_key_statement(region, log_group_arn)]
             log_group_arn = None
         key_statements = key_policy_statements(self._parts, log_group_arn=log_group_arn)
         self._alias: kms.IAlias | None = None
