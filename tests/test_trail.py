@@ -952,16 +952,20 @@ def test_same_account_reader_leaves_bucket_and_key_policies_alone() -> None:
     reader = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
     trail.grant_read_account_logs(reader, ACCOUNT)
     template = Template.from_stack(stack)
-    assert not [
+    # THEN neither the key nor the bucket policy names the role: its identity policy is enough
+    bucket_statements = [
         s
-        for s in key_statements_of(template)
-        if "Principal" in s and "Fn::GetAtt" in json.dumps(s["Principal"])
+        for p in template.find_resources(POLICY).values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
     ]
+    assert "Reader" not in json.dumps(key_statements_of(template) + bucket_statements)
+    # AND its identity policy carries the same conditions
     (policy,) = template.find_resources("AWS::IAM::Policy").values()
-    listing = next(
-        s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Action"] == "s3:ListBucket"
-    )
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"AWSLogs/{ACCOUNT}/*"]}}
+    by_action = {s["Action"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+    assert by_action["s3:ListBucket"]["Condition"] == {"StringLike": {"s3:prefix": [f"AWSLogs/{ACCOUNT}/*"]}}
+    assert by_action["kms:Decrypt"]["Condition"] == {
+        "Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"}
+    }
 
 
 def test_retained_log_group_notes_the_redeploy_story() -> None:
