@@ -375,3 +375,33 @@ def test_fails_when_organization_trail_has_no_member_accounts() -> None:
     # WHEN the queries project only the default (the stack's account)  THEN synth fails, naming the fix
     with pytest.raises(NetworkTrailError, match=r"account_ids is required for an organization trail"):
         NetworkActivityQueries(stack, "Queries", trail=trail, organization_id=ORG)
+
+
+def test_config_athena_accounts_project_an_organization_trails_members() -> None:
+    from network_trail.config import load_environments
+
+    raw = {
+        "account": ACCOUNT,
+        "region": "us-east-1",
+        "is_organization_trail": True,
+        "organization_id": ORG,
+        "athena": {"accounts": [ACCOUNT, PARTNER]},
+    }
+    (env,) = load_environments({"org": raw})
+    assert env.athena_props == {"account_ids": (ACCOUNT, PARTNER)}
+
+
+@pytest.mark.parametrize(
+    ("accounts", "message"),
+    [
+        (["12"], r"key 'athena.accounts': must be a list of 12-digit account ids as strings, got \['12'\]"),
+        ([], r"key 'athena.accounts': must list at least one account, got \[\]"),
+        ("123456789012", r"key 'athena.accounts': must be a list of 12-digit account ids"),
+    ],
+)
+def test_fails_when_config_athena_accounts_are_invalid(accounts: object, message: str) -> None:
+    from network_trail.config import load_environments
+
+    raw = {"account": ACCOUNT, "region": "us-east-1", "athena": {"accounts": accounts}}
+    with pytest.raises(NetworkTrailError, match=message):
+        load_environments({"dev": raw})
