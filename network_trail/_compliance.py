@@ -86,8 +86,7 @@ REASONS: Final[Mapping[str, str]] = {
     "logs-stream-wildcard": (
         "CloudTrail names one log stream per Region, '<account or org id>_CloudTrail_<region>'; a "
         "multi-Region trail writes to Regions not known at synth time, so the stream name ends in '*'. The "
-        "log group, account and prefix are fixed, and the role can be assumed only by this trail "
-        "(aws:SourceArn)"
+        "log group, account and prefix are fixed, and only the CloudTrail service can assume the role"
     ),
 }
 """Why each acknowledged finding is acceptable; keys are cited in docs/security.md."""

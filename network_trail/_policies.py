@@ -8,7 +8,7 @@ CloudTrail" and "Configure AWS KMS key policies for CloudTrail".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,29 +69,36 @@ def bucket_policy_statements(parts: TrailArnParts, bucket_arn: str) -> list[dict
 
 
 def _cloudtrail_bucket_statements(
-    bucket_arn: str, object_arns: list[str], source: dict[str, Any]
+    bucket_arn: str, object_arns: list[str], source: dict[str, Any], *, write: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """UG-S3POL's two statements: ``GetBucketAcl`` on the bucket, ``PutObject`` on the log paths.
 
-    :param source: the ``StringEquals`` keys that bind both to the writing trails.
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+
+    :param source: the ``StringEquals`` keys that bind ``GetBucketAcl`` to the writing trails
+        (none: the statement has no condition, as Control Tower's ``AWSBucketPermissionsCheck``).
+    :param write: the keys that bind ``PutObject``. Default: - ``source``
     """
     resources: str | list[str] = object_arns[0] if len(object_arns) == 1 else object_arns
+    acl: dict[str, Any] = {
+        "Sid": "AWSCloudTrailAclCheck",
+        "Effect": "Allow",
+        "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
+        "Action": "s3:GetBucketAcl",
+        "Resource": bucket_arn,
+    }
+    if source:
+        acl["Condition"] = {"StringEquals": source}
+    write_keys = source if write is None else write
     return [
-        {
-            "Sid": "AWSCloudTrailAclCheck",
-            "Effect": "Allow",
-            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
-            "Action": "s3:GetBucketAcl",
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": source},
-        },
+        acl,
         {
             "Sid": "AWSCloudTrailWrite",
             "Effect": "Allow",
             "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
             "Action": "s3:PutObject",
             "Resource": resources,
-            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", **source}},
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", **write_keys}},
         },
     ]
 
@@ -137,23 +144,23 @@ def key_policy_statements(parts: TrailArnParts, *, log_group_arn: str | None = N
         },
     ]
     if log_group_arn is not None:
-        statements.append(
-            {
-                "Sid": "AllowCloudWatchLogsToUseKey",
-                "Effect": "Allow",
-                "Principal": {"Service": f"logs.{parts.region}.amazonaws.com"},
-                "Action": [
-                    "kms:Decrypt*",
-                    "kms:Describe*",
-                    "kms:Encrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:ReEncrypt*",
-                ],
-                "Resource": "*",
-                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-            }
-        )
+        statements.append(logs_key_statement(parts.region, log_group_arn))
     return statements
+
+
+def logs_key_statement(region: str, log_group_arn: str) -> dict[str, Any]:
+    """Let CloudWatch Logs use a key for one log group only (``kms:EncryptionContext:aws:logs:arn``).
+
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    """
+    return {
+        "Sid": "AllowCloudWatchLogsToUseKey",
+        "Effect": "Allow",
+        "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+        "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+        "Resource": "*",
+        "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+    }
 
 
 def access_logs_policy_statement(
@@ -221,15 +228,26 @@ def as_policy_json(statements: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def archive_source_condition(
-    *, trail_arns: Sequence[str], organization_id: str | None
+    *, trail_arns: Sequence[str], organization_id: str | None, write: bool
 ) -> dict[str, dict[str, Any]]:
-    """Who may write to a central archive: the listed trails, else any trail of the organization."""
+    """Who may write to a central archive: the listed trails and, for writes, the organization.
+
+    ``aws:SourceArn`` lists the trails (UG-S3POL: "the ARN of the trail (or array of trail
+    ARNs) that is using the bucket"). ``aws:SourceOrgID`` is added only to the ``s3:PutObject``
+    statement (``write=True``): the Control Tower page "Amazon S3 bucket policy in the audit
+    account" (https://docs.aws.amazon.com/controltower/latest/userguide/logging-s3-audit-bucket.html)
+    shows CloudTrail's writes conditioned on it; no AWS page shows it on CloudTrail's
+    ``s3:GetBucketAcl`` or KMS requests, so it is not written there (docs/security.md).
+
+    :param write: the condition of the ``s3:PutObject`` statement. Default: - required
+    :returns: ``{"StringEquals": {...}}``, or ``{}`` when nothing binds the statement.
+    """
     equals: dict[str, Any] = {}
     if trail_arns:
         equals["aws:SourceArn"] = list(trail_arns)
-    if organization_id is not None:
+    if write and organization_id is not None:
         equals["aws:SourceOrgID"] = organization_id
-    return {"StringEquals": equals}
+    return {"StringEquals": equals} if equals else {}
 
 
 def archive_log_object_arns(
@@ -258,11 +276,14 @@ def archive_bucket_policy_statements(
     s3_key_prefix: str | None,
 ) -> list[dict[str, Any]]:
     """The cross-account shape of UG-S3POL: ``GetBucketAcl``, and ``PutObject`` per source path."""
-    source = archive_source_condition(trail_arns=trail_arns, organization_id=organization_id)
+    acl = archive_source_condition(trail_arns=trail_arns, organization_id=organization_id, write=False)
+    write = archive_source_condition(trail_arns=trail_arns, organization_id=organization_id, write=True)
     object_arns = archive_log_object_arns(
         bucket_arn, account_ids=account_ids, organization_id=organization_id, s3_key_prefix=s3_key_prefix
     )
-    return _cloudtrail_bucket_statements(bucket_arn, object_arns, source["StringEquals"])
+    return _cloudtrail_bucket_statements(
+        bucket_arn, object_arns, acl.get("StringEquals", {}), write=write.get("StringEquals", {})
+    )
 
 
 def archive_key_policy_statements(
@@ -272,10 +293,19 @@ def archive_key_policy_statements(
 
     ``kms:GenerateDataKey*`` bound to the CloudTrail encryption context of each source
     account's trails (any account, for an organization without an account list),
-    ``kms:DescribeKey``, and ``kms:Decrypt`` for S3 Bucket Keys; all on the same source
-    condition as the bucket policy.
+    ``kms:DescribeKey``, and ``kms:Decrypt`` for S3 Bucket Keys; with ``trail_arns``, all on
+    ``aws:SourceArn``. https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+
+    ``aws:SourceOrgID`` is not written here: no AWS page shows CloudTrail's KMS requests
+    carrying it, and if they did not, CreateTrail would fail with
+    ``InsufficientEncryptionPolicyException``. With ``organization_id`` alone, the key is bound
+    by the encryption context (``source_account_ids`` narrows it to those accounts) and the
+    bucket's ``aws:SourceOrgID`` binds the writes (docs/security.md).
+
+    :param organization_id: accepted for symmetry with the bucket statements; unused here.
     """
-    source = archive_source_condition(trail_arns=trail_arns, organization_id=organization_id)
+    del organization_id  # the bucket's PutObject statement carries the organization condition
+    source = archive_source_condition(trail_arns=trail_arns, organization_id=None, write=False)
     contexts: str | list[str] = [f"arn:{partition}:cloudtrail:*:{account}:trail/*" for account in account_ids]
     if not contexts:
         contexts = f"arn:{partition}:cloudtrail:*:*:trail/*"
@@ -293,20 +323,52 @@ def archive_key_policy_statements(
                 "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": contexts},
             },
         },
-        {
-            "Sid": "AllowCloudTrailToDescribeKey",
-            "Effect": "Allow",
-            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
-            "Action": "kms:DescribeKey",
-            "Resource": "*",
-            "Condition": source,
-        },
-        {
-            "Sid": "AllowCloudTrailToDecryptForBucketKey",
-            "Effect": "Allow",
-            "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
-            "Action": "kms:Decrypt",
-            "Resource": "*",
-            "Condition": source,
-        },
+        _service_statement("AllowCloudTrailToDescribeKey", "kms:DescribeKey", source),
+        _service_statement("AllowCloudTrailToDecryptForBucketKey", "kms:Decrypt", source),
     ]
+
+
+def _service_statement(sid: str, action: str, condition: dict[str, Any]) -> dict[str, Any]:
+    """A CloudTrail key statement on ``*``, with ``condition`` when there is one."""
+    statement: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": CLOUDTRAIL_PRINCIPAL},
+        "Action": action,
+        "Resource": "*",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+_PSEUDO = {"AWS::Partition": "partition", "AWS::Region": "region", "AWS::AccountId": "account"}
+
+
+def pasteable(resolved: Any, values: Mapping[str, str]) -> Any:
+    """A resolved policy document as plain JSON a user can paste into a policy editor.
+
+    ``{"Fn::Join": ["", [...]]}`` becomes one string; ``{"Ref": "AWS::Partition"}``,
+    ``AWS::Region`` and ``AWS::AccountId`` become ``values["partition"]``, ``["region"]`` and
+    ``["account"]`` (a literal, or a ``<placeholder>`` the message explains); ``AWS::URLSuffix``
+    becomes ``amazonaws.com``; any other reference becomes ``<LogicalId>`` or
+    ``<LogicalId.Attribute>``.
+
+    :param resolved: the output of ``Stack.resolve`` on a policy document.
+    :param values: ``partition``, ``region`` and ``account`` to write in place of the tokens.
+    """
+    if isinstance(resolved, list):
+        return [pasteable(item, values) for item in resolved]
+    if not isinstance(resolved, dict):
+        return resolved
+    if set(resolved) == {"Fn::Join"}:
+        separator, parts = resolved["Fn::Join"]
+        return str(separator).join(str(pasteable(part, values)) for part in parts)
+    if set(resolved) == {"Ref"}:
+        ref = resolved["Ref"]
+        if ref in _PSEUDO:
+            return values[_PSEUDO[ref]]
+        return "amazonaws.com" if ref == "AWS::URLSuffix" else f"<{ref}>"
+    if set(resolved) == {"Fn::GetAtt"}:
+        return f"<{'.'.join(resolved['Fn::GetAtt'])}>"
+    return {key: pasteable(value, values) for key, value in resolved.items()}

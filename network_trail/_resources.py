@@ -221,3 +221,80 @@ def enable_access_logging(
         prefix,
         sid=sid,
     )
+
+
+READER_DECRYPT_CONDITION: dict[str, Any] = {"Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"}}
+"""Readers decrypt CloudTrail log files only: the "Granting decrypt permissions for trails" shape of
+https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html"""
+
+
+def grant_read_prefixes(
+    grantee: iam.IGrantable, *, bucket: s3.IBucket, key: kms.IKey, prefixes: Sequence[str]
+) -> iam.Grant:
+    """Let ``grantee`` read the log files under ``prefixes`` of ``bucket``, and nothing else.
+
+    ``s3:GetObject`` on ``<prefix>*``, ``s3:ListBucket`` with ``s3:prefix`` limited to the
+    prefixes, and ``kms:Decrypt`` of CloudTrail log files (``kms:EncryptionContext:aws:cloudtrail:arn``
+    not null). A grantee of another account gets the same statements, conditions included, in the
+    bucket and key policies: CDK's ``Grant.add_to_principal_or_resource`` drops the conditions on
+    the resource side, which would let the reader list every account's objects.
+
+    :param grantee: the principal to grant.
+    :param bucket: the log bucket.
+    :param key: the key the log files are encrypted with.
+    :param prefixes: key prefixes ending in '/', e.g. ``AWSLogs/111122223333/``.
+    """
+    bucket_arn = bucket.bucket_arn
+    statements = [
+        (["s3:GetObject"], [f"{bucket_arn}/{p}*" for p in prefixes], None),
+        # s3:prefix: https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
+        (["s3:ListBucket"], [bucket_arn], {"StringLike": {"s3:prefix": [f"{p}*" for p in prefixes]}}),
+    ]
+    grant: iam.Grant | None = None
+    for actions, resources, conditions in statements:
+        part = iam.Grant.add_to_principal(
+            grantee=grantee, actions=actions, resource_arns=resources, conditions=conditions
+        )
+        grant = part if grant is None else grant.combine(part)
+        if _cross_account(grantee, bucket.env.account):
+            bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    principals=[grantee.grant_principal],
+                    actions=actions,
+                    resources=resources,
+                    conditions=conditions,
+                )
+            )
+    decrypt = iam.Grant.add_to_principal(
+        grantee=grantee,
+        actions=["kms:Decrypt"],
+        resource_arns=[key.key_arn],
+        conditions=READER_DECRYPT_CONDITION,
+    )
+    if _cross_account(grantee, key.env.account):
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[grantee.grant_principal],
+                actions=["kms:Decrypt"],
+                resources=["*"],
+                conditions=READER_DECRYPT_CONDITION,
+            )
+        )
+    assert grant is not None
+    return grant.combine(decrypt)
+
+
+def _cross_account(grantee: iam.IGrantable, resource_account: str) -> bool:
+    """Whether the grant must be written on the resource too: CDK's ``Grant`` rule.
+
+    Same account, or both accounts unresolved tokens, is the same account; a principal
+    without an account (a service principal) is not.
+    """
+    principal_account = grantee.grant_principal.principal_account
+    if principal_account is None:
+        return True
+    resource_token = cdk.Token.is_unresolved(resource_account)
+    principal_token = cdk.Token.is_unresolved(principal_account)
+    if resource_token or principal_token:
+        return not (resource_token and principal_token)
+    return resource_account != principal_account

@@ -45,6 +45,10 @@ DEFAULT_TABLE_NAME: Final = "network_activity"
 RESULTS_PREFIX: Final = "results/"
 RESULTS_ACCESS_LOGS_PREFIX: Final = "athena-results-access-logs/"
 RESULTS_EXPIRATION_DAYS: Final = 30
+DEFAULT_BYTES_SCANNED_CUTOFF: Final = 100 * 1024**3
+"""100 GiB: the most one query may scan (about USD 0.49 at USD 5 per TB) before Athena cancels it."""
+MIN_BYTES_SCANNED_CUTOFF: Final = 10_000_000
+"""The smallest ``BytesScannedCutoffPerQuery`` Athena accepts (CloudFormation ``AWS::Athena::WorkGroup``)."""
 
 SENSITIVE_EVENT_NAMES: Final = (
     "BatchGetSecretValue",
@@ -355,6 +359,19 @@ def _acknowledge(bucket: s3.Bucket) -> None:
     cfn.add_metadata("guard", {"SuppressedRules": ["s3_bucket_object_lock_enabled_check"]})
 
 
+def _cutoff_problems(cutoff: object) -> list[str]:
+    """``bytes_scanned_cutoff_per_query`` must be ``None`` or an int of at least 10,000,000."""
+    if cutoff is None or (
+        isinstance(cutoff, int) and not isinstance(cutoff, bool) and cutoff >= MIN_BYTES_SCANNED_CUTOFF
+    ):
+        return []
+    return [
+        f"bytes_scanned_cutoff_per_query must be a whole number of bytes of at least "
+        f"{MIN_BYTES_SCANNED_CUTOFF:,} (Athena's minimum), or None for no limit, got {cutoff!r}: "
+        f"e.g. 10 * 1024**3 for 10 GiB"
+    ]
+
+
 class NetworkActivityQueries(Construct):
     """Athena over a :class:`NetworkTrail`'s network activity log files, with saved queries.
 
@@ -373,8 +390,9 @@ class NetworkActivityQueries(Construct):
     :param organization_id: the organization id of an organization trail, whose log files are under
         ``AWSLogs/<o-id>/``; required when the trail is an organization trail.
         Default: - the trail's own account layout
-    :param account_ids: the accounts projected as the ``account`` partition.
-        Default: - the stack's account
+    :param account_ids: the accounts projected as the ``account`` partition; required for an
+        organization trail, whose member accounts write under ``AWSLogs/<o-id>/<member>/`` and
+        cannot be known at synth time. Default: - the stack's account
     :param regions: the Regions projected as the ``region`` partition.
         Default: DEFAULT_REGIONS
     :param database_name: the Glue database. Default: - the trail's name, lowercase with '_'
@@ -383,6 +401,9 @@ class NetworkActivityQueries(Construct):
     :param lookback_days: days of partitions most queries read. Default: 7
     :param history_days: days of partitions the first-seen query reads. Default: 90
     :param results_expiration: how long query results are kept. Default: Duration.days(30)
+    :param bytes_scanned_cutoff_per_query: Athena cancels a query of the workgroup that scans more
+        than this many bytes (at least 10,000,000); ``None`` removes the limit.
+        Default: DEFAULT_BYTES_SCANNED_CUTOFF (100 GiB)
     :param server_access_logs_bucket: the bucket for the results bucket's access logs.
         Default: - the trail's access-log bucket
     :param removal_policy: what happens to the results bucket and key when they leave the stack.
@@ -408,6 +429,7 @@ class NetworkActivityQueries(Construct):
         lookback_days: int = 7,
         history_days: int = 90,
         results_expiration: cdk.Duration | None = None,
+        bytes_scanned_cutoff_per_query: int | None = DEFAULT_BYTES_SCANNED_CUTOFF,
         server_access_logs_bucket: s3.IBucket | None = None,
         removal_policy: cdk.RemovalPolicy | None = None,
         tags: Mapping[str, str] | None = None,
@@ -443,6 +465,13 @@ class NetworkActivityQueries(Construct):
                 f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, got "
                 f"{organization_id!r}"
             )
+        if is_org_trail and account_ids is None:
+            problems.append(
+                "account_ids is required for an organization trail: each member account writes under "
+                "AWSLogs/<o-id>/<member>/, and projecting only the stack's account would never query "
+                "them; pass account_ids=['111122223333', …] (e.g. from 'aws organizations list-accounts')"
+            )
+        problems += _cutoff_problems(bytes_scanned_cutoff_per_query)
         accounts = tuple(account_ids) if account_ids is not None else (stack.account,)
         if cdk.Token.is_unresolved(stack.account) and account_ids is None:
             problems.append(
@@ -584,7 +613,13 @@ class NetworkActivityQueries(Construct):
             name=self._workgroup_name,
             description=f"Queries network activity events of trail {trail.trail_name}",
             state="ENABLED",
+            # Deleting the stack (or replacing the workgroup) deletes its query history and saved
+            # queries with it, rather than failing because the workgroup is not empty:
+            # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-workgroup.html
+            recursive_delete_option=True,
             work_group_configuration=athena.CfnWorkGroup.WorkGroupConfigurationProperty(
+                # A cost guard enforced on every query of the workgroup (same page).
+                bytes_scanned_cutoff_per_query=bytes_scanned_cutoff_per_query,
                 enforce_work_group_configuration=True,
                 publish_cloud_watch_metrics_enabled=True,
                 engine_version=athena.CfnWorkGroup.EngineVersionProperty(

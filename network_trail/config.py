@@ -320,12 +320,16 @@ def _accounts(env: str, key: str, raw: object, problems: list[str]) -> tuple[str
 
 
 def _athena(env: str, raw: object, problems: list[str]) -> dict[str, Any] | None:
-    """``"athena": true`` or ``{"allowed_accounts": [...], "regions": [...]}``."""
+    """``"athena": true`` or ``{"allowed_accounts": [...], "accounts": [...], "regions": [...]}``.
+
+    ``accounts`` are the accounts the table projects (``account_ids``), which an organization
+    trail must list.
+    """
     if raw is None or raw is False:
         return None
     if raw is True:
         return {}
-    allowed = {"allowed_accounts", "regions"}
+    allowed = {"allowed_accounts", "accounts", "regions"}
     if not isinstance(raw, Mapping) or set(raw) - allowed:
         problems.append(
             _fail(env, "athena", f"must be true or an object with keys {sorted(allowed)}, got {raw!r}")
@@ -336,6 +340,11 @@ def _athena(env: str, raw: object, problems: list[str]) -> dict[str, Any] | None
         props["allowed_account_ids"] = _accounts(
             env, "athena.allowed_accounts", raw["allowed_accounts"], problems
         )
+    if "accounts" in raw:
+        if raw["accounts"] == []:
+            problems.append(_fail(env, "athena.accounts", "must list at least one account, got []"))
+        else:
+            props["account_ids"] = _accounts(env, "athena.accounts", raw["accounts"], problems)
     if "regions" in raw:
         regions = raw["regions"]
         if (

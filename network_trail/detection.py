@@ -216,14 +216,22 @@ class NetworkActivityAlarms(Construct):
             account=stack.account,
             description="Encrypts the network activity alarms topic (network_trail)",
         )
-        # CloudWatch publishes to an encrypted topic only if it may use the key.
+        # CloudWatch publishes to an encrypted topic only if it may use the key: the statement of
+        # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services,
+        # bound to this account's alarms as the topic policy is (aws:SourceAccount / aws:SourceArn,
+        # sent when a service principal calls on behalf of a resource:
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
+        alarms = f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
         self._key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowCloudWatchAlarmsToUseKey",
                 principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
                 actions=["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+                conditions={
+                    "ArnLike": {"aws:SourceArn": alarms},
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
             )
         )
         self._topic = sns.Topic(
@@ -240,9 +248,7 @@ class NetworkActivityAlarms(Construct):
                 actions=["sns:Publish"],
                 resources=[self._topic.topic_arn],
                 conditions={
-                    "ArnLike": {
-                        "aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
-                    },
+                    "ArnLike": {"aws:SourceArn": alarms},
                     "StringEquals": {"aws:SourceAccount": stack.account},
                 },
             )

@@ -54,13 +54,16 @@ class LogArchive(Construct):
     CloudTrail User Guide: ``s3:GetBucketAcl`` and ``s3:PutObject`` on each source
     account's ``[prefix/]AWSLogs/<account>/*`` path, and ``kms:GenerateDataKey*`` bound to
     those accounts' trail encryption context, all conditioned on ``aws:SourceArn`` (the
-    listed trails) and, when ``organization_id`` is given, ``aws:SourceOrgID``.
+    listed trails) and, when ``organization_id`` is given, the writes (``s3:PutObject``) on
+    ``aws:SourceOrgID`` as well.
 
     :param scope: the parent construct.
     :param construct_id: the construct id; keep it stable, it names the resources.
     :param organization_id: admit trails of this AWS Organizations organization (``o-…``):
-        adds ``aws:SourceOrgID`` to every statement, the organization trails' path
-        ``AWSLogs/<o-id>/*``, and a deny for principals outside the organization.
+        adds ``aws:SourceOrgID`` to the ``s3:PutObject`` statement (the key is then bound by the
+        encryption context only: no AWS page shows CloudTrail's KMS requests carrying
+        ``aws:SourceOrgID``), the organization trails' path ``AWSLogs/<o-id>/*``, and a deny
+        for principals outside the organization.
         Default: - no organization; ``trail_arns`` is then required
     :param source_account_ids: accounts whose trails write here, each to its own path.
         Default: - the accounts of ``trail_arns``; with only ``organization_id``, every
@@ -252,7 +255,9 @@ class LogArchive(Construct):
 
         ``s3:GetObject`` on ``[prefix/]AWSLogs/<account>/*`` (and, with an organization,
         ``[prefix/]AWSLogs/<o-id>/<account>/*``, where organization trails write),
-        ``s3:ListBucket`` limited to those prefixes, and ``kms:Decrypt`` on the key.
+        ``s3:ListBucket`` limited to those prefixes, and ``kms:Decrypt`` of CloudTrail log files
+        on the key; for a grantee of another account, the same statements, conditions included,
+        in the bucket and key policies.
 
         :param grantee: the principal to grant, e.g. a role in that account.
         :param account_id: the 12-digit account whose log files ``grantee`` may read.
@@ -264,20 +269,7 @@ class LogArchive(Construct):
         prefixes = [f"{base}/{account_id}/"]
         if self._organization_id is not None:
             prefixes.append(f"{base}/{self._organization_id}/{account_id}/")
-        objects = iam.Grant.add_to_principal_or_resource(
-            grantee=grantee,
-            actions=["s3:GetObject"],
-            resource_arns=[f"{self._bucket.bucket_arn}/{p}*" for p in prefixes],
-            resource=self._bucket,
-        )
-        listing = iam.Grant.add_to_principal_or_resource(
-            grantee=grantee,
-            actions=["s3:ListBucket"],
-            resource_arns=[self._bucket.bucket_arn],
-            resource=self._bucket,
-            conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in prefixes]}},
-        )
-        return objects.combine(listing).combine(self._key.grant_decrypt(grantee))
+        return _resources.grant_read_prefixes(grantee, bucket=self._bucket, key=self._key, prefixes=prefixes)
 
     @staticmethod
     def import_for_trail(
@@ -289,7 +281,9 @@ class LogArchive(Construct):
         trail's stack knows both live elsewhere. :class:`~network_trail.NetworkTrail` then
         writes no policy on them and warns (``network-trail:bucketPolicyNotAdded``,
         ``network-trail:keyPolicyNotAdded``) with the statements the archive must allow,
-        which a :class:`LogArchive` listing the trail's ARN (or organization) already has.
+        which a :class:`LogArchive` listing the trail's ARN (or organization) already has. A
+        trail with ``send_to_cloud_watch_logs=True`` encrypts its log group with a key of its
+        own account (``LogsKey``), since CloudWatch Logs needs a statement on the key.
 
         :param scope: the parent construct, in the trail's stack.
         :param construct_id: the id of the construct holding the two imports.

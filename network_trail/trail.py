@@ -30,7 +30,9 @@ from ._policies import (
     as_policy_json,
     bucket_policy_statements,
     key_policy_statements,
+    logs_key_statement,
     organization_deny_statement,
+    pasteable,
 )
 from .errors import NetworkTrailError
 from .presets import ga_access_denied
@@ -62,6 +64,31 @@ _WARNING_IDS = {
     "access-logs bucket": "accessLogsPolicyNotAdded",
 }
 _ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+
+
+def _other_account(resource: kms.IKey, account: str) -> bool:
+    """Whether ``resource`` is known to live in another account than ``account``."""
+    owner = resource.env.account
+    known = not cdk.Token.is_unresolved(owner) and not cdk.Token.is_unresolved(account)
+    return known and owner != account
+
+
+def _pseudo_values(stack: cdk.Stack) -> dict[str, str]:
+    """The stack's partition, Region and account as literals, or ``<placeholders>`` when unknown.
+
+    The partition follows from a known Region (``RegionInfo``) even without the
+    ``@aws-cdk/core:enablePartitionLiterals`` feature flag.
+    """
+    from aws_cdk import region_info
+
+    region, account = stack.region, stack.account
+    known_region = not cdk.Token.is_unresolved(region)
+    partition = region_info.RegionInfo.get(region).partition if known_region else None
+    return {
+        "partition": partition or "<partition>",
+        "region": region if known_region else "<region>",
+        "account": account if not cdk.Token.is_unresolved(account) else "<account>",
+    }
 
 
 class ManagementEvents(StrEnum):
@@ -290,6 +317,13 @@ class NetworkTrail(Construct):
             log_group_arn = (
                 f"arn:{partition}:logs:{region}:{account}:log-group:{_defaults.log_group_name(name)}"
             )
+        # A key of another account (an imported LogArchive) cannot get the CloudWatch Logs statement
+        # from this app: the log group, in this account, is encrypted with a key of its own instead.
+        foreign_key = encryption_key is not None and _other_account(encryption_key, account)
+        logs_key_statements: list[dict[str, Any]] = []
+        if log_group_arn is not None and foreign_key:
+            logs_key_statements = [logs_key_statement(region, log_group_arn)]
+            log_group_arn = None
         key_statements = key_policy_statements(self._parts, log_group_arn=log_group_arn)
         self._alias: kms.IAlias | None = None
         if encryption_key is None:
@@ -357,8 +391,19 @@ class NetworkTrail(Construct):
         cw_policy: iam.ManagedPolicy | None = None
         stream_arns: list[str] = []
         if send_to_cloud_watch_logs:
+            logs_key = self._key
+            if logs_key_statements:
+                logs_key = _resources.create_key(
+                    self,
+                    "LogsKey",
+                    partition=partition,
+                    account=account,
+                    statements=logs_key_statements,
+                    description="Encrypts the CloudWatch Logs copy of network activity events (network_trail)",
+                    removal_policy=policy,
+                )
             self._log_group, cw_role, cw_policy, stream_arns = self._create_cloud_watch_logs(
-                name, cloud_watch_logs_retention, policy, account
+                name, cloud_watch_logs_retention, policy, account, logs_key
             )
 
         # --- trail -------------------------------------------------------------------------------
@@ -402,7 +447,12 @@ class NetworkTrail(Construct):
 
     # --- helpers ---------------------------------------------------------------------------------
     def _create_cloud_watch_logs(
-        self, name: str, retention: logs.RetentionDays | None, policy: cdk.RemovalPolicy, account: str
+        self,
+        name: str,
+        retention: logs.RetentionDays | None,
+        policy: cdk.RemovalPolicy,
+        account: str,
+        key: kms.IKey,
     ) -> tuple[logs.LogGroup, iam.Role, iam.ManagedPolicy, list[str]]:
         from aws_cdk import aws_logs as logs
 
@@ -411,16 +461,17 @@ class NetworkTrail(Construct):
             "LogGroup",
             log_group_name=_defaults.log_group_name(name),
             retention=retention or logs.RetentionDays.ONE_YEAR,
-            encryption_key=self._key,
+            encryption_key=key,
             removal_policy=policy,
         )
+        # No aws:SourceArn / aws:SourceAccount on the trust: "Confused deputy prevention is not
+        # applicable to the role policy for CloudWatch Logs monitoring" (CloudTrail User Guide,
+        # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html);
+        # a condition CloudTrail does not send would fail CreateTrail (InvalidCloudWatchLogsRoleArnException).
         role = iam.Role(
             self,
             "LogsRole",
-            assumed_by=iam.ServicePrincipal(
-                "cloudtrail.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceArn": self._parts.trail_arn}},
-            ),
+            assumed_by=iam.ServicePrincipal("cloudtrail.amazonaws.com"),
             description="Lets CloudTrail deliver network activity events to CloudWatch Logs",
         )
         # Own events go to "<account>_CloudTrail_<region>…", member accounts' to "<o-id>_…" (UG).
@@ -444,6 +495,14 @@ class NetworkTrail(Construct):
                 )
             ],
         )
+        if policy == cdk.RemovalPolicy.RETAIN:
+            # The one retained resource with a fixed name: a re-deploy after a stack deletion collides.
+            cdk.Annotations.of(self).add_info(
+                f"the log group {_defaults.log_group_name(name)!r} has a fixed name and is retained when the "
+                f"stack is deleted: deploying again after a deletion fails ('already exists') until it is "
+                f"imported (cdk import), deleted, or the trail is renamed; see "
+                f"docs/troubleshooting.md#re-deploying-after-deleting-the-stack"
+            )
         return log_group, role, managed, stream_arns
 
     def _add_or_warn(
@@ -456,13 +515,22 @@ class NetworkTrail(Construct):
             added = added and result.statement_added
         if not added:
             # to_json_string() would give an unresolved token: annotations are never resolved.
-            printable = json.dumps(cdk.Stack.of(self).resolve(as_policy_json(statements)), indent=2)
+            stack = cdk.Stack.of(self)
+            values = _pseudo_values(stack)
+            printable = json.dumps(pasteable(stack.resolve(as_policy_json(statements)), values), indent=2)
+            placeholders = [f"<{name}>" for name, value in values.items() if value.startswith("<")]
+            note = (
+                f" Replace {', '.join(placeholders)} with this stack's values (the stack is "
+                f"environment-agnostic, so they are known only at deploy time)."
+                if placeholders
+                else ""
+            )
             cdk.Annotations.of(self).add_warning_v2(
                 f"network-trail:{_WARNING_IDS[what]}",
                 f"the {what} is not defined in this app, so its policy cannot be changed here: add "
                 f"these statements to its {what} policy (in the account that owns it, e.g. a "
                 f"LogArchive listing this trail), or CloudTrail will reject the trail "
-                f"({_REJECTION[what]}):\n"
+                f"({_REJECTION[what]}).{note}\n"
                 f"{printable}",
             )
 
@@ -577,10 +645,11 @@ class NetworkTrail(Construct):
 
         Grants ``s3:GetObject`` on ``[prefix/]AWSLogs/<account>/*`` (for an organization
         trail ``[prefix/]AWSLogs/<o-id>/<account>/*``), ``s3:ListBucket`` limited to that
-        prefix with ``s3:prefix``, and ``kms:Decrypt`` on the key. A grantee in another
-        account gets the statements in the bucket and key policies as well (the bucket and
-        key must be defined in this app for that). The key's encryption context names the
-        trail, not the account, so the S3 prefix is what confines the reader.
+        prefix with ``s3:prefix``, and ``kms:Decrypt`` of CloudTrail log files on the key. A
+        grantee in another account gets the same statements, conditions included, in the
+        bucket and key policies as well (the bucket and key must be defined in this app for
+        that). The key's encryption context names the trail, not the account, so the S3
+        prefix is what confines the reader.
 
         :param grantee: the principal to grant, e.g. a role in a member account.
         :param account_id: the 12-digit account whose log files ``grantee`` may read.
@@ -589,17 +658,4 @@ class NetworkTrail(Construct):
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
         prefix = self._parts.account_log_prefix(account_id)
-        objects = iam.Grant.add_to_principal_or_resource(
-            grantee=grantee,
-            actions=["s3:GetObject"],
-            resource_arns=[f"{self._bucket.bucket_arn}/{prefix}*"],
-            resource=self._bucket,
-        )
-        listing = iam.Grant.add_to_principal_or_resource(
-            grantee=grantee,
-            actions=["s3:ListBucket"],
-            resource_arns=[self._bucket.bucket_arn],
-            resource=self._bucket,
-            conditions={"StringLike": {"s3:prefix": [f"{prefix}*"]}},
-        )
-        return objects.combine(listing).combine(self._key.grant_decrypt(grantee))
+        return _resources.grant_read_prefixes(grantee, bucket=self._bucket, key=self._key, prefixes=[prefix])

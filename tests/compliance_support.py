@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
-from network_trail import LogArchive, ManagementEvents, NetworkTrail
+from network_trail import LogArchive, ManagementEvents, NetworkActivityQueries, NetworkTrail
 from network_trail.sample_app import build_app
 
-from .conftest import CDK_JSON, ROOT, new_stack
+from .conftest import ACCOUNT, CDK_JSON, REGION, ROOT, new_stack
 
 GUARD_RULE_DIRS = ("cloudtrail", "s3", "keymanagementservice", "cloudwatch", "identityandaccessmanagement")
 """Control Tower rule folders for every resource type the construct creates."""
@@ -48,6 +49,12 @@ ARCHIVE_TRAIL_ARNS = (
     "arn:aws:cloudtrail:us-east-1:111111111111:trail/network-activity",
 )
 """The log archive of docs/organization.md: an organization trail and one workload account's trail."""
+
+MANAGEMENT_ACCOUNT = "444444444444"
+DELEGATED_ADMIN_ACCOUNT = "555555555555"
+MEMBER_ACCOUNT = "111111111111"
+ARCHIVE_KEY_ARN = "arn:aws:kms:us-east-1:777777777777:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+READER_ROLE_ARN = f"arn:aws:iam::{MEMBER_ACCOUNT}:role/network-log-reader"
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,111 @@ def template_set() -> TemplateSet:
         tags={"DataClassification": "security-logs"},
     )
     stacks["log-archive"] = archive
+    stacks.update(_more_configurations(app))
     for stack in build_app(app):
         stacks[stack.node.id.removeprefix("NetworkTrail-")] = stack
     templates = {name: Template.from_stack(stack).to_json() for name, stack in stacks.items()}
     return TemplateSet(app=app, stacks=stacks, templates=templates)
+
+
+MORE_CONFIGURATIONS = (
+    "archive-trails",
+    "archive-organization",
+    "archive-readers",
+    "workload-imported-archive",
+    "organization-queries",
+    "cross-account-reader",
+    "delegated-administrator",
+)
+"""The names, in :func:`template_set`, of the stacks :func:`_more_configurations` adds (all in REGION)."""
+
+
+def _stack(app: cdk.App, name: str, account: str = ACCOUNT) -> cdk.Stack:
+    return cdk.Stack(
+        app,
+        name,
+        env=cdk.Environment(account=account, region=REGION),
+        synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
+    )
+
+
+def _more_configurations(app: cdk.App) -> dict[str, cdk.Stack]:
+    """The other construct configurations of docs/organization.md and docs/usage.md, one stack each.
+
+    An archive for listed trails, one for an organization only, one with Object Lock and readers
+    (a role of a member account and one of its own); a workload trail writing to an imported
+    archive with CloudWatch Logs; an organization trail with Athena queries; a trail with a reader
+    in another account; an organization trail created by a delegated administrator.
+    """
+    stacks: dict[str, cdk.Stack] = {}
+    trails = _stack(app, "ArchiveTrails", "777777777777")
+    LogArchive(trails, "Archive", trail_arns=list(ARCHIVE_TRAIL_ARNS))
+    stacks["archive-trails"] = trails
+    org_only = _stack(app, "ArchiveOrganization", "777777777777")
+    LogArchive(org_only, "Archive", organization_id=ARCHIVE_ORGANIZATION_ID)
+    stacks["archive-organization"] = org_only
+    readers = _stack(app, "ArchiveReaders", "777777777777")
+    archive = LogArchive(
+        readers,
+        "Archive",
+        organization_id=ARCHIVE_ORGANIZATION_ID,
+        source_account_ids=[MEMBER_ACCOUNT],
+        object_lock_retention=s3.ObjectLockRetention.governance(cdk.Duration.days(365)),
+    )
+    archive.grant_read_account_logs(
+        iam.Role.from_role_arn(readers, "Reader", READER_ROLE_ARN), MEMBER_ACCOUNT
+    )
+    # Immutable: the role is the user's; a same-account grant adds nothing to the bucket or key policy.
+    own = iam.Role.from_role_arn(
+        readers, "OwnReader", "arn:aws:iam::777777777777:role/auditor", mutable=False
+    )
+    archive.grant_read_account_logs(own, MEMBER_ACCOUNT)
+    stacks["archive-readers"] = readers
+    workload = _stack(app, "WorkloadImportedArchive", MEMBER_ACCOUNT)
+    imported = LogArchive.import_for_trail(
+        workload, "Archive", bucket_name="network-trail-archive-777777777777", key_arn=ARCHIVE_KEY_ARN
+    )
+    NetworkTrail(
+        workload,
+        "NetworkTrail",
+        trail_name="network-activity",
+        bucket=imported.bucket,
+        encryption_key=imported.encryption_key,
+        send_to_cloud_watch_logs=True,
+    )
+    stacks["workload-imported-archive"] = workload
+    org = _stack(app, "OrganizationQueries", MANAGEMENT_ACCOUNT)
+    org_trail = NetworkTrail(
+        org,
+        "NetworkTrail",
+        trail_name="org-network-activity",
+        organization_id=ARCHIVE_ORGANIZATION_ID,
+        is_organization_trail=True,
+    )
+    NetworkActivityQueries(
+        org,
+        "Queries",
+        trail=org_trail,
+        organization_id=ARCHIVE_ORGANIZATION_ID,
+        account_ids=[MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT],
+    )
+    stacks["organization-queries"] = org
+    reader = _stack(app, "CrossAccountReader")
+    trail = NetworkTrail(reader, "NetworkTrail", trail_name="network-activity")
+    trail.grant_read_account_logs(iam.Role.from_role_arn(reader, "Reader", READER_ROLE_ARN), ACCOUNT)
+    stacks["cross-account-reader"] = reader
+    delegated = _stack(app, "DelegatedAdministrator", DELEGATED_ADMIN_ACCOUNT)
+    NetworkTrail(
+        delegated,
+        "NetworkTrail",
+        trail_name="org-network-activity",
+        organization_id=ARCHIVE_ORGANIZATION_ID,
+        is_organization_trail=True,
+        management_account_id=MANAGEMENT_ACCOUNT,
+        delegated_administrator=True,
+    )
+    stacks["delegated-administrator"] = delegated
+    return stacks
 
 
 def write_templates(directory: Path, extra: dict[str, dict[str, Any]] | None = None) -> Path:

@@ -230,6 +230,14 @@ def test_database_name_defaults_to_the_trail_name_in_glue_form(template: Templat
             r"tags key 'aws:team' must be 1 to 128 characters and not start with 'aws:'",
         ),
         ({"tags": {"team": 7}}, r"tags\['team'\] must be a string of at most 256 characters, got 7"),
+        (
+            {"bytes_scanned_cutoff_per_query": 9_999_999},
+            r"bytes_scanned_cutoff_per_query must be a whole number of bytes of at least 10,000,000 "
+            r"\(Athena's minimum\), or None for no limit, got 9999999",
+        ),
+        ({"bytes_scanned_cutoff_per_query": "10GB"}, r"bytes_scanned_cutoff_per_query .* got '10GB'"),
+        ({"bytes_scanned_cutoff_per_query": 1e10}, r"bytes_scanned_cutoff_per_query .* got 10000000000.0"),
+        ({"bytes_scanned_cutoff_per_query": True}, r"bytes_scanned_cutoff_per_query .* got True"),
     ],
 )
 def test_fails_when_a_prop_is_invalid(props: dict[str, Any], message: str) -> None:
@@ -334,3 +342,66 @@ def test_fails_when_config_athena_has_an_unknown_key() -> None:
 
     with pytest.raises(NetworkTrailError, match=r"key 'athena': must be true or an object with keys"):
         load_environments({"dev": {"account": ACCOUNT, "region": "us-east-1", "athena": {"bucket": "x"}}})
+
+
+# --- cost guard and clean deletion ----------------------------------------------------------------
+def test_workgroup_bounds_each_query_scan_by_default(template: Template) -> None:
+    # 100 GiB: Athena cancels a query of the workgroup that scans more (BytesScannedCutoffPerQuery)
+    template.has_resource_properties(
+        "AWS::Athena::WorkGroup",
+        {"WorkGroupConfiguration": Match.object_like({"BytesScannedCutoffPerQuery": 107_374_182_400})},
+    )
+
+
+def test_workgroup_is_deleted_with_its_saved_queries_and_history(template: Template) -> None:
+    template.has_resource_properties("AWS::Athena::WorkGroup", {"RecursiveDeleteOption": True})
+
+
+@pytest.mark.parametrize(("cutoff", "expected"), [(10_000_000, 10_000_000), (None, Match.absent())])
+def test_workgroup_scan_cutoff_is_configurable(cutoff: int | None, expected: object) -> None:
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail")
+    NetworkActivityQueries(stack, "Queries", trail=trail, bytes_scanned_cutoff_per_query=cutoff)
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Athena::WorkGroup",
+        {"WorkGroupConfiguration": Match.object_like({"BytesScannedCutoffPerQuery": expected})},
+    )
+
+
+def test_fails_when_organization_trail_has_no_member_accounts() -> None:
+    # GIVEN an organization trail: members write under AWSLogs/<o-id>/<member>/
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail", organization_id=ORG, is_organization_trail=True)
+    # WHEN the queries project only the default (the stack's account)  THEN synth fails, naming the fix
+    with pytest.raises(NetworkTrailError, match=r"account_ids is required for an organization trail"):
+        NetworkActivityQueries(stack, "Queries", trail=trail, organization_id=ORG)
+
+
+def test_config_athena_accounts_project_an_organization_trails_members() -> None:
+    from network_trail.config import load_environments
+
+    raw = {
+        "account": ACCOUNT,
+        "region": "us-east-1",
+        "is_organization_trail": True,
+        "organization_id": ORG,
+        "athena": {"accounts": [ACCOUNT, PARTNER]},
+    }
+    (env,) = load_environments({"org": raw})
+    assert env.athena_props == {"account_ids": (ACCOUNT, PARTNER)}
+
+
+@pytest.mark.parametrize(
+    ("accounts", "message"),
+    [
+        (["12"], r"key 'athena.accounts': must be a list of 12-digit account ids as strings, got \['12'\]"),
+        ([], r"key 'athena.accounts': must list at least one account, got \[\]"),
+        ("123456789012", r"key 'athena.accounts': must be a list of 12-digit account ids"),
+    ],
+)
+def test_fails_when_config_athena_accounts_are_invalid(accounts: object, message: str) -> None:
+    from network_trail.config import load_environments
+
+    raw = {"account": ACCOUNT, "region": "us-east-1", "athena": {"accounts": accounts}}
+    with pytest.raises(NetworkTrailError, match=message):
+        load_environments({"dev": raw})

@@ -12,6 +12,7 @@ from cfnlint.api import ManualArgs, lint
 from cfnlint.core import get_rules
 from cfnlint.rules import RulesCollection
 
+from tests.compliance_support import MORE_CONFIGURATIONS, template_set
 from tests.conftest import CDK_JSON, REGION
 from tests.test_snapshot import fully_configured
 
@@ -42,6 +43,14 @@ def test_fully_configured_template_is_clean() -> None:
 @pytest.mark.parametrize("env", sorted(ENVIRONMENTS))
 def test_sample_app_template_is_clean(env: str, sample_app_templates: dict[str, dict[str, Any]]) -> None:
     assert problems(sample_app_templates[env], ENVIRONMENTS[env]["region"]) == []
+
+
+@pytest.mark.parametrize("name", MORE_CONFIGURATIONS)
+def test_other_configuration_template_is_clean(name: str) -> None:
+    # LogArchive (listed trails, organization only, Object Lock with readers), a trail on an imported
+    # archive with CloudWatch Logs, an organization trail with queries, a cross-account reader, a
+    # delegated administrator's organization trail
+    assert problems(template_set().templates[name], REGION) == []
 
 
 def test_cfn_lint_is_live(default_template: Template) -> None:

@@ -288,3 +288,19 @@ def test_fails_when_config_spike_threshold_is_not_a_number() -> None:
         NetworkTrailError, match=r"key 'alarms.spike_threshold': must be a whole number.*got '5'"
     ):
         load_environments({"dev": {**raw, "alarms": {"spike_threshold": "5"}}})
+
+
+def test_topic_key_lets_only_this_accounts_alarms_use_it(template: Template) -> None:
+    # The SNS compatibility statement for CloudWatch, bound like the topic policy (aws:SourceArn of
+    # this account's alarms, aws:SourceAccount).
+    (statement,) = [
+        s
+        for key in template.find_resources("AWS::KMS::Key").values()
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s.get("Sid") == "AllowCloudWatchAlarmsToUseKey"
+    ]
+    assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert statement["Condition"] == {
+        "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:*"},
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
@@ -256,13 +257,27 @@ def test_archive_for_organization_accepts_every_path_under_awslogs(org_template:
 
 
 def test_archive_for_organization_key_accepts_any_account_trail_context(org_template: Template) -> None:
+    # No aws:SourceOrgID on the key: no AWS page shows CloudTrail's KMS requests carrying it
+    # (docs/security.md); the CloudTrail encryption context of UG-KMSPOL binds the key.
     encrypt = by_sid(
         policy_statements(org_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs"
     )
     assert encrypt["Condition"] == {
-        "StringEquals": {"aws:SourceOrgID": ORG},
         "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:*:trail/*"},
     }
+
+
+def test_archive_for_organization_only_puts_no_source_org_id_on_key_or_acl_check(
+    org_template: Template,
+) -> None:
+    # Control Tower's audit-bucket policy puts aws:SourceOrgID on writes only
+    # (logging-s3-audit-bucket.html); its AWSBucketPermissionsCheck has no condition.
+    statements = policy_statements(org_template, "AWS::KMS::Key", "KeyPolicy")
+    assert "aws:SourceOrgID" not in json.dumps(statements)
+    acl = by_sid(
+        policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailAclCheck"
+    )
+    assert "Condition" not in acl
 
 
 def test_archive_for_organization_denies_principals_outside_it(org_template: Template) -> None:
@@ -450,3 +465,31 @@ def test_acknowledged_archive_warnings_are_silenced() -> None:
     # THEN no policy warning is left
     messages = [str(m.entry.data) for m in Annotations.from_stack(stack).find_warning("*", Match.any_value())]
     assert not [m for m in messages if "policy cannot be changed here" in m]
+
+
+def test_archive_cross_account_reader_is_limited_to_its_prefixes_on_the_resource_side() -> None:
+    # GIVEN a reader role of a member account, outside the archive's app
+    stack = new_stack()
+    archive = LogArchive(stack, "Archive", organization_id=ORG)
+    reader_arn = f"arn:aws:iam::{DEV}:role/log-reader"
+    archive.grant_read_account_logs(iam.Role.from_role_arn(stack, "Reader", reader_arn), DEV)
+    template = Template.from_stack(stack)
+    # THEN the bucket policy lists only the account's prefixes (CDK's Grant would drop s3:prefix)
+    bucket_statements = [
+        s
+        for s in policy_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument")
+        if s.get("Principal") == {"AWS": reader_arn}
+    ]
+    listing = next(s for s in bucket_statements if s["Action"] == "s3:ListBucket")
+    assert listing["Condition"] == {
+        "StringLike": {"s3:prefix": [f"AWSLogs/{DEV}/*", f"AWSLogs/{ORG}/{DEV}/*"]}
+    }
+    # AND the key lets it decrypt CloudTrail log files only
+    decrypt = [
+        s
+        for s in policy_statements(template, "AWS::KMS::Key", "KeyPolicy")
+        if s.get("Principal") == {"AWS": reader_arn}
+    ]
+    assert [s["Condition"] for s in decrypt] == [
+        {"Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"}}
+    ]

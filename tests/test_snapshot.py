@@ -17,6 +17,7 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from network_trail import ManagementEvents, presets
 from network_trail import NetworkActivityEventSource as Source
+from tests.compliance_support import MORE_CONFIGURATIONS, template_set
 from tests.conftest import CDK_JSON, synth
 
 
@@ -59,6 +60,11 @@ def test_sample_app_environment(
     env: str, sample_app_templates: dict[str, dict[str, Any]], snapshot_json: SnapshotAssertion
 ) -> None:
     assert sample_app_templates[env] == snapshot_json
+
+
+@pytest.mark.parametrize("name", ["log-archive", *MORE_CONFIGURATIONS])
+def test_other_configuration(name: str, snapshot_json: SnapshotAssertion) -> None:
+    assert template_set().templates[name] == snapshot_json
 
 
 def test_two_synths_give_identical_json(default_template: Template) -> None:

@@ -685,13 +685,15 @@ def test_cloud_watch_logs_role_has_only_a_managed_policy(
         {
             "Policies": Match.absent(),
             "AssumeRolePolicyDocument": {
+                # No condition: "Confused deputy prevention is not applicable to the role policy for
+                # CloudWatch Logs monitoring" (CloudTrail User Guide,
+                # cloudtrail-required-policy-for-cloudwatch-logs.html).
                 "Statement": [
-                    Match.object_like(
-                        {
-                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                            "Condition": {"StringEquals": {"aws:SourceArn": TRAIL_ARN}},
-                        }
-                    )
+                    {
+                        "Action": "sts:AssumeRole",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    }
                 ]
             },
         },
@@ -781,3 +783,226 @@ def test_grant_principal_type_is_accepted() -> None:
     stack = new_stack()
     trail = NetworkTrail(stack, "NetworkTrail")
     assert isinstance(trail.grant_read(iam.AccountRootPrincipal()), iam.Grant)
+
+
+# --- a key of another account with CloudWatch Logs ------------------------------------------------
+ARCHIVE_KEY_ARN = "arn:aws:kms:us-east-1:777777777777:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def _foreign_key_trail() -> tuple[NetworkTrail, cdk.Stack]:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_attributes(
+        stack, "Archive", bucket_name="archive-bucket", account="777777777777", region=REGION
+    )
+    key = kms.Key.from_key_arn(stack, "ArchiveKey", ARCHIVE_KEY_ARN)
+    trail = NetworkTrail(
+        stack,
+        "NetworkTrail",
+        trail_name="network-activity",
+        bucket=bucket,
+        encryption_key=key,
+        send_to_cloud_watch_logs=True,
+    )
+    return trail, stack
+
+
+def test_foreign_key_log_group_is_encrypted_with_a_key_of_this_account() -> None:
+    # GIVEN a trail writing to another account's archive key, with CloudWatch Logs
+    trail, stack = _foreign_key_trail()
+    template = Template.from_stack(stack)
+    # THEN the log group is encrypted with a created key, whose policy lets CloudWatch Logs use it
+    # for this log group only (CloudWatch Logs User Guide, encrypt-log-data-kms.html)
+    keys = template.find_resources(KEY)
+    assert len(keys) == 1
+    (logical_id, key) = next(iter(keys.items()))
+    assert logical_id.startswith("NetworkTrailLogsKey")
+    (logs_statement,) = [
+        s
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s.get("Sid") == "AllowCloudWatchLogsToUseKey"
+    ]
+    assert logs_statement["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    assert logs_statement["Condition"] == {
+        "ArnEquals": {
+            "kms:EncryptionContext:aws:logs:arn": (
+                f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/cloudtrail/network-activity"
+            )
+        }
+    }
+    template.has_resource_properties("AWS::Logs::LogGroup", {"KmsKeyId": {"Fn::GetAtt": [logical_id, "Arn"]}})
+    # AND the trail still encrypts its log files with the archive key
+    template.has_resource_properties(TRAIL, {"KMSKeyId": ARCHIVE_KEY_ARN})
+    assert trail.key.key_arn == ARCHIVE_KEY_ARN
+
+
+def test_foreign_key_warning_does_not_ask_the_archive_for_the_logs_statement() -> None:
+    _, stack = _foreign_key_trail()
+    warnings = Annotations.from_stack(stack).find_warning(
+        "/TestStack/NetworkTrail", Match.string_like_regexp("keyPolicyNotAdded")
+    )
+    assert len(warnings) == 1
+    text = str(warnings[0].entry.data)
+    assert "AllowCloudTrailToEncryptLogs" in text
+    assert "AllowCloudWatchLogsToUseKey" not in text
+
+
+def test_same_account_imported_key_still_lists_the_logs_statement() -> None:
+    # GIVEN a key of this account that the app cannot change: the user adds the statements
+    stack = new_stack()
+    key = kms.Key.from_key_arn(
+        stack, "LogsKey", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
+    )
+    NetworkTrail(stack, "NetworkTrail", encryption_key=key, send_to_cloud_watch_logs=True)
+    warnings = Annotations.from_stack(stack).find_warning(
+        "/TestStack/NetworkTrail", Match.string_like_regexp("keyPolicyNotAdded")
+    )
+    assert "AllowCloudWatchLogsToUseKey" in str(warnings[0].entry.data)
+    Template.from_stack(stack).resource_count_is(KEY, 0)
+
+
+# --- pasteable warnings -----------------------------------------------------------------------------
+def _warning_json(stack: cdk.Stack, warning_id: str) -> tuple[str, dict[str, Any]]:
+    (warning,) = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp(warning_id))
+    text = str(warning.entry.data)
+    document = text[text.index("\n{") + 1 : text.rindex("}") + 1]
+    return text, json.loads(document)
+
+
+def test_warning_in_an_environment_agnostic_stack_is_pasteable_json_with_placeholders() -> None:
+    # GIVEN the `cdk init` default: a stack without account or Region
+    app = cdk.App(analytics_reporting=False)
+    stack = cdk.Stack(app, "Agnostic")
+    NetworkTrail(
+        stack,
+        "NetworkTrail",
+        trail_name="network-activity",
+        bucket=s3.Bucket.from_bucket_name(stack, "L", "logs"),
+    )
+    text, document = _warning_json(stack, "bucketPolicyNotAdded")
+    # THEN the statements are plain JSON, no CloudFormation intrinsic left, placeholders explained
+    assert "Ref" not in text and "Fn::" not in text
+    acl = document["Statement"][0]
+    assert acl["Resource"] == "arn:<partition>:s3:::logs"
+    assert acl["Condition"]["StringEquals"]["aws:SourceArn"] == (
+        "arn:<partition>:cloudtrail:<region>:<account>:trail/network-activity"
+    )
+    assert "Replace <partition>, <region>, <account> with this stack's values" in text
+
+
+def test_warning_without_the_partition_literals_flag_names_the_partition_of_the_region() -> None:
+    # GIVEN a pinned stack in an app without @aws-cdk/core:enablePartitionLiterals
+    app = cdk.App(analytics_reporting=False)
+    stack = cdk.Stack(app, "Pinned", env=cdk.Environment(account=ACCOUNT, region="cn-north-1"))
+    key = kms.Key.from_key_arn(
+        stack, "K", f"arn:aws-cn:kms:cn-north-1:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
+    )
+    NetworkTrail(stack, "NetworkTrail", trail_name="network-activity", encryption_key=key)
+    text, document = _warning_json(stack, "keyPolicyNotAdded")
+    # THEN the partition of cn-north-1 is written, and nothing is left to replace
+    assert "Ref" not in text and "Replace" not in text
+    encrypt = document["Statement"][0]
+    assert encrypt["Condition"]["StringEquals"]["aws:SourceArn"] == (
+        f"arn:aws-cn:cloudtrail:cn-north-1:{ACCOUNT}:trail/network-activity"
+    )
+
+
+# --- readers in another account ----------------------------------------------------------------------
+READER_ARN = "arn:aws:iam::210987654321:role/log-reader"
+
+
+def test_cross_account_reader_gets_conditioned_statements_in_bucket_and_key_policies() -> None:
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail", trail_name="network-activity")
+    reader = iam.Role.from_role_arn(stack, "Reader", READER_ARN)
+    trail.grant_read_account_logs(reader, "210987654321")
+    template = Template.from_stack(stack)
+    prefix = "AWSLogs/210987654321/"
+    bucket_statements = [
+        s
+        for p in template.find_resources(POLICY).values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if s.get("Principal") == {"AWS": READER_ARN}
+    ]
+    by_action = {s["Action"]: s for s in bucket_statements}
+    assert set(by_action) == {"s3:GetObject", "s3:ListBucket"}
+    # THEN listing is limited to the account's prefix on the bucket side too (s3:prefix)
+    assert by_action["s3:ListBucket"]["Condition"] == {"StringLike": {"s3:prefix": [f"{prefix}*"]}}
+    # AND the key lets the reader decrypt CloudTrail log files only (UG-KMSPOL decrypt shape)
+    key_statements = [s for s in key_statements_of(template) if s.get("Principal") == {"AWS": READER_ARN}]
+    assert key_statements == [
+        {
+            "Action": "kms:Decrypt",
+            "Condition": {"Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"}},
+            "Effect": "Allow",
+            "Principal": {"AWS": READER_ARN},
+            "Resource": "*",
+        }
+    ]
+
+
+def key_statements_of(template: Template) -> list[dict[str, Any]]:
+    return [
+        s for k in template.find_resources(KEY).values() for s in k["Properties"]["KeyPolicy"]["Statement"]
+    ]
+
+
+def test_same_account_reader_leaves_bucket_and_key_policies_alone() -> None:
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail", trail_name="network-activity")
+    reader = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
+    trail.grant_read_account_logs(reader, ACCOUNT)
+    template = Template.from_stack(stack)
+    # THEN neither the key nor the bucket policy names the role: its identity policy is enough
+    bucket_statements = [
+        s
+        for p in template.find_resources(POLICY).values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert "Reader" not in json.dumps(key_statements_of(template) + bucket_statements)
+    # AND its identity policy carries the same conditions
+    (policy,) = template.find_resources("AWS::IAM::Policy").values()
+    by_action = {s["Action"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+    assert by_action["s3:ListBucket"]["Condition"] == {"StringLike": {"s3:prefix": [f"AWSLogs/{ACCOUNT}/*"]}}
+    assert by_action["kms:Decrypt"]["Condition"] == {
+        "Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"}
+    }
+
+
+def test_retained_log_group_notes_the_redeploy_story() -> None:
+    # GIVEN CloudWatch Logs delivery with the default RETAIN  THEN synth says how to re-deploy
+    stack = new_stack()
+    NetworkTrail(stack, "NetworkTrail", trail_name="network-activity", send_to_cloud_watch_logs=True)
+    Annotations.from_stack(stack).has_info(
+        "/TestStack/NetworkTrail",
+        Match.string_like_regexp(
+            r"'/aws/cloudtrail/network-activity' has a fixed name and is retained[\s\S]*cdk import"
+        ),
+    )
+
+
+def test_destroyed_log_group_needs_no_redeploy_note() -> None:
+    stack = new_stack()
+    NetworkTrail(
+        stack, "NetworkTrail", send_to_cloud_watch_logs=True, removal_policy=cdk.RemovalPolicy.DESTROY
+    )
+    assert Annotations.from_stack(stack).find_info("*", Match.string_like_regexp("fixed name")) == []
+
+
+@pytest.mark.parametrize(
+    ("resolved", "expected"),
+    [
+        ({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::b"]]}, "arn:<partition>:s3:::b"),
+        ({"Fn::GetAtt": ["LogsBucket1234", "Arn"]}, "<LogsBucket1234.Arn>"),
+        ({"Ref": "AWS::URLSuffix"}, "amazonaws.com"),
+        ({"Ref": "LogsBucket1234"}, "<LogsBucket1234>"),
+        (
+            {"Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}},
+            {"Condition": {"StringEquals": {"aws:SourceAccount": "<account>"}}},
+        ),
+    ],
+)
+def test_pasteable_writes_plain_json(resolved: object, expected: object) -> None:
+    from network_trail._policies import pasteable
+
+    values = {"partition": "<partition>", "region": "<region>", "account": "<account>"}
+    assert pasteable(resolved, values) == expected

@@ -69,6 +69,20 @@ def _trail(**props: Any) -> Callable[[], object]:
     return build
 
 
+def _queries(*, organization_trail: bool = False, **props: Any) -> Callable[[], object]:
+    """Athena queries over a trail (an organization trail when asked), with ``props``."""
+
+    def build() -> object:
+        from network_trail import NetworkActivityQueries
+
+        stack = _stack()
+        org = {"organization_id": "o-a1b2c3d4e5", "is_organization_trail": True} if organization_trail else {}
+        trail = NetworkTrail(stack, "NetworkTrail", **org)
+        return NetworkActivityQueries(stack, "Queries", trail=trail, **props)
+
+    return build
+
+
 def _with_resources(
     *, bucket: bool = False, encryption_key: bool = False, **props: Any
 ) -> Callable[[], object]:
@@ -764,6 +778,24 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "must map strings to strings",
         "strings to strings",
     ),
+    BadInput(
+        "queries-organization-trail-without-accounts",
+        "NetworkActivityQueries",
+        "NetworkActivityQueries(trail=<organization trail>, organization_id='o-a1b2c3d4e5')",
+        _queries(organization_trail=True, organization_id="o-a1b2c3d4e5"),
+        "account_ids",
+        "is required for an organization trail",
+        "pass account_ids=['111122223333', …]",
+    ),
+    BadInput(
+        "queries-bytes-scanned-cutoff-too-small",
+        "NetworkActivityQueries",
+        "bytes_scanned_cutoff_per_query=1_000_000",
+        _queries(bytes_scanned_cutoff_per_query=1_000_000),
+        "got 1000000",
+        "at least 10,000,000 (Athena's minimum), or None for no limit",
+        "e.g. 10 * 1024**3 for 10 GiB",
+    ),
 )
 """Every catalogued bad input; ids are unique and stable (the docs link to them)."""
 
@@ -946,8 +978,8 @@ def markdown() -> str:
         "Every input below raises `network_trail.NetworkTrailError` before anything reaches CloudFormation",
         "(at construction, that is at synth time). Each message names the parameter, shows the value, states",
         "the rule and says how to fix it; the table lists a fragment of each. Areas: `NetworkTrail` props,",
-        "selectors and conditions, the `presets` module, and the sample app's `cdk.json` environments",
-        "(`network-trail:environments`).",
+        "selectors and conditions, the `presets` module, `NetworkActivityQueries` props, and the sample",
+        "app's `cdk.json` environments (`network-trail:environments`).",
         "",
         f"{len(BAD_INPUTS)} bad inputs.",
         "",
