@@ -52,7 +52,9 @@ __all__ = [
     "SelectorInput",
     "SelectorOptions",
     "TemplateTrail",
+    "live_selectors",
     "selector_input_options",
+    "template_trails",
 ]
 
 TRAIL_TYPE: Final = "AWS::CloudTrail::Trail"
@@ -489,7 +491,6 @@ def _selectors_file_input(path: Path) -> SelectorInput:
 def _live_input(path: Path) -> SelectorInput:
     """``aws cloudtrail get-event-selectors`` output: ``AdvancedEventSelectors`` or basic ``EventSelectors``."""
     data = _read_json("--live", path)
-    label = f"live {path.name}"
     if not isinstance(data, dict) or not ({"AdvancedEventSelectors", "EventSelectors"} & set(data)):
         keys = sorted(data)[:5] if isinstance(data, dict) else type(data).__name__
         raise NetworkTrailError(
@@ -498,11 +499,18 @@ def _live_input(path: Path) -> SelectorInput:
             f"`aws cloudtrail get-event-selectors --trail-name NAME > live.json`"
         )
     trail = data.get("TrailARN")
-    if trail:
-        label = f"live {str(trail).rsplit('/', 1)[-1]}"
-    if data.get("AdvancedEventSelectors"):
-        return _from_json(label, data["AdvancedEventSelectors"])
-    return _checked(label, _basic_selectors(label, data.get("EventSelectors") or []), [])
+    return live_selectors(data, f"live {str(trail).rsplit('/', 1)[-1]}" if trail else f"live {path.name}")
+
+
+def live_selectors(response: Mapping[str, Any], label: str) -> SelectorInput:
+    """The selectors of a ``GetEventSelectors`` response, checked like any other input.
+
+    :param response: the response (or ``aws cloudtrail get-event-selectors`` output).
+    :param label: how the set is named.
+    """
+    if response.get("AdvancedEventSelectors"):
+        return _from_json(label, response["AdvancedEventSelectors"])
+    return _checked(label, _basic_selectors(label, response.get("EventSelectors") or []), [])
 
 
 def _basic_selectors(label: str, basic: object) -> list[Selector]:
