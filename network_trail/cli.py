@@ -427,7 +427,8 @@ def verify_command(
     else:
         click.echo(f"trail {report.trail}")
         for check in report.checks:
-            click.echo(f"  {check.status.upper():<4}  {check.name}: {check.detail}")
+            detail = check.detail.replace("\n", "\n        ")
+            click.echo(f"  {check.status.upper():<4}  {check.name}: {detail}")
         click.echo("all checks passed" if report.ok else "some checks FAILED")
     if not report.ok:
         sys.exit(1)

@@ -239,7 +239,7 @@ class LoggedChange:
         if self.before == self.after:
             how = f"the same events ({self.after:,})"
         elif self.ratio is None:
-            how = f"{self.after:,} events instead of none"
+            how = f"{self.after:,} event{'' if self.after == 1 else 's'} instead of none"
         elif self.after == 0:
             how = f"none of its {self.before:,} events"
         else:
