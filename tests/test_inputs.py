@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from network_trail import CustomEventSource, presets, render_selectors
 from network_trail.cli import main
-from network_trail.inputs import SelectorOptions, selector_input_options
+from network_trail.inputs import PresetRequest, SelectorOptions, selector_input_options
 from network_trail.sources import NetworkActivityEventSource
 
 from .conftest import ROOT
@@ -401,3 +401,15 @@ def test_selector_input_keeps_the_trail_of_a_template() -> None:
     assert item.trail.name == f"test_sample_app_environment[prod]/{PROD_TRAIL}"
     assert item.trail.properties["IsMultiRegionTrail"] is True
     assert same_selectors(item.rendered(), trail_selectors(PROD))
+
+
+def test_fails_when_trail_is_given_without_a_template() -> None:
+    result = run("render", "--preset", "log-all", "--source", "kms", "--trail", "Stack/Trail")
+    assert result.exit_code == 2
+    assert "--trail 'Stack/Trail' picks a trail of a --template: add --template PATH" in result.stderr
+
+
+def test_presets_from_python_take_a_preset_request() -> None:
+    request = PresetRequest(preset="access-denied", sources=("kms",))
+    (item,) = SelectorOptions(order=(("preset", request),), management_events="all").load()
+    assert item.rendered() == render_selectors([presets.management_events(), presets.access_denied("kms")])
