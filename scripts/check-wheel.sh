@@ -30,4 +30,11 @@ cp -r examples/existing_app "$WORK/app"
     || { cat "$WORK/synth.log" >&2; exit 1; }
 "$venv/bin/python" scripts/verify_existing_app.py "$WORK/cdk.out"
 PATH=$(clean_path "$venv") network-trail --help > /dev/null
+
+# The git-URL install of docs/installation.md, from this clone's committed code (no network host).
+git_url="network-trail @ git+file://$ROOT@$(git rev-parse HEAD)"
+"$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$git_url"
+"$venv/bin/python" -m pip check
+PATH=$(clean_path "$venv") network-trail --help > /dev/null
+echo "git URL install: ok ($git_url)"
 echo "check-wheel: passed in $((SECONDS - start)) s ($(cd dist && ls | tr '\n' ' '))"
