@@ -65,8 +65,8 @@ docs: deps
 test: lint typecheck unit docs
 
 # Packaging checks, each in a fresh venv of its own, run by .ci/run after `make test`. Cost measured
-# (docs/installation.md): check-floors 87 s with a warm pip cache, 120 s without; check-wheel 136 s and
-# 125 s (noisy 2-core machine): together 4-5 min.
+# (docs/installation.md, noisy 2-core machine): check-floors 63-87 s with a warm pip cache, 120 s without;
+# check-wheel 116-136 s warm, 125 s without: together 3-5 min.
 # check-floors: the lowest declared aws-cdk-lib, constructs, jsii, click and setuptools install together
 #   and synthesize examples/existing_app.
 # check-wheel: build the sdist and wheel, twine check, install the wheel into a venv without development
