@@ -107,18 +107,24 @@ def _as_tuple(value: object, parameter: str, problems: list[str]) -> tuple[str, 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Condition:
-    """String conditions on one record field, all of which must hold.
+    """String conditions on one record field: one ``AdvancedFieldSelector``.
 
-    ``equals``, ``starts_with`` and ``ends_with`` list alternatives (any one
-    value may match); ``not_equals``, ``not_starts_with`` and ``not_ends_with``
-    list exclusions (no value may match). CloudTrail supports no wildcards.
+    CloudTrail evaluates them so (User Guide, "How CloudTrail evaluates multiple
+    conditions for a field"): the SELECT operators ``equals``, ``starts_with`` and
+    ``ends_with`` are OR'd (one value of one of them matching is enough), the
+    DESELECT operators ``not_equals``, ``not_starts_with`` and ``not_ends_with``
+    are AND'd (no value of any of them may match), and the two groups are AND'd.
+    So ``Condition(equals=("CreateKey",), starts_with=("List",))`` holds for
+    ``CreateKey`` and for ``ListKeys``. CloudTrail supports no wildcards.
 
-    :param equals: the field equals one of these values. Default: - no condition
-    :param not_equals: the field equals none of these values. Default: - no condition
-    :param starts_with: the field starts with one of these values. Default: - no condition
-    :param not_starts_with: the field starts with none of these values. Default: - no condition
-    :param ends_with: the field ends with one of these values. Default: - no condition
-    :param not_ends_with: the field ends with none of these values. Default: - no condition
+    .. seealso:: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html
+
+    :param equals: select: the field equals one of these values. Default: - no condition
+    :param not_equals: deselect: the field equals none of these values. Default: - no condition
+    :param starts_with: select: the field starts with one of these values. Default: - no condition
+    :param not_starts_with: deselect: the field starts with none of these values. Default: - no condition
+    :param ends_with: select: the field ends with one of these values. Default: - no condition
+    :param not_ends_with: deselect: the field ends with none of these values. Default: - no condition
     """
 
     equals: tuple[str, ...] = ()
