@@ -16,7 +16,9 @@ selector every field selector holds; within a field selector the ``Equals``,
 ``StartsWith`` and ``EndsWith`` values are alternatives and the ``NotEquals``,
 ``NotStartsWith`` and ``NotEndsWith`` values exclusions; a field the record lacks
 matches no value. ``resources.type`` and ``resources.ARN`` are tested against
-every element of the record's ``resources`` array. Every value reaches SQL as a
+the elements of the record's ``resources`` array, all ``resources.*`` field
+selectors of a selector against one same element (a record without the array
+is one element without fields). Every value reaches SQL as a
 string literal with its quotes doubled, and prefixes and suffixes are compared
 with ``substr``, so no value is ever a pattern (``%`` and ``_`` are plain
 characters).
@@ -52,6 +54,7 @@ from .simulator import (
     SetReport,
     SimulationReport,
     SourceCount,
+    _FieldTest,
     _parse,
     _ParsedSelector,
 )
@@ -129,7 +132,6 @@ Per set, one row of each ``scope``:
   in ``logged`` (a record matching several selectors counts for each).
 """
 
-_RESOURCE_FIELDS: Final = frozenset({"resources.type", "resources.ARN"})
 _CATEGORY: Final = "coalesce(eventcategory, 'Management')"
 """A record's category; without ``eventCategory`` (before ``eventVersion`` 1.07) ``Management``."""
 _POSITIVE: Final = ("Equals", "StartsWith", "EndsWith")
@@ -176,16 +178,30 @@ def _field_condition(column: str, operators: Sequence[tuple[str, Sequence[str]]]
     return " AND ".join(parts)
 
 
+def _resources_condition(tests: Sequence[_FieldTest]) -> str:
+    """The ``resources.*`` field selectors of one selector: all hold for one same element.
+
+    A record without elements is read as one element without fields: then only
+    DESELECT operators can hold (the local simulator's reading).
+    """
+    inner = " AND ".join(f"({_field_condition(f'r.{FIELD_COLUMNS[t.field]}', t.operators)})" for t in tests)
+    without = "false" if any(t.selects for t in tests) else "true"
+    return (
+        f"(CASE WHEN coalesce(cardinality(resources), 0) = 0 THEN {without}\n"
+        f"      ELSE cardinality(filter(resources, r -> {inner})) > 0 END)"
+    )
+
+
 def _selector_condition(selector: _ParsedSelector) -> str:
+    """SQL true when every field selector of ``selector`` holds (never NULL)."""
     parts = []
     for test in selector.fields:
-        if test.field in _RESOURCE_FIELDS:
-            inner = _field_condition(f"r.{FIELD_COLUMNS[test.field]}", test.operators)
-            parts.append(f"coalesce(cardinality(filter(resources, r -> {inner})) > 0, false)")
-        else:
+        if not test.on_resources:
             column = _CATEGORY if test.field == "eventCategory" else FIELD_COLUMNS[test.field]
             parts.append(f"({_field_condition(column, test.operators)})")
-    return " AND ".join(parts) if parts else "false"
+    if selector.resource_tests:
+        parts.append(_resources_condition(selector.resource_tests))
+    return " AND ".join(parts) if parts else "true"
 
 
 def _field_problems(label: str, selectors: Sequence[_ParsedSelector]) -> list[str]:
