@@ -241,8 +241,8 @@ def _date_range(start: date, end: date) -> tuple[str, str]:
         )
     if start > end:
         raise NetworkTrailError(
-            f"the date range starts after it ends ({start.isoformat()} > {end.isoformat()}): "
-            f"give the earlier date first"
+            f"start (--from) must not be after end (--to), got {start.isoformat()} and {end.isoformat()}: "
+            f"give the first day of the range as start"
         )
     return start.strftime(_PARTITION_FORMAT), end.strftime(_PARTITION_FORMAT)
 
@@ -497,7 +497,7 @@ def _athena_client(region: str | None) -> Any:
         import boto3
     except ImportError:
         raise NetworkTrailError(
-            "running the query needs boto3, which is not installed: pip install 'network-trail[aws]', "
+            "running the query needs boto3, which is not installed: pip install 'network-trail[athena]', "
             "or run the printed SQL in the Athena console"
         ) from None
     return boto3.client("athena", region_name=region)
@@ -527,7 +527,7 @@ def run_simulation(
     client: Any = None,
     region: str | None = None,
     poll_seconds: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> AthenaRun:
     """Run :func:`compile_simulation`'s query in an Athena workgroup and read its report.
 
@@ -543,7 +543,7 @@ def run_simulation(
     :param client: an Athena client (boto3 or botocore). Default: - ``boto3.client("athena")``
     :param region: the Region of the client made by default. Default: - boto3's configuration
     :param poll_seconds: seconds between ``GetQueryExecution`` calls. Default: 1.0
-    :param sleep: how to wait between calls (tests pass a no-op). Default: time.sleep
+    :param sleep: how to wait between calls. Default: time.sleep
     :raises NetworkTrailError: when an input is invalid, or the query fails or is cancelled.
     """
     if not isinstance(workgroup, str) or not WORKGROUP_NAME.match(workgroup):
@@ -568,7 +568,7 @@ def run_simulation(
                 f"Athena query {execution_id} in workgroup {workgroup!r} {state.lower()}: {reason}; "
                 f"check the table, database and workgroup, or run the SQL of --athena in the console"
             )
-        sleep(poll_seconds)
+        (sleep or time.sleep)(poll_seconds)
     scanned = int(execution.get("Statistics", {}).get("DataScannedInBytes", 0))
     report = report_from_rows(_rows(athena, execution_id), sets)
     return AthenaRun(execution_id, report, scanned, athena_query_cost(scanned))

@@ -366,7 +366,7 @@ def test_fails_when_a_selector_tests_a_field_the_table_lacks() -> None:
 
 def test_fails_when_the_range_is_reversed() -> None:
     with pytest.raises(
-        NetworkTrailError, match=r"starts after it ends \(2026-11-21 > 2024-07-01\): give the earlier"
+        NetworkTrailError, match=r"start \(--from\) must not be after end \(--to\), got 2026-11-21 and 2024-07-01: give the first"
     ):
         compile_simulation([SelectorSet("a", GA_DENIED)], start=END, end=START)
 
