@@ -64,7 +64,9 @@ __all__ = [
     "COLUMNS",
     "DEFAULT_TABLE_NAME",
     "FIELD_COLUMNS",
+    "GLUE_NAME",
     "MAX_QUERY_BYTES",
+    "WORKGROUP_NAME",
     "AthenaRun",
     "athena_query_cost",
     "compile_simulation",
@@ -79,7 +81,7 @@ GLUE_NAME: Final = re.compile(r"^[a-z0-9_]{1,255}$")
 """Glue database and table names: lowercase letters, digits and ``_``."""
 
 WORKGROUP_NAME: Final = re.compile(r"^[a-zA-Z0-9._-]{1,128}$")
-"""Athena workgroup names (``StartQueryExecution`` ``WorkGroup``)."""
+"""Athena workgroup names (``StartQueryExecution`` ``WorkGroup``, botocore's Athena model)."""
 
 MAX_QUERY_BYTES: Final = 262_144
 """Longest ``QueryString`` ``StartQueryExecution`` takes, in bytes (botocore's Athena model)."""
@@ -134,8 +136,6 @@ Per set, one row of each ``scope``:
 
 _CATEGORY: Final = "coalesce(eventcategory, 'Management')"
 """A record's category; without ``eventCategory`` (before ``eventVersion`` 1.07) ``Management``."""
-_POSITIVE: Final = ("Equals", "StartsWith", "EndsWith")
-_NEGATIVE: Final = {"NotEquals": "Equals", "NotStartsWith": "StartsWith", "NotEndsWith": "EndsWith"}
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
 _PARTITION_FORMAT: Final = "%Y/%m/%d"
 
@@ -150,7 +150,7 @@ def _literal(value: str) -> str:
 
 
 def _match(column: str, operator: str, values: Sequence[str]) -> str:
-    """SQL true when ``column`` matches one of ``values`` by a positive operator (NULL when it is NULL)."""
+    """SQL true when ``column`` matches one of ``values`` by a SELECT operator (NULL when it is NULL)."""
     if operator == "Equals":
         return f"{column} IN ({', '.join(map(_literal, values))})"
     tests = []
@@ -165,16 +165,14 @@ def _match(column: str, operator: str, values: Sequence[str]) -> str:
     return " OR ".join(tests)
 
 
-def _field_condition(column: str, operators: Sequence[tuple[str, Sequence[str]]]) -> str:
-    """One field selector: any positive value matches (if there are any) and no negative one does."""
-    ops = dict(operators)
+def _field_condition(column: str, test: _FieldTest) -> str:
+    """One field selector: one SELECT value matches (when there are any) and no DESELECT value does."""
     parts = []
-    positives = [_match(column, op, ops[op]) for op in _POSITIVE if op in ops]
-    if positives:
-        parts.append(f"coalesce({' OR '.join(positives)}, false)")
-    for negative, positive in _NEGATIVE.items():
-        if negative in ops:
-            parts.append(f"NOT coalesce({_match(column, positive, ops[negative])}, false)")
+    if test.selects:
+        alternatives = " OR ".join(_match(column, op, values) for op, values in test.selects)
+        parts.append(f"coalesce({alternatives}, false)")
+    for op, values in test.deselects:
+        parts.append(f"NOT coalesce({_match(column, op.removeprefix('Not'), values)}, false)")
     return " AND ".join(parts)
 
 
@@ -184,7 +182,7 @@ def _resources_condition(tests: Sequence[_FieldTest]) -> str:
     A record without elements is read as one element without fields: then only
     DESELECT operators can hold (the local simulator's reading).
     """
-    inner = " AND ".join(f"({_field_condition(f'r.{FIELD_COLUMNS[t.field]}', t.operators)})" for t in tests)
+    inner = " AND ".join(f"({_field_condition(f'r.{FIELD_COLUMNS[t.field]}', t)})" for t in tests)
     without = "false" if any(t.selects for t in tests) else "true"
     return (
         f"(CASE WHEN coalesce(cardinality(resources), 0) = 0 THEN {without}\n"
@@ -198,7 +196,7 @@ def _selector_condition(selector: _ParsedSelector) -> str:
     for test in selector.fields:
         if not test.on_resources:
             column = _CATEGORY if test.field == "eventCategory" else FIELD_COLUMNS[test.field]
-            parts.append(f"({_field_condition(column, test.operators)})")
+            parts.append(f"({_field_condition(column, test)})")
     if selector.resource_tests:
         parts.append(_resources_condition(selector.resource_tests))
     return " AND ".join(parts) if parts else "true"

@@ -118,15 +118,17 @@ def test_run_reports_what_the_local_simulator_reports(
     assert run.query_cost == pytest.approx(124 * 5.00 / 1_000_000)
 
 
-def test_run_fails_with_athena_s_reason(athena: tuple[Any, Stubber]) -> None:
+@pytest.mark.parametrize("state", ["FAILED", "CANCELLED"])
+def test_run_fails_with_athena_s_reason(athena: tuple[Any, Stubber], state: str) -> None:
     client, stub = athena
     reason = (
         "TABLE_NOT_FOUND: line 8:8: Table 'awsdatacatalog.network_trail_db.network_activity' does not exist"
     )
     stub.add_response("start_query_execution", {"QueryExecutionId": QUERY_ID})
-    stub.add_response("get_query_execution", execution("FAILED", reason), {"QueryExecutionId": QUERY_ID})
+    stub.add_response("get_query_execution", execution(state, reason), {"QueryExecutionId": QUERY_ID})
     with pytest.raises(
-        NetworkTrailError, match=rf"Athena query {QUERY_ID} in workgroup 'network-trail' failed: "
+        NetworkTrailError,
+        match=rf"Athena query {QUERY_ID} in workgroup 'network-trail' {state.lower()}: TABLE_NOT_FOUND: .*; check",
     ):
         run_simulation(SETS, start=START, end=END, workgroup=WORKGROUP, database=DATABASE, client=client)
 
@@ -134,6 +136,13 @@ def test_run_fails_with_athena_s_reason(athena: tuple[Any, Stubber]) -> None:
 def test_run_fails_when_the_workgroup_is_not_an_athena_name() -> None:
     with pytest.raises(NetworkTrailError, match=r"workgroup must be 1 to 128 letters, .* got 'my workgroup'"):
         run_simulation(SETS, start=START, end=END, workgroup="my workgroup", client=object())
+
+
+def test_query_length_and_workgroup_names_follow_botocore_s_model() -> None:
+    model = botocore.session.get_session().get_service_model("athena")
+    request = model.operation_model("StartQueryExecution").input_shape.members
+    assert request["QueryString"].metadata["max"] == athena_sql.MAX_QUERY_BYTES
+    assert f"^{request['WorkGroup'].metadata['pattern']}$" == athena_sql.WORKGROUP_NAME.pattern
 
 
 @pytest.mark.parametrize(

@@ -27,11 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from network_trail import NetworkTrailError, presets, render_selectors
-from network_trail.athena import DEFAULT_TABLE_NAME as CONSTRUCT_TABLE_NAME
 from network_trail.athena import PARTITION_KEYS, TABLE_COLUMNS
 from network_trail.athena_sql import (
     COLUMNS,
-    DEFAULT_TABLE_NAME,
     FIELD_COLUMNS,
     compile_simulation,
     report_from_rows,
@@ -295,6 +293,29 @@ def test_management_events_cost_two_dollars_per_100k(con: duckdb.DuckDBPyConnect
     assert float(str(total["cost_usd"])) == pytest.approx(3 * 2.00 / 100_000)
 
 
+@pytest.mark.parametrize(
+    ("operator", "value", "expected"),
+    [
+        ("StartsWith", "Get%", ["Get%Thing"]),
+        ("StartsWith", "G_t", []),
+        ("EndsWith", "%Thing", ["Get%Thing"]),
+        ("EndsWith", "_Thing", []),
+        ("Equals", "it's", ["it's"]),
+        ("Equals", "' OR '1'='1", []),
+    ],
+)
+def test_values_are_literals_never_patterns_or_sql(
+    con: duckdb.DuckDBPyConnection, operator: str, value: str, expected: list[str]
+) -> None:
+    # GIVEN the in-range records, among them eventName "Get%Thing", "GetXThing" and "it's"
+    sets = [SelectorSet("x", (sel("x", {"Field": "eventName", operator: [value]}),))]
+    (total,) = [
+        r for r in athena_rows(con, compile_simulation(sets, start=START, end=END)) if r["scope"] == "set"
+    ]
+    # THEN % and _ match only themselves, and a quote ends no literal
+    assert int(str(total["logged"])) == len(expected)
+
+
 def test_records_outside_the_date_range_are_not_read(con: duckdb.DuckDBPyConnection) -> None:
     # GIVEN the table holds the in-range records plus two in partitions just outside the range
     assert con.execute("SELECT count(*) FROM network_activity").fetchone() == (
@@ -345,7 +366,6 @@ def test_field_columns_are_columns_of_the_glue_table() -> None:
             assert f"{member}:string" in columns[head], field
         else:
             assert columns[column] == "string", field
-    assert DEFAULT_TABLE_NAME == CONSTRUCT_TABLE_NAME
 
 
 # --- bad inputs -------------------------------------------------------------------------------
@@ -366,7 +386,8 @@ def test_fails_when_a_selector_tests_a_field_the_table_lacks() -> None:
 
 def test_fails_when_the_range_is_reversed() -> None:
     with pytest.raises(
-        NetworkTrailError, match=r"start \(--from\) must not be after end \(--to\), got 2026-11-21 and 2024-07-01: give the first"
+        NetworkTrailError,
+        match=r"start \(--from\) must not be after end \(--to\), got 2026-11-21 and 2024-07-01: give the first",
     ):
         compile_simulation([SelectorSet("a", GA_DENIED)], start=END, end=START)
 
