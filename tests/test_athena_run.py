@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -262,3 +264,19 @@ def test_cli_run_without_boto3_says_how_to_install_it(monkeypatch: pytest.Monkey
     assert "running the query needs boto3, which is not installed: pip install 'network-trail[athena]'" in (
         result.output
     )
+
+
+def test_athena_never_starts_node() -> None:
+    # A fresh interpreter compiles a synthesized template's selectors: jsii and aws_cdk stay unloaded.
+    template = Path(__file__).parent / "__snapshots__" / "test_snapshot" / "test_default_construct.json"
+    argv = ["simulate", "--athena", "--template", str(template), *RANGE]
+    code = (
+        "import sys\n"
+        "from network_trail.cli import main\n"
+        f"try: main({argv!r})\n"
+        "except SystemExit as exit: assert exit.code == 0, exit.code\n"
+        "print('loaded:', sorted(m for m in ('jsii', 'aws_cdk') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert "WHERE event_date BETWEEN '2024/07/01' AND '2026/11/21'" in out
+    assert out.splitlines()[-1] == "loaded: []"
