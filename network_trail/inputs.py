@@ -49,6 +49,7 @@ from .sources import (
 from .validation import selector_set_problems
 
 __all__ = [
+    "PresetRequest",
     "SelectorInput",
     "SelectorOptions",
     "TemplateTrail",
@@ -124,8 +125,8 @@ class PresetRequest:
 class SelectorOptions:
     """The selector options of one command line, in the order they were given.
 
-    :param order: ``(kind, value)`` per selector set, kind one of ``env``, ``preset``,
-        ``selectors``, ``template``, ``live``.
+    :param order: ``(kind, value)`` per selector set: ``("template", Path)``, ``("live", Path)``,
+        ``("selectors", Path)``, ``("env", name)`` or ``("preset", PresetRequest)``.
     :param config: the sample app's ``cdk.json``, for ``--env``.
     :param trail: the ``--trail`` that picks one trail of each ``--template``. Default: - every trail
     :param management_events: ``none``, ``all``, ``read-only`` or ``write-only``, added to each preset set.
@@ -149,13 +150,13 @@ class SelectorOptions:
                 "no selectors: give --template PATH, --live FILE, --selectors FILE, --env NAME, "
                 "or --preset NAME with --source"
             )
-        out: list[SelectorInput] = []
-        for kind, value in self.order:
-            out.extend(self._load_one(kind, value))
         if self.trail is not None and not any(kind == "template" for kind, _ in self.order):
             raise NetworkTrailError(
                 f"--trail {self.trail!r} picks a trail of a --template: add --template PATH or drop --trail"
             )
+        out: list[SelectorInput] = []
+        for kind, value in self.order:
+            out.extend(self._load_one(kind, value))
         return out
 
     def _load_one(self, kind: str, value: Any) -> list[SelectorInput]:
@@ -186,6 +187,8 @@ class _InOrder(click.Option):
         name = self.name
         for opt in self.opts:
             parsed = parser._long_opt.get(opt) or parser._short_opt.get(opt)
+            if parsed is None:  # pragma: no cover - click registers every declared option
+                continue
             process = parsed.process
 
             def recording(value: Any, state: Any, _process: Any = process) -> None:

@@ -225,8 +225,16 @@ def test_importing_the_cli_does_not_import_aws_cdk() -> None:
         ["render", "--selectors", "{selectors}"],
         ["simulate", "{record}", "--template", "{template}", "--json"],
         ["explain", "{record}", "--preset", "access-denied", "--source", "ga"],
+        ["diff", "--selectors", "{selectors}", "--template", "{template}", "--logs", "{record}"],
     ],
-    ids=["render-preset", "render-template", "render-selectors", "simulate-template", "explain-preset"],
+    ids=[
+        "render-preset",
+        "render-template",
+        "render-selectors",
+        "simulate-template",
+        "explain-preset",
+        "diff-template",
+    ],
 )
 def test_commands_that_synthesize_nothing_never_start_node(args: list[str], tmp_path: Path) -> None:
     # A fresh interpreter runs the command; jsii (the Node bridge) and aws_cdk must not be loaded after it.
