@@ -537,7 +537,7 @@ def run_simulation(
     :param end: last delivery day read.
     :param workgroup: the Athena workgroup, e.g. ``NetworkActivityQueries.work_group_name``.
     :param table: the table. Default: 'network_activity'
-    :param database: the Glue database. Default: - the workgroup's default
+    :param database: the Glue database. Default: - none, the query names the table unqualified
     :param client: an Athena client (boto3 or botocore). Default: - ``boto3.client("athena")``
     :param region: the Region of the client made by default. Default: - boto3's configuration
     :param poll_seconds: seconds between ``GetQueryExecution`` calls. Default: 1.0

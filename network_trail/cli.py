@@ -196,7 +196,9 @@ def _athena_options(func: Any) -> Any:
         click.option(
             "--table", help="--athena: the table of NetworkActivityQueries. Default: network_activity."
         ),
-        click.option("--database", help="--athena: its Glue database. Default: the workgroup's."),
+        click.option(
+            "--database", help="--athena: its Glue database. Without it the table name is unqualified."
+        ),
         click.option("--workgroup", help="--run: the Athena workgroup of NetworkActivityQueries."),
         click.option("--run", is_flag=True, help="--athena: run the query with boto3 and print the report."),
     ]
