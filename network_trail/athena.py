@@ -21,6 +21,7 @@ from constructs import Construct
 
 from . import _defaults, _resources
 from ._compliance import NAG_PACKS, REASONS, acknowledge_rules
+from .athena_sql import DEFAULT_TABLE_NAME, GLUE_NAME
 from .errors import NetworkTrailError
 from .trail import NetworkTrail
 from .validation import tag_problems
@@ -41,7 +42,6 @@ PRICE_PER_100K_EVENTS_USD: Final = 0.10
 PROJECTION_START: Final = "2024/09/24"
 """First day of the network activity events preview: no log file can be older."""
 
-DEFAULT_TABLE_NAME: Final = "network_activity"
 RESULTS_PREFIX: Final = "results/"
 RESULTS_ACCESS_LOGS_PREFIX: Final = "athena-results-access-logs/"
 RESULTS_EXPIRATION_DAYS: Final = 30
@@ -156,7 +156,6 @@ RESULTS_NO_OBJECT_LOCK_REASON: Final = (
 
 _ACCOUNT: Final = re.compile(r"^\d{12}$")
 _EVENT_NAME: Final = re.compile(r"^[A-Za-z0-9]{1,128}$")
-_GLUE_NAME: Final = re.compile(r"^[a-z0-9_]{1,255}$")
 _REGION: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 
 
@@ -187,7 +186,7 @@ def query_problems(
 ) -> list[str]:
     """Every reason the query inputs cannot be put into SQL; empty when they can."""
     problems: list[str] = []
-    if not isinstance(table, str) or not _GLUE_NAME.match(table):
+    if not isinstance(table, str) or not GLUE_NAME.match(table):
         problems.append(
             f"table_name must be 1 to 255 lowercase letters, digits or '_' (Glue), got {table!r}: "
             f"e.g. 'network_activity'"
@@ -449,7 +448,7 @@ class NetworkActivityQueries(Construct):
                 path=self.node.path,
             )
         database = database_name if database_name is not None else glue_name(trail.trail_name)
-        if not _GLUE_NAME.match(database):
+        if not GLUE_NAME.match(database):
             problems.append(
                 f"database_name must be 1 to 255 lowercase letters, digits or '_' (Glue), got "
                 f"{database!r}: e.g. 'network_trail'"

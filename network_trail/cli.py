@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -23,6 +24,7 @@ from .inputs import SelectorInput, SelectorOptions, selector_input_options
 from .presets import Preset
 from .simulator import (
     FileProblem,
+    SelectorSet,
     SimulationReport,
     compile_selectors,
     iter_log_files,
@@ -39,6 +41,16 @@ from .sources import (
 from .verify import verify_trail
 
 __all__ = ["main"]
+
+_ATHENA_ONLY = {
+    "--from": "start",
+    "--to": "end",
+    "--table": "table",
+    "--database": "database",
+    "--workgroup": "workgroup",
+    "--run": "run",
+}
+"""Options of ``simulate`` that apply to ``--athena`` only, and their parameter names."""
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -175,11 +187,73 @@ class _Progress:
         self.stream.flush()
 
 
+def _athena_options(func: Any) -> Any:
+    """The options of ``simulate --athena``: one SQL query over the NetworkActivityQueries table."""
+    options = [
+        click.option(
+            "--athena", is_flag=True, help="Print one Athena SQL query doing the simulation over the table."
+        ),
+        click.option(
+            "--from",
+            "start",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="--athena: first delivery day read (UTC). Default: 6 days before --to.",
+        ),
+        click.option(
+            "--to",
+            "end",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="--athena: last delivery day read (UTC). Default: today.",
+        ),
+        click.option(
+            "--table", help="--athena: the table of NetworkActivityQueries. Default: network_activity."
+        ),
+        click.option(
+            "--database", help="--athena: its Glue database. Without it the table name is unqualified."
+        ),
+        click.option("--workgroup", help="--run: the Athena workgroup of NetworkActivityQueries."),
+        click.option("--run", is_flag=True, help="--athena: run the query with boto3 and print the report."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _athena_command(sets: Sequence[SelectorSet], as_json: bool, athena: dict[str, Any]) -> None:
+    """``simulate --athena``: print the SQL, or run it (``--run``) and print the report."""
+    from .athena_sql import DEFAULT_TABLE_NAME, compile_simulation, run_simulation
+
+    end: date = athena["end"].date() if athena["end"] else datetime.now(UTC).date()
+    start: date = athena["start"].date() if athena["start"] else end - timedelta(days=6)
+    table: str = athena["table"] or DEFAULT_TABLE_NAME
+    database: str | None = athena["database"]
+    try:
+        if not athena["run"]:
+            click.echo(compile_simulation(sets, start=start, end=end, table=table, database=database))
+            return
+        if not athena["workgroup"]:
+            _fail(
+                "--run needs --workgroup NAME, the workgroup of NetworkActivityQueries (its work_group_name)"
+            )
+        run = run_simulation(
+            sets, start=start, end=end, table=table, database=database, workgroup=athena["workgroup"]
+        )
+    except NetworkTrailError as err:
+        _fail(str(err))
+    if as_json:
+        details: dict[str, Any] = {"query_execution_id": run.query_execution_id}
+        details.update({"from": start.isoformat(), "to": end.isoformat(), "scanned_bytes": run.scanned_bytes})
+        details["query_cost_usd"] = run.query_cost
+        _print_json({"athena": details, **run.report.to_json()})
+    else:
+        scanned = f"{run.scanned_bytes / 1e6:,.1f} MB scanned, query cost ${run.query_cost:.4f}"
+        _print_report(run.report, f"Athena query {run.query_execution_id}: {start} to {end}, {scanned}")
+
+
 @main.command("simulate")
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, allow_dash=True)
-)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True, allow_dash=True))
 @selector_input_options
+@_athena_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad file.")
 @click.option(
@@ -200,8 +274,9 @@ def simulate_command(
     jobs: int,
     progress: bool | None,
     selector_options: SelectorOptions,
+    **athena: Any,
 ) -> None:
-    """Count what selectors would log from CloudTrail logs.
+    """Count what selectors would log from CloudTrail logs, here or in Athena.
 
     PATHS are log files (.json, .json.gz, .jsonl, .jsonl.gz), directories of
     them, or - for standard input; a file holds {"Records": [...]}, one record,
@@ -210,8 +285,25 @@ def simulate_command(
     selector and per source, the time span covered, and the cost scaled to 30 days
     ($0.10 per 100,000 network activity events). Bad files are reported with the
     reason and skipped; the exit code is 1 if there was any.
+
+    With --athena, no PATHS: print one Athena SQL query that does the same
+    simulation over the NetworkActivityQueries table, reading only the days
+    --from to --to; with --run, run it in --workgroup (boto3) and print the report.
     """
+    used = [option for option, key in _ATHENA_ONLY.items() if athena[key]]
+    if athena["athena"] and paths:
+        _fail(
+            "--athena reads the Athena table, not log files: drop PATHS, or drop --athena to read them here"
+        )
+    if not athena["athena"] and used:
+        are = "is an option" if len(used) == 1 else "are options"
+        _fail(f"{', '.join(used)} {are} of --athena: add --athena, or drop them to simulate log files")
+    if not athena["athena"] and not paths:
+        _fail("simulate needs log files or directories (PATHS, - for standard input), or --athena")
     sets = [i.selector_set() for i in _load(selector_options)]
+    if athena["athena"]:
+        _athena_command(sets, as_json, athena)
+        return
     if Path("-") in paths:
         jobs = 1  # standard input is read once, in this process
     show = sys.stderr.isatty() if progress is None else progress
@@ -464,9 +556,12 @@ def _print_logged(report: SimulationReport, changes: Sequence[LoggedChange]) -> 
         click.echo(f"  {change.describe()}")
 
 
-def _print_report(report: SimulationReport) -> None:
+def _print_report(report: SimulationReport, source: str | None = None) -> None:
     span = report.span_seconds
-    click.echo(f"{report.files} files, {report.records:,} records, {len(report.problems)} problems")
+    if source is None:
+        click.echo(f"{report.files} files, {report.records:,} records, {len(report.problems)} problems")
+    else:
+        click.echo(f"{source}, {report.records:,} records")
     if report.first_event and report.last_event:
         hours = f"{span / 3600:.1f} h" if span else "no span"
         click.echo(
