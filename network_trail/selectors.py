@@ -460,8 +460,8 @@ def _value_warnings(where: str, op: Operator, value: str, field_name: Field) -> 
             (
                 "network-trail:vpcEndpointIdShape",
                 f"{where} is {value!r}, which is not shaped like a VPC endpoint id ('vpce-' and 17 "
-                f"lower-case hex digits, e.g. 'vpce-0123456789abcdef0'), so it never matches a real "
-                f"record; use starts_with/ends_with for partial ids",
+                f"lower-case hex digits, or 8 for older endpoints, e.g. 'vpce-0123456789abcdef0'), so it "
+                f"never matches a real record; use starts_with/ends_with for partial ids",
             )
         ]
     if exact and field_name is Field.USER_IDENTITY_ARN and not _ARN.match(value):
