@@ -10,7 +10,7 @@ the logical ids and must not change. A bucket built here has no policy until
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -22,7 +22,9 @@ from constructs import Construct
 
 from . import _defaults
 from ._compliance import CREATE_GRANT_DENY_STATEMENT
+from ._organization import account_problems
 from ._policies import access_logs_policy_statement, tls_only_statement
+from .errors import NetworkTrailError
 
 
 @cache
@@ -282,6 +284,31 @@ def grant_read_prefixes(
         )
     assert grant is not None
     return grant.combine(decrypt)
+
+
+def grant_read_account_logs(
+    grantee: iam.IGrantable,
+    account_id: str,
+    *,
+    bucket: s3.IBucket,
+    key: kms.IKey,
+    prefixes: Callable[[str], Sequence[str]],
+    path: str,
+) -> iam.Grant:
+    """The per-account read grant of ``NetworkTrail`` and ``LogArchive``: check ``account_id``, then
+    :func:`grant_read_prefixes` on the prefixes where that account's log files are written.
+
+    :param grantee: the principal to grant.
+    :param account_id: the 12-digit account whose log files ``grantee`` may read.
+    :param bucket: the log bucket.
+    :param key: the key the log files are encrypted with.
+    :param prefixes: the key prefixes of an account's log files, given the account id.
+    :param path: the construct path, for the message.
+    """
+    problems = account_problems("account_id", account_id)
+    if problems:
+        raise NetworkTrailError(problems, path=path)
+    return grant_read_prefixes(grantee, bucket=bucket, key=key, prefixes=prefixes(account_id))
 
 
 def _cross_account(grantee: iam.IGrantable, resource_account: str) -> bool:

@@ -20,6 +20,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from . import _defaults, _resources
+from ._addons import create_addon_key, require_trail
 from ._compliance import NAG_PACKS, REASONS, acknowledge_rules
 from .athena_sql import DEFAULT_TABLE_NAME, GLUE_NAME
 from .errors import NetworkTrailError
@@ -442,11 +443,7 @@ class NetworkActivityQueries(Construct):
             lookback_days=lookback_days,
             history_days=history_days,
         )
-        if not isinstance(trail, NetworkTrail):
-            raise NetworkTrailError(
-                f"trail must be a NetworkTrail, got {trail!r}: pass the construct whose logs to query",
-                path=self.node.path,
-            )
+        trail = require_trail(trail, path=self.node.path, fix="pass the construct whose logs to query")
         database = database_name if database_name is not None else glue_name(trail.trail_name)
         if not GLUE_NAME.match(database):
             problems.append(
@@ -558,11 +555,9 @@ class NetworkActivityQueries(Construct):
 
         # --- results ----------------------------------------------------------------------------
         # Grants only through AWS services (Control Tower CT.KMS.PR.3): Athena and S3 use key policy.
-        self._results_key = _resources.create_key(
+        self._results_key = create_addon_key(
             self,
             "ResultsKey",
-            partition=stack.partition,
-            account=stack.account,
             description="Encrypts Athena query results of network activity events (network_trail)",
             removal_policy=policy,
         )

@@ -22,6 +22,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from . import _resources
+from ._addons import create_addon_key, require_trail
 from .errors import NetworkTrailError
 from .selectors import NetworkActivitySelector
 from .trail import NetworkTrail
@@ -157,10 +158,7 @@ class NetworkActivityAlarms(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
-        if not isinstance(trail, NetworkTrail):
-            raise NetworkTrailError(
-                f"trail must be a NetworkTrail, got {trail!r}: pass the trail to watch", path=self.node.path
-            )
+        trail = require_trail(trail, path=self.node.path, fix="pass the trail to watch")
         problems: list[str] = []
         if trail.log_group is None:
             problems.append(
@@ -209,11 +207,9 @@ class NetworkActivityAlarms(Construct):
 
         # --- topic ------------------------------------------------------------------------------
         # Grants only through AWS services (Control Tower CT.KMS.PR.3): SNS and CloudWatch use key policy.
-        self._key = _resources.create_key(
+        self._key = create_addon_key(
             self,
             "TopicKey",
-            partition=stack.partition,
-            account=stack.account,
             description="Encrypts the network activity alarms topic (network_trail)",
         )
         # CloudWatch publishes to an encrypted topic only if it may use the key: the statement of

@@ -19,12 +19,12 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from . import _compliance, _defaults, _resources
+from ._log_store import build_log_store
 from ._organization import TRAIL_ARN, account_problems, organization_id_problems
 from ._policies import (
     archive_bucket_policy_statements,
     archive_key_policy_statements,
     awslogs_key_prefix,
-    organization_deny_statement,
 )
 from .errors import NetworkTrailError
 from .validation import alias_problems, s3_key_prefix_problems, tag_problems
@@ -162,58 +162,47 @@ class LogArchive(Construct):
         arns = list(dict.fromkeys(trail_arns))
 
         partition = stack.partition
-        self._key = _resources.create_key(
+        store = build_log_store(
             self,
             partition=partition,
             account=stack.account,
             # create_key adds the kms:CreateGrant deny, as on NetworkTrail's key (CT.KMS.PR.3).
-            statements=archive_key_policy_statements(
+            key_statements=archive_key_policy_statements(
                 partition=partition,
                 account_ids=accounts,
                 trail_arns=arns,
                 organization_id=organization_id,
             ),
+            alias_name=key_alias or "alias/network-trail-archive",
+            bucket_statements=lambda bucket_arn: archive_bucket_policy_statements(
+                bucket_arn,
+                account_ids=accounts,
+                trail_arns=arns,
+                organization_id=organization_id,
+                s3_key_prefix=s3_key_prefix,
+            ),
             removal_policy=policy,
-        )
-        self._alias = self._key.add_alias(key_alias or "alias/network-trail-archive")
-
-        self._access_logs_bucket = _resources.create_access_logs_bucket(self, removal_policy=policy)
-        self._bucket = _resources.create_log_bucket(
-            self,
-            key=self._key,
-            removal_policy=policy,
+            organization_id=organization_id,
             log_retention=log_retention,
             noncurrent_version_expiration=noncurrent_version_expiration,
             object_lock_retention=object_lock_retention,
         )
-        cfn_bucket = self._bucket.node.default_child
-        cfn_access_logs_bucket = self._access_logs_bucket.node.default_child
-        assert isinstance(cfn_bucket, s3.CfnBucket)
-        assert isinstance(cfn_access_logs_bucket, s3.CfnBucket)
-        access_statement = _resources.enable_access_logging(
-            self._bucket, self._access_logs_bucket, cfn_source=cfn_bucket
-        )
-        _resources.attach_bucket_policy(self._access_logs_bucket, [access_statement])
-        bucket_arn = self._bucket.bucket_arn
-        statements = archive_bucket_policy_statements(
-            bucket_arn,
-            account_ids=accounts,
-            trail_arns=arns,
-            organization_id=organization_id,
-            s3_key_prefix=s3_key_prefix,
-        )
-        if organization_id is not None:
-            statements.append(organization_deny_statement(bucket_arn, organization_id))
-        _resources.attach_bucket_policy(self._bucket, statements, bucket_arn=bucket_arn)
+        assert isinstance(store.key, kms.Key) and store.alias is not None
+        assert store.created_bucket is not None and store.created_access_logs_bucket is not None
+        assert store.cfn_bucket is not None and store.cfn_access_logs_bucket is not None
+        self._key = store.key
+        self._alias = store.alias
+        self._bucket = store.created_bucket
+        self._access_logs_bucket = store.created_access_logs_bucket
         _resources.tag_all(self, tags)
         # Hardened and acknowledged as NetworkTrail's created buckets, with the same reasons
         # (docs/security.md): EventBridge notifications on the archive bucket, and each remaining
         # finding acknowledged on the one bucket it concerns.
         _compliance.harden_and_acknowledge_archive(
             bucket=self._bucket,
-            cfn_bucket=cfn_bucket,
+            cfn_bucket=store.cfn_bucket,
             access_logs_bucket=self._access_logs_bucket,
-            cfn_access_logs_bucket=cfn_access_logs_bucket,
+            cfn_access_logs_bucket=store.cfn_access_logs_bucket,
             object_lock=object_lock_retention is not None,
         )
 
@@ -262,14 +251,22 @@ class LogArchive(Construct):
         :param grantee: the principal to grant, e.g. a role in that account.
         :param account_id: the 12-digit account whose log files ``grantee`` may read.
         """
-        problems = account_problems("account_id", account_id)
-        if problems:
-            raise NetworkTrailError(problems, path=self.node.path)
+        return _resources.grant_read_account_logs(
+            grantee,
+            account_id,
+            bucket=self._bucket,
+            key=self._key,
+            prefixes=self._account_log_prefixes,
+            path=self.node.path,
+        )
+
+    def _account_log_prefixes(self, account_id: str) -> list[str]:
+        """Where one account's log files are: its own path and, with an organization, the organization's."""
         base = awslogs_key_prefix(self._s3_key_prefix)
         prefixes = [f"{base}/{account_id}/"]
         if self._organization_id is not None:
             prefixes.append(f"{base}/{self._organization_id}/{account_id}/")
-        return _resources.grant_read_prefixes(grantee, bucket=self._bucket, key=self._key, prefixes=prefixes)
+        return prefixes
 
     @staticmethod
     def import_for_trail(

@@ -24,14 +24,14 @@ if TYPE_CHECKING:  # aws_logs is imported when CloudWatch Logs delivery is on: ~
     from aws_cdk import aws_logs as logs
 
 from . import _compliance, _defaults, _resources
-from ._organization import account_problems, foreign_resource_problems, organization_trail_problems
+from ._log_store import build_log_store
+from ._organization import foreign_resource_problems, organization_trail_problems
 from ._policies import (
     TrailArnParts,
     as_policy_json,
     bucket_policy_statements,
     key_policy_statements,
     logs_key_statement,
-    organization_deny_statement,
     pasteable,
 )
 from .errors import NetworkTrailError
@@ -109,6 +109,117 @@ class ManagementEvents(StrEnum):
             return None
         read_only = {ManagementEvents.ALL: None, ManagementEvents.READ_ONLY: True}.get(self, False)
         return ManagementEventsSelector(read_only=read_only)
+
+
+_SINGLE_SELECTOR = (str, NetworkActivitySelector, ManagementEventsSelector)
+
+
+def _naming_problems(name: str, key_alias: str | None, s3_key_prefix: str | None) -> list[str]:
+    """Problems of the trail's name, the key alias and the S3 key prefix."""
+    problems = trail_name_problems(name)
+    if key_alias is not None:
+        problems += alias_problems(key_alias)
+    if s3_key_prefix is not None:
+        problems += s3_key_prefix_problems(s3_key_prefix)
+    return problems
+
+
+def _choose_selectors(
+    selectors: Sequence[Selector] | None, management_events: ManagementEvents
+) -> tuple[list[Selector], list[str]]:
+    """The trail's selectors, the management events selector first, and the problems of the choice."""
+    problems: list[str] = []
+    try:
+        management = ManagementEvents(management_events)
+    except ValueError:
+        management = ManagementEvents.NONE
+        problems.append(
+            f"management_events must be one of {[m.value for m in ManagementEvents]}, got "
+            f"{management_events!r}: pass a ManagementEvents member, e.g. ManagementEvents.NONE"
+        )
+    chosen: list[Selector] = []
+    if isinstance(selectors, _SINGLE_SELECTOR):
+        problems.append(
+            f"selectors must be a sequence of selectors, got {selectors!r}: wrap it, e.g. [selector]"
+        )
+    else:
+        chosen = list(ga_access_denied() if selectors is None else selectors)
+    management_selector = management.selector()
+    if management_selector is not None:
+        if any(isinstance(s, ManagementEventsSelector) for s in chosen):
+            problems.append(
+                f"management_events={management.value!r} and a ManagementEventsSelector in "
+                f"selectors both ask for management events: use only one of the two"
+            )
+        else:
+            chosen.insert(0, management_selector)
+    return chosen, problems
+
+
+def _trail_option_problems(
+    stack_account: str,
+    *,
+    is_multi_region_trail: bool,
+    include_global_service_events: bool,
+    organization_id: str | None,
+    is_organization_trail: bool,
+    management_account_id: str | None,
+    delegated_administrator: bool,
+) -> list[str]:
+    """Problems of the trail's Region and organization options."""
+    problems: list[str] = []
+    if is_multi_region_trail and not include_global_service_events:
+        problems.append(
+            "is_multi_region_trail=True needs include_global_service_events=True (CloudTrail "
+            "rejects the combination with InvalidParameterCombination): set "
+            "include_global_service_events=True, or is_multi_region_trail=False"
+        )
+    if (
+        organization_id is not None
+        and not cdk.Token.is_unresolved(organization_id)
+        and (not isinstance(organization_id, str) or not _ORG_ID.match(organization_id))
+    ):
+        problems.append(
+            f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, "
+            f"got {organization_id!r}: find it with 'aws organizations describe-organization'"
+        )
+    if is_organization_trail and organization_id is None:
+        problems.append(
+            "is_organization_trail=True needs organization_id: an organization trail writes under "
+            "AWSLogs/<o-id>/, which the bucket policy must allow; pass organization_id='o-…'"
+        )
+    problems += organization_trail_problems(
+        stack_account=stack_account,
+        is_organization_trail=is_organization_trail,
+        management_account_id=management_account_id,
+        delegated_administrator=delegated_administrator,
+    )
+    return problems
+
+
+def _provided_resource_problems(
+    *,
+    bucket: s3.IBucket | None,
+    encryption_key: kms.IKey | None,
+    knobs: Sequence[tuple[object, str, object]],
+    removal_policy: cdk.RemovalPolicy | None,
+) -> list[str]:
+    """Knobs that only act on a created resource, passed with the provided one."""
+    problems: list[str] = []
+    for given, knob, value in knobs:
+        if given is not None and value is not None:
+            owner = "bucket" if given is bucket else "encryption_key"
+            problems.append(
+                f"provide either {owner} or {knob}, not both: {knob} only applies to a "
+                f"{'bucket' if owner == 'bucket' else 'key'} this construct creates, got {knob}={value!r}"
+            )
+    if removal_policy is not None and bucket is not None and encryption_key is not None:
+        problems.append(
+            f"removal_policy={removal_policy!r} has nothing to act on: bucket and encryption_key "
+            f"are both provided and removal_policy only applies to resources this construct "
+            f"creates; remove removal_policy"
+        )
+    return problems
 
 
 class NetworkTrail(Construct):
@@ -202,101 +313,35 @@ class NetworkTrail(Construct):
         stack = cdk.Stack.of(self)
         # Every property read is a round-trip to the jsii kernel: read the stack's once.
         partition, region, account = stack.partition, stack.region, stack.account
-        problems: list[str] = []
-
         name = (
             trail_name
             if trail_name is not None
             else cdk.Names.unique_resource_name(self, max_length=128, separator="-")
         )
-        problems += trail_name_problems(name)
-        if key_alias is not None:
-            problems += alias_problems(key_alias)
-        if s3_key_prefix is not None:
-            problems += s3_key_prefix_problems(s3_key_prefix)
-        try:
-            management = ManagementEvents(management_events)
-        except ValueError:
-            management = ManagementEvents.NONE
-            problems.append(
-                f"management_events must be one of {[m.value for m in ManagementEvents]}, got "
-                f"{management_events!r}: pass a ManagementEvents member, e.g. ManagementEvents.NONE"
-            )
-        chosen: list[Selector] = []
-        if isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
-            problems.append(
-                f"selectors must be a sequence of selectors, got {selectors!r}: wrap it, e.g. [selector]"
-            )
-        else:
-            chosen = list(ga_access_denied() if selectors is None else selectors)
-        management_selector = management.selector()
-        if management_selector is not None:
-            if any(isinstance(s, ManagementEventsSelector) for s in chosen):
-                problems.append(
-                    f"management_events={management.value!r} and a ManagementEventsSelector in "
-                    f"selectors both ask for management events: use only one of the two"
-                )
-            else:
-                chosen.insert(0, management_selector)
-        if is_multi_region_trail and not include_global_service_events:
-            problems.append(
-                "is_multi_region_trail=True needs include_global_service_events=True (CloudTrail "
-                "rejects the combination with InvalidParameterCombination): set "
-                "include_global_service_events=True, or is_multi_region_trail=False"
-            )
-        if (
-            organization_id is not None
-            and not cdk.Token.is_unresolved(organization_id)
-            and (not isinstance(organization_id, str) or not _ORG_ID.match(organization_id))
-        ):
-            problems.append(
-                f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, "
-                f"got {organization_id!r}: find it with 'aws organizations describe-organization'"
-            )
-        if is_organization_trail and organization_id is None:
-            problems.append(
-                "is_organization_trail=True needs organization_id: an organization trail writes under "
-                "AWSLogs/<o-id>/, which the bucket policy must allow; pass organization_id='o-…'"
-            )
-        problems += organization_trail_problems(
-            stack_account=account,
+        chosen, warnings = self._check(
+            stack,
+            name,
+            selectors=selectors,
+            management_events=management_events,
+            bucket=bucket,
+            encryption_key=encryption_key,
+            key_alias=key_alias,
+            s3_key_prefix=s3_key_prefix,
+            is_multi_region_trail=is_multi_region_trail,
+            include_global_service_events=include_global_service_events,
+            log_retention=log_retention,
+            noncurrent_version_expiration=noncurrent_version_expiration,
+            server_access_logs_bucket=server_access_logs_bucket,
+            removal_policy=removal_policy,
+            send_to_cloud_watch_logs=send_to_cloud_watch_logs,
+            cloud_watch_logs_retention=cloud_watch_logs_retention,
+            object_lock_retention=object_lock_retention,
+            organization_id=organization_id,
             is_organization_trail=is_organization_trail,
             management_account_id=management_account_id,
             delegated_administrator=delegated_administrator,
+            tags=tags,
         )
-        problems += foreign_resource_problems(stack, bucket=bucket, encryption_key=encryption_key)
-        for given, knob, value in (
-            (bucket, "log_retention", log_retention),
-            (bucket, "noncurrent_version_expiration", noncurrent_version_expiration),
-            (bucket, "server_access_logs_bucket", server_access_logs_bucket),
-            (bucket, "object_lock_retention", object_lock_retention),
-            (encryption_key, "key_alias", key_alias),
-        ):
-            if given is not None and value is not None:
-                owner = "bucket" if given is bucket else "encryption_key"
-                problems.append(
-                    f"provide either {owner} or {knob}, not both: {knob} only applies to a "
-                    f"{'bucket' if owner == 'bucket' else 'key'} this construct creates, got {knob}={value!r}"
-                )
-        if removal_policy is not None and bucket is not None and encryption_key is not None:
-            problems.append(
-                f"removal_policy={removal_policy!r} has nothing to act on: bucket and encryption_key "
-                f"are both provided and removal_policy only applies to resources this construct "
-                f"creates; remove removal_policy"
-            )
-        if cloud_watch_logs_retention is not None and not send_to_cloud_watch_logs:
-            problems.append(
-                f"cloud_watch_logs_retention={cloud_watch_logs_retention!r} needs "
-                f"send_to_cloud_watch_logs=True: set it, or remove cloud_watch_logs_retention"
-            )
-        if tags is not None:
-            problems += tag_problems(tags)
-        errors, warnings = selector_set_problems(chosen)
-        if not isinstance(selectors, (str, NetworkActivitySelector, ManagementEventsSelector)):
-            problems += errors  # else "selectors must be a sequence" already says what is wrong
-        if problems:
-            raise NetworkTrailError(problems, path=self.node.path)
-
         self._selectors: list[Selector] = chosen
         self._trail_name = name
         self._parts = TrailArnParts(
@@ -310,104 +355,189 @@ class NetworkTrail(Construct):
         )
         policy = removal_policy if removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
         self._warn_about(warnings, chosen)
-
-        # --- key ---------------------------------------------------------------------------------
-        log_group_arn: str | None = None
-        if send_to_cloud_watch_logs:
-            log_group_arn = (
-                f"arn:{partition}:logs:{region}:{account}:log-group:{_defaults.log_group_name(name)}"
-            )
-        # A key of another account (an imported LogArchive) cannot get the CloudWatch Logs statement
-        # from this app: the log group, in this account, is encrypted with a key of its own instead.
-        foreign_key = encryption_key is not None and _other_account(encryption_key, account)
-        logs_key_statements: list[dict[str, Any]] = []
-        if log_group_arn is not None and foreign_key:
-            logs_key_statements = [logs_key_statement(region, log_group_arn)]
-            log_group_arn = None
-        key_statements = key_policy_statements(self._parts, log_group_arn=log_group_arn)
-        self._alias: kms.IAlias | None = None
-        if encryption_key is None:
-            # CloudTrail's statements are written with the key's whole policy, in one document.
-            created_key = _resources.create_key(
-                self, partition=partition, account=account, statements=key_statements, removal_policy=policy
-            )
-            self._alias = created_key.add_alias(key_alias or _defaults.default_alias(name))
-            self._key: kms.IKey = created_key
-        else:
-            self._key = encryption_key
-            self._add_or_warn(self._key, key_statements, "key")
-
-        # --- buckets -----------------------------------------------------------------------------
+        log_group_arn, logs_key_statements = self._logs_key_plan(
+            send_to_cloud_watch_logs, encryption_key, name, account
+        )
         # The created resources are handed to _compliance, never looked up again by id: every
         # lookup, like every property read, is a round-trip to the jsii kernel.
-        self._access_logs_bucket: s3.IBucket | None = None
-        bucket_policy: s3.BucketPolicy | None = None
-        created_bucket: s3.Bucket | None = None
-        cfn_bucket: s3.CfnBucket | None = None
-        created_access_logs: s3.Bucket | None = None
-        if bucket is None:
-            if server_access_logs_bucket is None:
-                created_access_logs = _resources.create_access_logs_bucket(self, removal_policy=policy)
-            access_logs = server_access_logs_bucket or created_access_logs
-            assert access_logs is not None
-            self._access_logs_bucket = access_logs
-            created_bucket = _resources.create_log_bucket(
-                self,
-                key=self._key,
-                removal_policy=policy,
-                log_retention=log_retention,
-                noncurrent_version_expiration=noncurrent_version_expiration,
-                object_lock_retention=object_lock_retention,
-            )
-            default_child = created_bucket.node.default_child
-            assert isinstance(default_child, s3.CfnBucket)
-            cfn_bucket = default_child
-            bucket_arn = created_bucket.bucket_arn
-            statement = _resources.enable_access_logging(
-                created_bucket, access_logs, cfn_source=cfn_bucket, source_arn=bucket_arn, account=account
-            )
-            if created_access_logs is not None:
-                _resources.attach_bucket_policy(created_access_logs, [statement])
-            else:
-                self._add_or_warn(access_logs, [statement], "access-logs bucket")
-            self._bucket: s3.IBucket = created_bucket
-        else:
-            self._bucket = bucket
-            bucket_arn = self._bucket.bucket_arn
-        bucket_statements = bucket_policy_statements(self._parts, bucket_arn)
-        if organization_id is not None:
-            bucket_statements.append(organization_deny_statement(bucket_arn, organization_id))
-        if created_bucket is not None:
-            bucket_policy = _resources.attach_bucket_policy(
-                created_bucket, bucket_statements, bucket_arn=bucket_arn
-            )
-        else:
-            self._add_or_warn(self._bucket, bucket_statements, "bucket")
-            bucket_policy = self._bucket.policy
-
-        # --- CloudWatch Logs ---------------------------------------------------------------------
+        store = build_log_store(
+            self,
+            partition=partition,
+            account=account,
+            key_statements=key_policy_statements(self._parts, log_group_arn=log_group_arn),
+            alias_name=key_alias or _defaults.default_alias(name),
+            bucket_statements=lambda bucket_arn: bucket_policy_statements(self._parts, bucket_arn),
+            removal_policy=policy,
+            organization_id=organization_id,
+            encryption_key=encryption_key,
+            bucket=bucket,
+            server_access_logs_bucket=server_access_logs_bucket,
+            log_retention=log_retention,
+            noncurrent_version_expiration=noncurrent_version_expiration,
+            object_lock_retention=object_lock_retention,
+            add_to_provided=self._add_or_warn,
+        )
+        self._key: kms.IKey = store.key
+        self._alias: kms.IAlias | None = store.alias
+        self._bucket: s3.IBucket = store.bucket
+        self._access_logs_bucket: s3.IBucket | None = store.access_logs_bucket
         self._log_group: logs.ILogGroup | None = None
-        cw_role: iam.IRole | None = None
-        cw_policy: iam.ManagedPolicy | None = None
-        stream_arns: list[str] = []
-        if send_to_cloud_watch_logs:
-            logs_key = self._key
-            if logs_key_statements:
-                logs_key = _resources.create_key(
-                    self,
-                    "LogsKey",
-                    partition=partition,
-                    account=account,
-                    statements=logs_key_statements,
-                    description="Encrypts the CloudWatch Logs copy of network activity events (network_trail)",
-                    removal_policy=policy,
-                )
-            self._log_group, cw_role, cw_policy, stream_arns = self._create_cloud_watch_logs(
-                name, cloud_watch_logs_retention, policy, account, logs_key
-            )
+        logs_delivery = (
+            self._cloud_watch_logs(name, cloud_watch_logs_retention, policy, account, logs_key_statements)
+            if send_to_cloud_watch_logs
+            else None
+        )
+        self._cfn_trail = self._create_trail(
+            name,
+            s3_key_prefix=s3_key_prefix,
+            is_multi_region_trail=is_multi_region_trail,
+            include_global_service_events=include_global_service_events,
+            enable_file_validation=enable_file_validation,
+            is_organization_trail=is_organization_trail,
+            logs_role=logs_delivery[1] if logs_delivery else None,
+            depends_on=[store.bucket_policy, logs_delivery[2] if logs_delivery else None],
+        )
+        _resources.tag_all(self, tags)
+        # Fixes by construction and acknowledged rule findings, each with its reason (docs/security.md).
+        _compliance.harden_and_acknowledge(
+            self,
+            cfn_trail=self._cfn_trail,
+            cloud_watch_logs=self._log_group is not None,
+            bucket=store.created_bucket,
+            cfn_bucket=store.cfn_bucket,
+            access_logs_bucket=store.created_access_logs_bucket,
+            cfn_access_logs_bucket=store.cfn_access_logs_bucket,
+            logs_policy=logs_delivery[2] if logs_delivery else None,
+            stream_arns=logs_delivery[3] if logs_delivery else (),
+            stack=stack,
+            log_retention=log_retention,
+            object_lock_retention=object_lock_retention,
+        )
 
-        # --- trail -------------------------------------------------------------------------------
-        self._cfn_trail = cloudtrail.CfnTrail(
+    # --- steps -----------------------------------------------------------------------------------
+    def _check(
+        self,
+        stack: cdk.Stack,
+        name: str,
+        *,
+        selectors: Sequence[Selector] | None,
+        management_events: ManagementEvents,
+        bucket: s3.IBucket | None,
+        encryption_key: kms.IKey | None,
+        key_alias: str | None,
+        s3_key_prefix: str | None,
+        is_multi_region_trail: bool,
+        include_global_service_events: bool,
+        log_retention: cdk.Duration | None,
+        noncurrent_version_expiration: cdk.Duration | None,
+        server_access_logs_bucket: s3.IBucket | None,
+        removal_policy: cdk.RemovalPolicy | None,
+        send_to_cloud_watch_logs: bool,
+        cloud_watch_logs_retention: logs.RetentionDays | None,
+        object_lock_retention: s3.ObjectLockRetention | None,
+        organization_id: str | None,
+        is_organization_trail: bool,
+        management_account_id: str | None,
+        delegated_administrator: bool,
+        tags: Mapping[str, str] | None,
+    ) -> tuple[list[Selector], list[str]]:
+        """Check every parameter at once; return the selectors and their warnings, or raise all problems."""
+        problems = _naming_problems(name, key_alias, s3_key_prefix)
+        chosen, selection_problems = _choose_selectors(selectors, management_events)
+        problems += selection_problems
+        problems += _trail_option_problems(
+            stack.account,
+            is_multi_region_trail=is_multi_region_trail,
+            include_global_service_events=include_global_service_events,
+            organization_id=organization_id,
+            is_organization_trail=is_organization_trail,
+            management_account_id=management_account_id,
+            delegated_administrator=delegated_administrator,
+        )
+        problems += foreign_resource_problems(stack, bucket=bucket, encryption_key=encryption_key)
+        problems += _provided_resource_problems(
+            bucket=bucket,
+            encryption_key=encryption_key,
+            knobs=(
+                (bucket, "log_retention", log_retention),
+                (bucket, "noncurrent_version_expiration", noncurrent_version_expiration),
+                (bucket, "server_access_logs_bucket", server_access_logs_bucket),
+                (bucket, "object_lock_retention", object_lock_retention),
+                (encryption_key, "key_alias", key_alias),
+            ),
+            removal_policy=removal_policy,
+        )
+        if cloud_watch_logs_retention is not None and not send_to_cloud_watch_logs:
+            problems.append(
+                f"cloud_watch_logs_retention={cloud_watch_logs_retention!r} needs "
+                f"send_to_cloud_watch_logs=True: set it, or remove cloud_watch_logs_retention"
+            )
+        if tags is not None:
+            problems += tag_problems(tags)
+        errors, warnings = selector_set_problems(chosen)
+        if not isinstance(selectors, _SINGLE_SELECTOR):
+            problems += errors  # else "selectors must be a sequence" already says what is wrong
+        if problems:
+            raise NetworkTrailError(problems, path=self.node.path)
+        return chosen, warnings
+
+    def _logs_key_plan(
+        self, send_to_cloud_watch_logs: bool, encryption_key: kms.IKey | None, name: str, account: str
+    ) -> tuple[str | None, list[dict[str, Any]]]:
+        """Where the CloudWatch Logs key statement goes: the log group's ARN for the trail key's
+        policy, or the statement for a key of its own (``LogsKey``).
+
+        A key of another account (an imported LogArchive) cannot get the CloudWatch Logs statement
+        from this app: the log group, in this account, is encrypted with a key of its own instead.
+        """
+        if not send_to_cloud_watch_logs:
+            return None, []
+        parts = self._parts
+        log_group_arn = (
+            f"arn:{parts.partition}:logs:{parts.region}:{account}:log-group:{_defaults.log_group_name(name)}"
+        )
+        if encryption_key is not None and _other_account(encryption_key, account):
+            return None, [logs_key_statement(parts.region, log_group_arn)]
+        return log_group_arn, []
+
+    def _cloud_watch_logs(
+        self,
+        name: str,
+        retention: logs.RetentionDays | None,
+        policy: cdk.RemovalPolicy,
+        account: str,
+        logs_key_statements: list[dict[str, Any]],
+    ) -> tuple[logs.LogGroup, iam.Role, iam.ManagedPolicy, list[str]]:
+        """The log group (with ``LogsKey`` when the trail's key cannot serve it), role and policy."""
+        logs_key = self._key
+        if logs_key_statements:
+            logs_key = _resources.create_key(
+                self,
+                "LogsKey",
+                partition=self._parts.partition,
+                account=account,
+                statements=logs_key_statements,
+                description="Encrypts the CloudWatch Logs copy of network activity events (network_trail)",
+                removal_policy=policy,
+            )
+        delivery = self._create_cloud_watch_logs(name, retention, policy, account, logs_key)
+        self._log_group = delivery[0]
+        return delivery
+
+    def _create_trail(
+        self,
+        name: str,
+        *,
+        s3_key_prefix: str | None,
+        is_multi_region_trail: bool,
+        include_global_service_events: bool,
+        enable_file_validation: bool,
+        is_organization_trail: bool,
+        logs_role: iam.IRole | None,
+        depends_on: Sequence[Construct | None],
+    ) -> cloudtrail.CfnTrail:
+        """The ``AWS::CloudTrail::Trail``, created after the policies CloudTrail checks."""
+        cfn_trail = cloudtrail.CfnTrail(
             self,
             "Trail",
             is_logging=True,
@@ -420,30 +550,15 @@ class NetworkTrail(Construct):
             enable_log_file_validation=enable_file_validation,
             is_organization_trail=True if is_organization_trail else None,
             cloud_watch_logs_log_group_arn=self._log_group.log_group_arn if self._log_group else None,
-            cloud_watch_logs_role_arn=cw_role.role_arn if cw_role else None,
+            cloud_watch_logs_role_arn=logs_role.role_arn if logs_role else None,
         )
         # Plain JSON through an override: one jsii call instead of one struct per field.
-        self._cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(chosen))
+        cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(self._selectors))
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
-        if bucket_policy is not None:
-            self._cfn_trail.node.add_dependency(bucket_policy)
-        if cw_policy is not None:
-            self._cfn_trail.node.add_dependency(cw_policy)
-        _resources.tag_all(self, tags)
-        # Fixes by construction and acknowledged rule findings, each with its reason (docs/security.md).
-        _compliance.harden_and_acknowledge(
-            self,
-            cfn_trail=self._cfn_trail,
-            cloud_watch_logs=self._log_group is not None,
-            bucket=created_bucket,
-            cfn_bucket=cfn_bucket,
-            access_logs_bucket=created_access_logs,
-            logs_policy=cw_policy,
-            stream_arns=stream_arns,
-            stack=stack,
-            log_retention=log_retention,
-            object_lock_retention=object_lock_retention,
-        )
+        for dependency in depends_on:
+            if dependency is not None:
+                cfn_trail.node.add_dependency(dependency)
+        return cfn_trail
 
     # --- helpers ---------------------------------------------------------------------------------
     def _create_cloud_watch_logs(
@@ -654,8 +769,11 @@ class NetworkTrail(Construct):
         :param grantee: the principal to grant, e.g. a role in a member account.
         :param account_id: the 12-digit account whose log files ``grantee`` may read.
         """
-        problems = account_problems("account_id", account_id)
-        if problems:
-            raise NetworkTrailError(problems, path=self.node.path)
-        prefix = self._parts.account_log_prefix(account_id)
-        return _resources.grant_read_prefixes(grantee, bucket=self._bucket, key=self._key, prefixes=[prefix])
+        return _resources.grant_read_account_logs(
+            grantee,
+            account_id,
+            bucket=self._bucket,
+            key=self._key,
+            prefixes=lambda account: [self._parts.account_log_prefix(account)],
+            path=self.node.path,
+        )
