@@ -9,7 +9,7 @@ import sys
 import aws_cdk as cdk
 
 from network_trail import NetworkTrailError
-from network_trail.sample_app import build_app
+from network_trail.app.delivery import build_app
 
 
 def main() -> int:

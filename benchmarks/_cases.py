@@ -127,8 +127,8 @@ def build(case: str, count: int, outdir: str) -> Any:
     # cdk.json's feature flags and settings; the sample app's own keys come from this module.
     flags = {k: v for k, v in cdk_context().items() if not k.startswith("network-trail:")}
     if case == "app":
-        from network_trail.config import CONTEXT_KEY
-        from network_trail.sample_app import build_app
+        from network_trail.app.config import CONTEXT_KEY
+        from network_trail.app.delivery import build_app
 
         app = cdk.App(context={**flags, CONTEXT_KEY: environments(count)}, outdir=outdir)
         build_app(app)

@@ -18,8 +18,8 @@ import datetime as dt
 from pathlib import Path
 
 from benchmarks.simulate import generate, selectors
-from network_trail.athena_sql import athena_query_cost, compile_simulation
 from network_trail.simulator import SelectorSet
+from network_trail.simulator.athena_sql import athena_query_cost, compile_simulation
 
 VOLUMES = (1_000_000, 100_000_000, 1_000_000_000)
 

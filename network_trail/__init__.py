@@ -6,10 +6,10 @@ The public API is what ``__all__`` lists.
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import presets
 from .errors import NetworkTrailError
-from .presets import Preset
-from .selectors import (
+from .model import presets
+from .model.presets import Preset
+from .model.selectors import (
     ACCESS_DENIED_ERROR_CODE,
     Condition,
     Field,
@@ -20,7 +20,7 @@ from .selectors import (
     render_selectors,
     selector_from_json,
 )
-from .sources import (
+from .model.sources import (
     CURRENT_SOURCES,
     GA_SOURCES,
     REMOVED_SOURCES,
@@ -31,20 +31,20 @@ from .sources import (
 )
 
 if TYPE_CHECKING:
-    from .athena import NetworkActivityQueries
-    from .detection import NetworkActivityAlarms
-    from .log_archive import ImportedLogArchive, LogArchive
-    from .trail import ManagementEvents, NetworkTrail
+    from .cdk.athena import NetworkActivityQueries
+    from .cdk.detection import NetworkActivityAlarms
+    from .cdk.log_archive import ImportedLogArchive, LogArchive
+    from .cdk.trail import ManagementEvents, NetworkTrail
 
 # The construct imports aws_cdk (about 1 s and a Node process): load it on first use only, so the
 # pure parts (selectors, presets, the simulator and its command line) start fast.
 _LAZY = {
-    "ImportedLogArchive": "log_archive",
-    "LogArchive": "log_archive",
-    "ManagementEvents": "trail",
-    "NetworkActivityAlarms": "detection",
-    "NetworkActivityQueries": "athena",
-    "NetworkTrail": "trail",
+    "ImportedLogArchive": "cdk.log_archive",
+    "LogArchive": "cdk.log_archive",
+    "ManagementEvents": "cdk.trail",
+    "NetworkActivityAlarms": "cdk.detection",
+    "NetworkActivityQueries": "cdk.athena",
+    "NetworkTrail": "cdk.trail",
 }
 
 

@@ -24,7 +24,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
 from network_trail import LogArchive, ManagementEvents, NetworkActivityQueries, NetworkTrail
-from network_trail.sample_app import build_app
+from network_trail.app.delivery import build_app
 
 from .conftest import ACCOUNT, CDK_JSON, REGION, ROOT, new_stack
 

@@ -9,8 +9,8 @@ import aws_cdk as cdk
 import pytest
 
 from network_trail import NetworkTrailError
-from network_trail.config import CONTEXT_KEY, load_environments
-from network_trail.sample_app import build_app
+from network_trail.app.config import CONTEXT_KEY, load_environments
+from network_trail.app.delivery import build_app
 from tests.conftest import CDK_JSON
 
 ENVIRONMENTS: dict[str, Any] = CDK_JSON["context"][CONTEXT_KEY]

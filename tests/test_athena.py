@@ -10,7 +10,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from network_trail import NetworkActivityAlarms, NetworkActivityQueries, NetworkTrail, NetworkTrailError
-from network_trail.athena import PARTITION_KEYS, TABLE_COLUMNS, network_activity_queries
+from network_trail.cdk.athena import PARTITION_KEYS, TABLE_COLUMNS, network_activity_queries
 
 from .conftest import ACCOUNT, assert_tag_on_created, new_app, new_stack
 
@@ -319,14 +319,14 @@ def test_sample_app_enables_queries_and_alarms_in_prod_only(
 
 # --- sample app configuration ----------------------------------------------------------------------
 def test_config_athena_true_enables_queries_with_defaults() -> None:
-    from network_trail.config import load_environments
+    from network_trail.app.config import load_environments
 
     (env,) = load_environments({"dev": {"account": ACCOUNT, "region": "us-east-1", "athena": True}})
     assert env.athena_props == {}
 
 
 def test_config_athena_object_becomes_construct_props() -> None:
-    from network_trail.config import load_environments
+    from network_trail.app.config import load_environments
 
     raw = {
         "account": ACCOUNT,
@@ -338,7 +338,7 @@ def test_config_athena_object_becomes_construct_props() -> None:
 
 
 def test_fails_when_config_athena_has_an_unknown_key() -> None:
-    from network_trail.config import load_environments
+    from network_trail.app.config import load_environments
 
     with pytest.raises(NetworkTrailError, match=r"key 'athena': must be true or an object with keys"):
         load_environments({"dev": {"account": ACCOUNT, "region": "us-east-1", "athena": {"bucket": "x"}}})
@@ -378,7 +378,7 @@ def test_fails_when_organization_trail_has_no_member_accounts() -> None:
 
 
 def test_config_athena_accounts_project_an_organization_trails_members() -> None:
-    from network_trail.config import load_environments
+    from network_trail.app.config import load_environments
 
     raw = {
         "account": ACCOUNT,
@@ -400,7 +400,7 @@ def test_config_athena_accounts_project_an_organization_trails_members() -> None
     ],
 )
 def test_fails_when_config_athena_accounts_are_invalid(accounts: object, message: str) -> None:
-    from network_trail.config import load_environments
+    from network_trail.app.config import load_environments
 
     raw = {"account": ACCOUNT, "region": "us-east-1", "athena": {"accounts": accounts}}
     with pytest.raises(NetworkTrailError, match=message):

@@ -24,10 +24,10 @@ import pytest
 from botocore.stub import Stubber
 from click.testing import CliRunner
 
-from network_trail import NetworkTrailError, athena_sql
-from network_trail.athena_sql import athena_query_cost, compile_simulation, run_simulation
+from network_trail import NetworkTrailError
 from network_trail.cli import main
-from network_trail.simulator import SelectorSet, simulate
+from network_trail.simulator import SelectorSet, athena_sql, simulate
+from network_trail.simulator.athena_sql import athena_query_cost, compile_simulation, run_simulation
 
 from .test_athena_sql import GA_DENIED, GA_LOG_ALL, assert_same, athena_rows, con, log_file
 

@@ -27,15 +27,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from network_trail import NetworkTrailError, presets, render_selectors
-from network_trail.athena import PARTITION_KEYS, TABLE_COLUMNS
-from network_trail.athena_sql import (
+from network_trail.cdk.athena import PARTITION_KEYS, TABLE_COLUMNS
+from network_trail.model.sources import GA_SOURCES
+from network_trail.simulator import SelectorSet, SimulationReport, simulate
+from network_trail.simulator.athena_sql import (
     COLUMNS,
     FIELD_COLUMNS,
     compile_simulation,
     report_from_rows,
 )
-from network_trail.simulator import SelectorSet, SimulationReport, simulate
-from network_trail.sources import GA_SOURCES
 
 from .test_queries_sql import _duckdb_type, _lower_keys
 

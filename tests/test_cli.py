@@ -87,7 +87,7 @@ def test_render_preset_scopes_to_vpc_endpoints() -> None:
 
 
 def test_render_env_prints_the_environment_selectors() -> None:
-    from network_trail.config import CONTEXT_KEY, load_environments
+    from network_trail.app.config import CONTEXT_KEY, load_environments
 
     context = json.loads((ROOT / "cdk.json").read_text())["context"][CONTEXT_KEY]
     prod = {e.name: e for e in load_environments(context)}["prod"]

@@ -19,7 +19,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks
 
 from network_trail import NetworkTrail
-from network_trail._compliance import ACKNOWLEDGED_RULES_METADATA_KEY, REASONS, acknowledge_rules
+from network_trail.cdk._compliance import ACKNOWLEDGED_RULES_METADATA_KEY, REASONS, acknowledge_rules
 
 from .compliance_support import FULL_CONFIG, template_set
 from .conftest import new_app, new_stack, synth

@@ -8,13 +8,13 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from network_trail import NetworkActivityAlarms, NetworkTrail, NetworkTrailError
-from network_trail.detection import (
+from network_trail.cdk.detection import (
     METRIC_NAMESPACE,
     denied_pattern,
     outside_caller_pattern,
     volume_pattern,
 )
-from network_trail.sources import GA_SOURCES
+from network_trail.model.sources import GA_SOURCES
 
 from .conftest import ACCOUNT, assert_tag_on_created, new_stack
 
@@ -252,7 +252,7 @@ def test_tags_reach_the_topic_its_key_and_every_alarm() -> None:
 
 # --- sample app configuration ----------------------------------------------------------------------
 def test_config_alarms_key_becomes_construct_props() -> None:
-    from network_trail.config import load_environments
+    from network_trail.app.config import load_environments
 
     (env,) = load_environments(
         {
@@ -272,7 +272,7 @@ def test_config_alarms_key_becomes_construct_props() -> None:
 
 
 def test_fails_when_config_alarms_have_no_cloud_watch_logs() -> None:
-    from network_trail.config import load_environments
+    from network_trail.app.config import load_environments
 
     with pytest.raises(
         NetworkTrailError, match=r"environment 'dev', key 'alarms': needs .*send_to_cloud_watch_logs"
@@ -281,7 +281,7 @@ def test_fails_when_config_alarms_have_no_cloud_watch_logs() -> None:
 
 
 def test_fails_when_config_spike_threshold_is_not_a_number() -> None:
-    from network_trail.config import load_environments
+    from network_trail.app.config import load_environments
 
     raw = {"account": ACCOUNT, "region": "us-east-1", "send_to_cloud_watch_logs": True}
     with pytest.raises(

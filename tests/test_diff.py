@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from network_trail import presets, render_selectors
 from network_trail.cli import main
-from network_trail.diff import diff_selectors
+from network_trail.simulator.diff import diff_selectors
 
 Record = dict[str, Any]
 VPCE = "vpce-0123456789abcdef0"

@@ -65,6 +65,6 @@ def test_warned_input_is_accepted_and_warns_with_its_id(warned: WarnedInput) -> 
 
 
 def test_every_warning_id_of_the_library_is_catalogued() -> None:
-    source = (ROOT / "network_trail" / "selectors.py").read_text()
+    source = (ROOT / "network_trail" / "model" / "selectors.py").read_text()
     emitted = set(re.findall(r'"(network-trail:[A-Za-z]+)"', source))
     assert emitted == {w.annotation_id for w in WARNED_INPUTS}

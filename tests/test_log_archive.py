@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
 from network_trail import LogArchive, NetworkTrail, NetworkTrailError
-from network_trail._compliance import REASONS
+from network_trail.cdk._compliance import REASONS
 from tests.policy_helpers import by_sid, policy_statements
 from tests.test_cfn_lint import problems
 

@@ -12,7 +12,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
 from network_trail import LogArchive, NetworkTrail, NetworkTrailError
-from network_trail.config import load_environments
+from network_trail.app.config import load_environments
 from tests.policy_helpers import by_sid, policy_statements
 
 from .conftest import ACCOUNT, REGION, new_app, new_stack, synth

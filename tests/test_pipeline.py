@@ -10,13 +10,14 @@ import pytest
 from aws_cdk.assertions import Template
 
 from network_trail import NetworkTrailError
-from network_trail.pipeline import (
+from network_trail.app.delivery import (
     DELIVERY_CONTEXT_KEY,
     DeliveryMode,
     DeliveryPipelineStack,
+    build_app,
     load_delivery,
 )
-from network_trail.sample_app import NetworkTrailStack, build_app
+from network_trail.app.stack import NetworkTrailStack
 
 from .conftest import CDK_JSON
 

@@ -16,7 +16,7 @@ from network_trail import (
     Preset,
     presets,
 )
-from network_trail.sources import CURRENT_SOURCES, REMOVED_SOURCES
+from network_trail.model.sources import CURRENT_SOURCES, REMOVED_SOURCES
 
 SOURCES = list(NetworkActivityEventSource)
 DOCS = Path(__file__).resolve().parent.parent / "docs"

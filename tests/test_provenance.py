@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from network_trail import _provenance
-from network_trail._provenance import ANY_PRINCIPAL, PROVENANCE, provenance_markdown, undocumented
+from network_trail.model import _provenance
+from network_trail.model._provenance import ANY_PRINCIPAL, PROVENANCE, provenance_markdown, undocumented
 
 from .compliance_support import MORE_CONFIGURATIONS, template_set
 

@@ -1002,7 +1002,7 @@ def test_destroyed_log_group_needs_no_redeploy_note() -> None:
     ],
 )
 def test_pasteable_writes_plain_json(resolved: object, expected: object) -> None:
-    from network_trail._policies import pasteable
+    from network_trail.model._policies import pasteable
 
     values = {"partition": "<partition>", "region": "<region>", "account": "<account>"}
     assert pasteable(resolved, values) == expected

@@ -23,7 +23,7 @@ from network_trail import (
     NetworkTrailError,
     presets,
 )
-from network_trail.validation import (
+from network_trail.model.validation import (
     alias_problems,
     s3_key_prefix_problems,
     selector_set_problems,

@@ -21,8 +21,8 @@ from botocore.stub import Stubber
 from click.testing import CliRunner
 
 from network_trail import cli, presets, render_selectors
-from network_trail.inputs import SelectorInput, SelectorOptions
-from network_trail.verify import verify_trail
+from network_trail.cli.inputs import SelectorInput, SelectorOptions
+from network_trail.cli.verify import verify_trail
 
 PROD = Path(__file__).parent / "__snapshots__" / "test_snapshot" / "test_sample_app_environment[prod].json"
 ACCOUNT = "123456789012"

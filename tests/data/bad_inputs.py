@@ -30,7 +30,7 @@ from network_trail import (
     presets,
     selector_from_json,
 )
-from network_trail.config import load_environments
+from network_trail.app.config import load_environments
 
 ACCOUNT = "123456789012"
 VPCE = "vpce-0a1b2c3d4e5f60718"

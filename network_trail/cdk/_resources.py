@@ -20,11 +20,11 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ..errors import NetworkTrailError
+from ..model._policies import access_logs_policy_statement, tls_only_statement
 from . import _defaults
 from ._compliance import CREATE_GRANT_DENY_STATEMENT
 from ._organization import account_problems
-from ._policies import access_logs_policy_statement, tls_only_statement
-from .errors import NetworkTrailError
 
 
 @cache
@@ -53,7 +53,7 @@ def create_key(
 
     The policy is one document: the account-root statement CDK's ``Key`` writes by default
     (with ``@aws-cdk/aws-kms:defaultKeyPolicies``), then ``statements``, then
-    :data:`~network_trail._compliance.CREATE_GRANT_DENY_STATEMENT` (grants only through AWS
+    :data:`~network_trail.cdk._compliance.CREATE_GRANT_DENY_STATEMENT` (grants only through AWS
     services). One round-trip to the jsii kernel for the document, where adding statements
     to the key costs one or more per statement. ``Key.add_to_resource_policy`` still adds to it.
 
@@ -156,7 +156,7 @@ def attach_bucket_policy(
 ) -> s3.BucketPolicy:
     """Give a bucket created here its whole policy, construct id ``Policy`` under the bucket.
 
-    One document: :func:`~network_trail._policies.tls_only_statement` (what ``enforce_ssl``
+    One document: :func:`~network_trail.model._policies.tls_only_statement` (what ``enforce_ssl``
     writes), then ``statements``. The policy becomes ``bucket.policy``, so
     ``add_to_resource_policy`` and grants add to it. One round-trip to the jsii kernel for the
     document, where ``add_to_resource_policy`` costs three per statement.
@@ -176,7 +176,7 @@ def tag_all(scope: Construct, tags: Mapping[str, str] | None) -> None:
     """Tag every taggable resource under ``scope``, keys in sorted order (one ``Tags.of`` for all).
 
     :param scope: the construct whose resources to tag.
-    :param tags: key to value, already checked with :func:`~network_trail.validation.tag_problems`.
+    :param tags: key to value, already checked with :func:`~network_trail.model.validation.tag_problems`.
     """
     if not tags:
         return

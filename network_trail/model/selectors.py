@@ -4,7 +4,7 @@ A selector is an immutable value: build it, compare it, hash it and render it
 to the exact JSON that CloudFormation (``AWS::CloudTrail::Trail``
 ``AdvancedEventSelectors``) and the CloudTrail API (``PutEventSelectors``)
 accept. Every rule that can be checked on one selector is checked when it is
-built; rules about a whole trail live in :mod:`network_trail.validation`.
+built; rules about a whole trail live in :mod:`network_trail.model.validation`.
 
 .. seealso:: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html
 """
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
+from ..errors import NetworkTrailError, did_you_mean, raise_if
 from ._tokens import is_unresolved
-from .errors import NetworkTrailError, did_you_mean, raise_if
 from .sources import (
     REMOVED_SOURCES,
     SOURCE_LIST_DATE,

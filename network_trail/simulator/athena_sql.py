@@ -46,8 +46,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from .errors import NetworkTrailError
-from .simulator import (
+from ..errors import NetworkTrailError
+from . import (
     MANAGEMENT_PRICE_PER_EVENT,
     NETWORK_ACTIVITY_PRICE_PER_EVENT,
     SelectorSet,

@@ -16,11 +16,11 @@ import aws_cdk as cdk
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 
-from .errors import NetworkTrailError
-from .presets import Preset, for_sources
-from .selectors import Selector
-from .sources import to_event_source
-from .trail import ManagementEvents
+from ..cdk.trail import ManagementEvents
+from ..errors import NetworkTrailError
+from ..model.presets import Preset, for_sources
+from ..model.selectors import Selector
+from ..model.sources import to_event_source
 
 __all__ = ["CONTEXT_KEY", "EnvironmentConfig", "load_environments"]
 
@@ -92,9 +92,9 @@ class EnvironmentConfig:
     region: str
     trail_props: Mapping[str, Any] = field(default_factory=dict)
     athena_props: Mapping[str, Any] | None = None
-    """Props of :class:`~network_trail.athena.NetworkActivityQueries` (key ``athena``), or ``None``."""
+    """Props of :class:`~network_trail.cdk.athena.NetworkActivityQueries` (key ``athena``), or ``None``."""
     alarms_props: Mapping[str, Any] | None = None
-    """Props of :class:`~network_trail.detection.NetworkActivityAlarms` (key ``alarms``), or ``None``."""
+    """Props of :class:`~network_trail.cdk.detection.NetworkActivityAlarms` (key ``alarms``), or ``None``."""
 
     @property
     def selectors(self) -> tuple[Selector, ...]:

@@ -70,7 +70,7 @@ from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from .errors import NetworkTrailError, did_you_mean
+from ..errors import NetworkTrailError, did_you_mean
 
 _msgspec: Any
 try:  # msgspec decodes only the fields the selectors need; without it, every record is parsed.

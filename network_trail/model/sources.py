@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from .errors import NetworkTrailError, did_you_mean
+from ..errors import NetworkTrailError, did_you_mean
 
 __all__ = [
     "CURRENT_SOURCES",

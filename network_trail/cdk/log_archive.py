@@ -18,16 +18,16 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from . import _compliance, _defaults, _resources
-from ._log_store import build_log_store
-from ._organization import TRAIL_ARN, account_problems, organization_id_problems
-from ._policies import (
+from ..errors import NetworkTrailError
+from ..model._policies import (
     archive_bucket_policy_statements,
     archive_key_policy_statements,
     awslogs_key_prefix,
 )
-from .errors import NetworkTrailError
-from .validation import alias_problems, s3_key_prefix_problems, tag_problems
+from ..model.validation import alias_problems, s3_key_prefix_problems, tag_problems
+from . import _compliance, _defaults, _resources
+from ._log_store import build_log_store
+from ._organization import TRAIL_ARN, account_problems, organization_id_problems
 
 __all__ = ["ImportedLogArchive", "LogArchive"]
 

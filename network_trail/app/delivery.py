@@ -19,22 +19,27 @@ from typing import Any, Final
 import aws_cdk as cdk
 from constructs import Construct
 
-from .config import EnvironmentConfig
-from .errors import NetworkTrailError
+from ..errors import NetworkTrailError
+from .config import CONTEXT_KEY, EnvironmentConfig, load_environments
+from .stack import NetworkTrailStack, stack_id
 
 __all__ = [
     "DELIVERY_CONTEXT_KEY",
+    "ENV_CONTEXT_KEY",
     "MODE_CONTEXT_KEY",
     "DeliveryConfig",
     "DeliveryMode",
     "DeliveryPipelineStack",
     "NetworkTrailStage",
+    "build_app",
     "load_delivery",
 ]
 
 DELIVERY_CONTEXT_KEY: Final = "network-trail:delivery"
 MODE_CONTEXT_KEY: Final = "delivery"
 """``cdk synth -c delivery=pipeline`` overrides the configured mode for one run."""
+ENV_CONTEXT_KEY = "env"
+"""``cdk synth -c env=NAME`` synthesizes only that environment."""
 PIPELINE_STACK_ID: Final = "NetworkTrail-Pipeline"
 SYNTH_COMMANDS: Final = ("make synth",)
 
@@ -192,7 +197,7 @@ def load_delivery(value: object, env_names: Sequence[str], *, mode_override: obj
 
 
 class NetworkTrailStage(cdk.Stage):
-    """One environment as a pipeline stage: its :class:`~network_trail.sample_app.NetworkTrailStack`.
+    """One environment as a pipeline stage: its :class:`~network_trail.app.stack.NetworkTrailStack`.
 
     The stack keeps the CloudFormation stack name of the ``stacks`` mode, so switching the
     delivery mode does not replace the deployed stacks.
@@ -202,8 +207,6 @@ class NetworkTrailStage(cdk.Stage):
         super().__init__(
             scope, construct_id, env=cdk.Environment(account=config.account, region=config.region)
         )
-        from .sample_app import NetworkTrailStack, stack_id
-
         self.config = config
         self.stack = NetworkTrailStack(self, stack_id(config), config=config, stack_name=stack_id(config))
 
@@ -260,3 +263,33 @@ def build_pipeline(
 ) -> DeliveryPipelineStack:
     """Add the pipeline stack (and, through it, one stage per environment) to ``app``."""
     return DeliveryPipelineStack(app, PIPELINE_STACK_ID, delivery=delivery, environments=environments)
+
+
+def build_app(app: cdk.App) -> list[cdk.Stack]:
+    """Add one stack per environment of ``cdk.json`` (or only ``-c env=NAME``) to ``app``.
+
+    With ``network-trail:delivery`` mode ``pipeline``, add only the pipeline stack instead;
+    its stages hold the environments' stacks (see :mod:`network_trail.app.delivery`).
+    """
+    envs = load_environments(app.node.try_get_context(CONTEXT_KEY))
+    wanted = app.node.try_get_context(ENV_CONTEXT_KEY)
+    delivery = load_delivery(
+        app.node.try_get_context(DELIVERY_CONTEXT_KEY),
+        [e.name for e in envs],
+        mode_override=app.node.try_get_context(MODE_CONTEXT_KEY),
+    )
+    if delivery.mode is DeliveryMode.PIPELINE:
+        if wanted is not None:
+            raise NetworkTrailError(
+                f"-c env={wanted!r} cannot be combined with {DELIVERY_CONTEXT_KEY!r} mode 'pipeline': the "
+                f"pipeline deploys every environment; drop -c env, or set the mode to 'stacks'"
+            )
+        return [build_pipeline(app, envs, delivery)]
+    if wanted is not None:
+        names = [e.name for e in envs]
+        if wanted not in names:
+            raise NetworkTrailError(
+                f"-c env={wanted!r} names no environment of {CONTEXT_KEY!r}: choose one of {names}"
+            )
+        envs = tuple(e for e in envs if e.name == wanted)
+    return [NetworkTrailStack(app, stack_id(e), config=e) for e in envs]

@@ -23,10 +23,8 @@ from constructs import Construct
 if TYPE_CHECKING:  # aws_logs is imported when CloudWatch Logs delivery is on: ~0.1 s less otherwise
     from aws_cdk import aws_logs as logs
 
-from . import _compliance, _defaults, _resources
-from ._log_store import build_log_store
-from ._organization import foreign_resource_problems, organization_trail_problems
-from ._policies import (
+from ..errors import NetworkTrailError
+from ..model._policies import (
     TrailArnParts,
     as_policy_json,
     bucket_policy_statements,
@@ -34,15 +32,14 @@ from ._policies import (
     logs_key_statement,
     pasteable,
 )
-from .errors import NetworkTrailError
-from .presets import ga_access_denied
-from .selectors import (
+from ..model.presets import ga_access_denied
+from ..model.selectors import (
     ManagementEventsSelector,
     NetworkActivitySelector,
     Selector,
     render_selectors,
 )
-from .validation import (
+from ..model.validation import (
     alias_problems,
     s3_key_prefix_problems,
     selector_set_problems,
@@ -50,6 +47,9 @@ from .validation import (
     tag_problems,
     trail_name_problems,
 )
+from . import _compliance, _defaults, _resources
+from ._log_store import build_log_store
+from ._organization import foreign_resource_problems, organization_trail_problems
 
 __all__ = ["ManagementEvents", "NetworkTrail"]
 

@@ -1,6 +1,6 @@
 """Rules about a trail as a whole: names, prefixes and the set of selectors.
 
-Rules about one selector are checked when it is built (:mod:`network_trail.selectors`).
+Rules about one selector are checked when it is built (:mod:`network_trail.model.selectors`).
 Each function returns a list of messages, so a construct can report every
 problem of one call together; an empty list means valid. Values that are
 unresolved CDK tokens are skipped: they are only known at deploy time.

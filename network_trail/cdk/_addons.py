@@ -10,8 +10,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from ..errors import NetworkTrailError
 from . import _resources
-from .errors import NetworkTrailError
 from .trail import NetworkTrail
 
 
@@ -33,7 +33,7 @@ def create_addon_key(
     """An add-on's key: rotation, administered by the account, grants only through AWS services.
 
     The services using it (Athena and S3, SNS and CloudWatch) are given their statements by
-    the add-on; :func:`~network_trail._resources.create_key` adds the ``kms:CreateGrant`` deny
+    the add-on; :func:`~network_trail.cdk._resources.create_key` adds the ``kms:CreateGrant`` deny
     (Control Tower CT.KMS.PR.3).
 
     :param scope: the add-on.

@@ -222,7 +222,7 @@ def undocumented(template: Mapping[str, Any]) -> list[str]:
                     if not _backed(service, action, keys):
                         gaps.append(
                             f"{logical_id}: {service} {action} with condition keys {sorted(keys)} "
-                            f"is not backed by network_trail._provenance.PROVENANCE"
+                            f"is not backed by network_trail.model._provenance.PROVENANCE"
                         )
     return gaps
 

@@ -6,7 +6,7 @@ order (the order is the template's resource order): ``Key`` (and its alias), the
 ``AccessLogsBucket``, then ``Bucket``, each bucket's ``Policy`` under it. A provided key,
 bucket or access-log bucket is used as given: its statements go to ``add_to_provided``, which
 adds them or warns. The result is one frozen :class:`LogStore`, handed on to
-:mod:`~network_trail._compliance` so nothing is looked up again by id (each lookup is a
+:mod:`~network_trail.cdk._compliance` so nothing is looked up again by id (each lookup is a
 round-trip to the jsii kernel).
 """
 
@@ -21,8 +21,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ..model._policies import organization_deny_statement
 from . import _resources
-from ._policies import organization_deny_statement
 
 AddToProvided = Callable[[s3.IBucket | kms.IKey, list[dict[str, Any]], str], None]
 """Adds statements to a provided resource's policy or warns; called with the resource, the
@@ -92,7 +92,7 @@ def build_log_store(
     :param server_access_logs_bucket: a provided access-log bucket. Default: - one is created
     :param log_retention: expire log files after this long. Default: - kept
     :param noncurrent_version_expiration: expire noncurrent versions after this long.
-        Default: - the default of :func:`~network_trail._resources.create_log_bucket`
+        Default: - the default of :func:`~network_trail.cdk._resources.create_log_bucket`
     :param object_lock_retention: Object Lock default retention. Default: - no Object Lock
     :param add_to_provided: adds statements to a provided resource, or warns.
         Default: - raises: nothing may be provided

@@ -1,8 +1,8 @@
 """The ``network-trail`` command: list presets, render selectors, simulate them on real logs.
 
-Selectors come from :mod:`network_trail.inputs` (templates, live trails, files,
+Selectors come from :mod:`network_trail.cli.inputs` (templates, live trails, files,
 presets, the sample app's environments). No command imports aws_cdk, so none
-starts Node, except for ``--env``: :mod:`network_trail.config` builds CDK values.
+starts Node, except for ``--env``: :mod:`network_trail.app.config` builds CDK values.
 """
 
 from __future__ import annotations
@@ -18,11 +18,16 @@ from typing import Any, NoReturn, TextIO
 
 import click
 
-from .diff import LoggedChange, diff_logged, diff_selectors
-from .errors import NetworkTrailError
-from .inputs import SelectorInput, SelectorOptions, selector_input_options
-from .presets import Preset
-from .simulator import (
+from ..errors import NetworkTrailError
+from ..model.presets import Preset
+from ..model.sources import (
+    CURRENT_SOURCES,
+    GA_SOURCES,
+    REMOVED_SOURCES,
+    SOURCE_LIST_DATE,
+    source_label,
+)
+from ..simulator import (
     FileProblem,
     SelectorSet,
     SimulationReport,
@@ -31,13 +36,8 @@ from .simulator import (
     read_records,
     simulate,
 )
-from .sources import (
-    CURRENT_SOURCES,
-    GA_SOURCES,
-    REMOVED_SOURCES,
-    SOURCE_LIST_DATE,
-    source_label,
-)
+from ..simulator.diff import LoggedChange, diff_logged, diff_selectors
+from .inputs import SelectorInput, SelectorOptions, selector_input_options
 from .verify import verify_trail
 
 __all__ = ["main"]
@@ -63,7 +63,7 @@ def _print_json(value: Any) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Selector inputs (network_trail.inputs)
+# Selector inputs (network_trail.cli.inputs)
 
 
 def _load(options: SelectorOptions, *, count: int | None = None, command: str = "") -> list[SelectorInput]:
@@ -221,7 +221,7 @@ def _athena_options(func: Any) -> Any:
 
 def _athena_command(sets: Sequence[SelectorSet], as_json: bool, athena: dict[str, Any]) -> None:
     """``simulate --athena``: print the SQL, or run it (``--run``) and print the report."""
-    from .athena_sql import DEFAULT_TABLE_NAME, compile_simulation, run_simulation
+    from ..simulator.athena_sql import DEFAULT_TABLE_NAME, compile_simulation, run_simulation
 
     end: date = athena["end"].date() if athena["end"] else datetime.now(UTC).date()
     start: date = athena["start"].date() if athena["start"] else end - timedelta(days=6)

@@ -19,13 +19,13 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ..errors import NetworkTrailError
+from ..model.validation import tag_problems
+from ..simulator.athena_sql import DEFAULT_TABLE_NAME, GLUE_NAME
 from . import _defaults, _resources
 from ._addons import create_addon_key, require_trail
 from ._compliance import NAG_PACKS, REASONS, acknowledge_rules
-from .athena_sql import DEFAULT_TABLE_NAME, GLUE_NAME
-from .errors import NetworkTrailError
 from .trail import NetworkTrail
-from .validation import tag_problems
 
 __all__ = [
     "DEFAULT_REGIONS",

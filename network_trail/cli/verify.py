@@ -32,9 +32,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from ._policies import CLOUDTRAIL_PRINCIPAL, awslogs_key_prefix
-from .diff import diff_selectors
-from .errors import NetworkTrailError
+from ..errors import NetworkTrailError
+from ..model._policies import CLOUDTRAIL_PRINCIPAL, awslogs_key_prefix
+from ..simulator.diff import diff_selectors
 from .inputs import SelectorInput, live_selectors
 
 __all__ = ["Check", "VerifyReport", "verify_trail"]

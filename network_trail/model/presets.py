@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from .errors import NetworkTrailError, did_you_mean
+from ..errors import NetworkTrailError, did_you_mean
 from .selectors import Condition, ManagementEventsSelector, NetworkActivitySelector
 from .sources import CURRENT_SOURCES, GA_SOURCES, EventSource, NetworkActivityEventSource, to_event_source
 

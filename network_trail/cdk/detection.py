@@ -21,12 +21,12 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from ..errors import NetworkTrailError
+from ..model.selectors import NetworkActivitySelector
+from ..model.validation import tag_problems
 from . import _resources
 from ._addons import create_addon_key, require_trail
-from .errors import NetworkTrailError
-from .selectors import NetworkActivitySelector
 from .trail import NetworkTrail
-from .validation import tag_problems
 
 __all__ = [
     "MAX_ALLOWED_ACCOUNTS",

@@ -17,7 +17,7 @@ them with :meth:`SelectorOptions.load`, which returns one
 
 Every set goes through the construct's own checks: each selector through
 :func:`~network_trail.selector_from_json` (or the presets), the whole list
-through :func:`~network_trail.validation.selector_set_problems` (the 500-value
+through :func:`~network_trail.model.validation.selector_set_problems` (the 500-value
 quota included), so a bad input gets the error a synth would give. Only
 ``--env`` imports aws_cdk (and starts Node): the sample app's configuration
 builds CDK values. The other inputs never do.
@@ -34,18 +34,18 @@ from typing import Any, Final, TypeVar
 
 import click
 
-from .errors import NetworkTrailError
-from .presets import Preset, for_sources, management_events
-from .selectors import NetworkActivitySelector, Selector, render_selectors, selector_from_json
-from .simulator import SelectorSet
-from .sources import (
+from ..errors import NetworkTrailError
+from ..model.presets import Preset, for_sources, management_events
+from ..model.selectors import NetworkActivitySelector, Selector, render_selectors, selector_from_json
+from ..model.sources import (
     GA_SOURCES,
     SOURCE_LIST_DATE,
     CustomEventSource,
     EventSource,
     to_event_source,
 )
-from .validation import selector_set_problems
+from ..model.validation import selector_set_problems
+from ..simulator import SelectorSet
 
 __all__ = [
     "PresetRequest",
@@ -464,7 +464,7 @@ def _environment_input(config: Path, name: str) -> SelectorInput:
         raise NetworkTrailError(
             f"--config {str(config)!r} cannot be read as JSON ({err}): fix the file"
         ) from None
-    from .config import CONTEXT_KEY, load_environments  # imports aws_cdk: only for --env
+    from ..app.config import CONTEXT_KEY, load_environments  # imports aws_cdk: only for --env
 
     context = document.get("context", {}) if isinstance(document, dict) else {}
     if not isinstance(context, dict) or CONTEXT_KEY not in context:

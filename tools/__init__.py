@@ -1,0 +1,1 @@
+"""Development tools kept out of the wheel: the generators of documentation pages (``gen_docs``)."""
