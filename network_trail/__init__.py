@@ -6,8 +6,8 @@ The public API is what ``__all__`` lists.
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import presets
 from .errors import NetworkTrailError
-from .model import presets
 from .model.presets import Preset
 from .model.selectors import (
     ACCESS_DENIED_ERROR_CODE,
