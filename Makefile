@@ -43,9 +43,11 @@ synth: deps
 	cdk synth --quiet
 	@ls cdk.out/*.template.json
 
+# lint-imports: the layers and their import contracts (pyproject.toml [tool.importlinter], CONTRIBUTING.md).
 lint: deps
 	ruff check .
 	ruff format --check .
+	lint-imports
 
 # The example app is its own module named `app`, like the sample app's: checked in a second run.
 typecheck: deps
