@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make synth   venv + pinned deps + pinned CDK CLI, then synthesize every environment into cdk.out/
-#   make test    the same set-up, then ruff, mypy --strict, the test suite and a strict docs build
+#   make test    the same set-up, then ruff, the import contracts, mypy --strict, the test suite and a strict docs build
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test

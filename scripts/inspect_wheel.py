@@ -14,16 +14,34 @@ from email.parser import HeaderParser
 from pathlib import Path
 
 LICENSE_LINES = ("Apache License", "Version 2.0, January 2004")
+# One module of each layer (CONTRIBUTING.md): `packages.find` must pick up every subpackage.
+PACKAGE_FILES = (
+    "network_trail/__init__.py",
+    "network_trail/errors.py",
+    "network_trail/model/__init__.py",
+    "network_trail/model/selectors.py",
+    "network_trail/simulator/__init__.py",
+    "network_trail/cdk/__init__.py",
+    "network_trail/cdk/trail.py",
+    "network_trail/cdk/_log_store.py",
+    "network_trail/app/__init__.py",
+    "network_trail/app/delivery.py",
+    "network_trail/cli/__init__.py",
+    "network_trail/trail.py",
+)
 
 
 def wheel_problems(path: Path) -> list[str]:
-    """The wheel holds the package, its py.typed marker, LICENSE and the SPDX license expression."""
+    """The wheel holds the package and its subpackages, its py.typed marker, LICENSE and the SPDX license."""
     problems: list[str] = []
     with zipfile.ZipFile(path) as wheel:
         names = wheel.namelist()
         top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
         if top != {"network_trail"}:
             problems.append(f"{path.name}: top-level entries {sorted(top)}, expected only network_trail")
+        missing = sorted(set(PACKAGE_FILES) - set(names))
+        if missing:
+            problems.append(f"{path.name}: no {', '.join(missing)} (a subpackage left out of the wheel)")
         if "network_trail/py.typed" not in names:
             problems.append(f"{path.name}: no network_trail/py.typed (type checkers would ignore the hints)")
         licenses = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]

@@ -131,14 +131,16 @@ def test_example_verifier_reports_a_trail_on_another_bucket_and_missing_warnings
 
 
 def test_wheel_inspection_reports_a_wheel_without_license_and_py_typed(tmp_path: Path) -> None:
-    # GIVEN a wheel with the package but no LICENSE, no py.typed and the deprecated License field
+    # GIVEN a wheel with the package's __init__ only (no subpackage), no LICENSE, no py.typed and the
+    # deprecated License field
     wheel = tmp_path / "network_trail-0.0.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
         archive.writestr("network_trail/__init__.py", "")
         archive.writestr("network_trail-0.0.0.dist-info/METADATA", "Name: network-trail\nLicense: Apache\n")
     # WHEN it is inspected THEN each gap is named
     found = wheel_problems(wheel)
-    assert len(found) == 4, found
+    assert len(found) == 5, found
+    assert any("network_trail/cdk/trail.py" in p and "subpackage left out" in p for p in found)
     assert any("py.typed" in p for p in found)
     assert any("no LICENSE" in p for p in found)
     assert any("License-Expression is None" in p for p in found)
