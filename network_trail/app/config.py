@@ -18,6 +18,7 @@ from aws_cdk import aws_s3 as s3
 
 from ..cdk.trail import ManagementEvents
 from ..errors import NetworkTrailError
+from ..model._ids import ACCOUNT_ID, REGION
 from ..model.presets import Preset, for_sources
 from ..model.selectors import Selector
 from ..model.sources import to_event_source
@@ -26,8 +27,6 @@ __all__ = ["CONTEXT_KEY", "EnvironmentConfig", "load_environments"]
 
 CONTEXT_KEY: Final = "network-trail:environments"
 
-_ACCOUNT: Final = re.compile(r"^\d{12}$")
-_REGION: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,40}$")
 
 _SELECTOR_KEYS: Final = {"preset", "sources", "vpc_endpoint_ids", "event_names"}
@@ -192,7 +191,7 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
     account = raw.get("account")
     if account is None:
         problems.append(_fail(env, "account", "is missing: give the 12-digit AWS account id to deploy to"))
-    elif not isinstance(account, str) or not _ACCOUNT.match(account):
+    elif not isinstance(account, str) or not ACCOUNT_ID.match(account):
         problems.append(
             _fail(env, "account", f"must be a 12-digit AWS account id as a string, got {account!r}")
         )
@@ -201,7 +200,7 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
         problems.append(
             _fail(env, "region", "is missing: give the Region of the trail's home, e.g. 'us-east-1'")
         )
-    elif not isinstance(region, str) or not _REGION.match(region):
+    elif not isinstance(region, str) or not REGION.match(region):
         problems.append(
             _fail(env, "region", f"must be an AWS Region code such as 'eu-west-1', got {region!r}")
         )
@@ -313,7 +312,7 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
 
 
 def _accounts(env: str, key: str, raw: object, problems: list[str]) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not all(isinstance(a, str) and _ACCOUNT.match(a) for a in raw):
+    if not isinstance(raw, list) or not all(isinstance(a, str) and ACCOUNT_ID.match(a) for a in raw):
         problems.append(_fail(env, key, f"must be a list of 12-digit account ids as strings, got {raw!r}"))
         return ()
     return tuple(raw)
@@ -350,7 +349,7 @@ def _athena(env: str, raw: object, problems: list[str]) -> dict[str, Any] | None
         if (
             not isinstance(regions, list)
             or not regions
-            or not all(isinstance(r, str) and _REGION.match(r) for r in regions)
+            or not all(isinstance(r, str) and REGION.match(r) for r in regions)
         ):
             problems.append(
                 _fail(env, "athena.regions", f"must be a non-empty list of Region codes, got {regions!r}")

@@ -20,6 +20,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from ..errors import NetworkTrailError
+from ..model._ids import ACCOUNT_ID, REGION
 from .config import CONTEXT_KEY, EnvironmentConfig, load_environments
 from .stack import NetworkTrailStack, stack_id
 
@@ -52,8 +53,6 @@ _KEYS: Final = {
     "connection_arn",
     "waves",
 }
-_ACCOUNT: Final = re.compile(r"^\d{12}$")
-_REGION: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _REPOSITORY: Final = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _CONNECTION: Final = re.compile(
     r"^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection/[A-Za-z0-9-]+$"
@@ -163,8 +162,8 @@ def load_delivery(value: object, env_names: Sequence[str], *, mode_override: obj
         mode = DeliveryMode(raw_mode)
     pipeline = mode is DeliveryMode.PIPELINE
     checks: tuple[tuple[str, re.Pattern[str], str], ...] = (
-        ("pipeline_account", _ACCOUNT, "a 12-digit AWS account id as a string"),
-        ("pipeline_region", _REGION, "an AWS Region code such as 'eu-west-1'"),
+        ("pipeline_account", ACCOUNT_ID, "a 12-digit AWS account id as a string"),
+        ("pipeline_region", REGION, "an AWS Region code such as 'eu-west-1'"),
         ("repository", _REPOSITORY, "'owner/repo' of the source repository"),
         (
             "connection_arn",

@@ -13,8 +13,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
-ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
-ORGANIZATION_ID: Final = re.compile(r"^o-[a-z0-9]{10,32}$")
+from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID
+
 TRAIL_ARN: Final = re.compile(
     r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):cloudtrail:[a-z0-9-]+:(\d{12}):trail/(.+)$"
 )

@@ -20,6 +20,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..errors import NetworkTrailError
+from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID, REGION
 from ..model.validation import tag_problems
 from ..simulator.athena_sql import DEFAULT_TABLE_NAME, GLUE_NAME
 from . import _defaults, _resources
@@ -155,9 +156,7 @@ RESULTS_NO_OBJECT_LOCK_REASON: Final = (
     "trail writes digest files (log file validation)"
 )
 
-_ACCOUNT: Final = re.compile(r"^\d{12}$")
 _EVENT_NAME: Final = re.compile(r"^[A-Za-z0-9]{1,128}$")
-_REGION: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -199,7 +198,7 @@ def query_problems(
         )
     else:
         for i, account in enumerate(allowed_account_ids):
-            if not isinstance(account, str) or not _ACCOUNT.match(account):
+            if not isinstance(account, str) or not ACCOUNT_ID.match(account):
                 problems.append(
                     f"allowed_account_ids[{i}] must be a 12-digit AWS account id as a string, got {account!r}"
                 )
@@ -456,7 +455,7 @@ class NetworkActivityQueries(Construct):
                 "organization_id is required for an organization trail, whose log files are under "
                 "AWSLogs/<o-id>/<account>/: pass organization_id='o-…'"
             )
-        if organization_id is not None and not re.match(r"^o-[a-z0-9]{10,32}$", organization_id):
+        if organization_id is not None and not ORGANIZATION_ID.match(organization_id):
             problems.append(
                 f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, got "
                 f"{organization_id!r}"
@@ -475,7 +474,7 @@ class NetworkActivityQueries(Construct):
                 "the account in the S3 path; pass account_ids=['111122223333'] or pin the stack's env"
             )
         for i, account in enumerate(accounts if account_ids is not None else ()):
-            if not isinstance(account, str) or not _ACCOUNT.match(account):
+            if not isinstance(account, str) or not ACCOUNT_ID.match(account):
                 problems.append(
                     f"account_ids[{i}] must be a 12-digit AWS account id as a string, got {account!r}"
                 )
@@ -483,7 +482,7 @@ class NetworkActivityQueries(Construct):
         if not chosen_regions:
             problems.append("regions is empty: give at least one Region the trail writes, e.g. ['us-east-1']")
         for i, region in enumerate(chosen_regions):
-            if not isinstance(region, str) or not _REGION.match(region):
+            if not isinstance(region, str) or not REGION.match(region):
                 problems.append(f"regions[{i}] must be a Region code such as 'eu-west-1', got {region!r}")
         if tags is not None:
             problems += tag_problems(tags)

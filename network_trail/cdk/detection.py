@@ -22,6 +22,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from ..errors import NetworkTrailError
+from ..model._ids import ACCOUNT_ID
 from ..model.selectors import NetworkActivitySelector
 from ..model.validation import tag_problems
 from . import _resources
@@ -46,7 +47,6 @@ MAX_PATTERN_LENGTH: Final = 1024
 DEFAULT_SPIKE_THRESHOLD: Final = 10_000
 """Network activity events per period above which the volume alarm fires."""
 
-_ACCOUNT: Final = re.compile(r"^\d{12}$")
 _SOURCE: Final = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com$")
 _NETWORK: Final = '($.eventCategory = "NetworkActivity")'
 _NOT_ACCOUNT: Final = '($.userIdentity.accountId != "{}")'
@@ -110,7 +110,7 @@ def _account_problems(accounts: Sequence[str]) -> list[str]:
     return [
         f"allowed_account_ids[{i}] must be a 12-digit AWS account id as a string, got {a!r}"
         for i, a in enumerate(accounts)
-        if not isinstance(a, str) or not _ACCOUNT.match(a)
+        if not isinstance(a, str) or not ACCOUNT_ID.match(a)
     ]
 
 

@@ -8,7 +8,6 @@ a ``AWS::CloudTrail::Trail`` with advanced event selectors only.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ if TYPE_CHECKING:  # aws_logs is imported when CloudWatch Logs delivery is on: ~
     from aws_cdk import aws_logs as logs
 
 from ..errors import NetworkTrailError
+from ..model._ids import ORGANIZATION_ID
 from ..model._policies import (
     TrailArnParts,
     as_policy_json,
@@ -63,7 +63,6 @@ _WARNING_IDS = {
     "key": "keyPolicyNotAdded",
     "access-logs bucket": "accessLogsPolicyNotAdded",
 }
-_ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 
 
 def _other_account(resource: kms.IKey, account: str) -> bool:
@@ -177,7 +176,7 @@ def _trail_option_problems(
     if (
         organization_id is not None
         and not cdk.Token.is_unresolved(organization_id)
-        and (not isinstance(organization_id, str) or not _ORG_ID.match(organization_id))
+        and (not isinstance(organization_id, str) or not ORGANIZATION_ID.match(organization_id))
     ):
         problems.append(
             f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, "
