@@ -30,6 +30,8 @@ from .sources import (
 
 if TYPE_CHECKING:
     from .athena import NetworkActivityQueries
+    from .coverage import NetworkActivityCoverage
+    from .endpoint_coverage import CoverageStatus
     from .detection import NetworkActivityAlarms
     from .log_archive import ImportedLogArchive, LogArchive
     from .trail import ManagementEvents, NetworkTrail
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
 # The construct imports aws_cdk (about 1 s and a Node process): load it on first use only, so the
 # pure parts (selectors, presets, the simulator and its command line) start fast.
 _LAZY = {
+    "CoverageStatus": "endpoint_coverage",
+    "NetworkActivityCoverage": "coverage",
     "ImportedLogArchive": "log_archive",
     "LogArchive": "log_archive",
     "ManagementEvents": "trail",
@@ -60,6 +64,7 @@ __all__ = [
     "GA_SOURCES",
     "SOURCE_LIST_DATE",
     "Condition",
+    "CoverageStatus",
     "CustomEventSource",
     "EventSource",
     "Field",
@@ -68,6 +73,7 @@ __all__ = [
     "ManagementEvents",
     "ManagementEventsSelector",
     "NetworkActivityAlarms",
+    "NetworkActivityCoverage",
     "NetworkActivityEventSource",
     "NetworkActivityQueries",
     "NetworkActivitySelector",

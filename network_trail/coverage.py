@@ -1,0 +1,183 @@
+"""``NetworkActivityCoverage``: which VPC endpoints of a CDK app its network trails log.
+
+Add it to the app, ``Aspects.of(app).add(NetworkActivityCoverage())``: at synth
+time every ``AWS::EC2::VPCEndpoint`` of the app is checked against the
+selectors of every :class:`~network_trail.NetworkTrail` of the app that can see
+it (same account, or an organization trail; same Region, or a multi-Region
+trail). Each endpoint gets a status (``all``, ``denied-only``, ``not-logged``,
+``unsupported``, see :mod:`network_trail.endpoint_coverage`); a ``not-logged``
+or ``unsupported`` endpoint gets a warning, and the whole report is written to
+``network-trail-coverage.json`` in the cloud assembly directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import aws_cdk as cdk
+import jsii
+from constructs import Construct, IConstruct, IValidation
+
+from .endpoint_coverage import CoverageStatus, EndpointCoverage, coverage_report, evaluate_endpoint
+from .endpoints import EndpointKind, VpcEndpoint, to_vpc_endpoint
+from .selectors import render_selectors
+from .simulator import SelectorSet
+from .trail import NetworkTrail
+
+__all__ = ["REPORT_FILE", "WARNING_IDS", "NetworkActivityCoverage"]
+
+REPORT_FILE: Final = "network-trail-coverage.json"
+"""The report's file name in the cloud assembly directory (``cdk.out``)."""
+
+WARNING_IDS: Final[dict[str, str]] = {
+    "not-logged": "network-trail:endpointNotLogged",
+    "unsupported": "network-trail:endpointServiceUnsupported",
+    "unknown": "network-trail:endpointServiceUnknown",
+}
+"""The warning id of each finding: acknowledge one with
+``Annotations.of(endpoint).acknowledge_warning(id, reason)``."""
+
+
+def _matches(trail_value: str, endpoint_value: str, *, widened: bool) -> bool:
+    """Same account (or Region), unless a side is unknown at synth time or the trail spans all."""
+    if widened or cdk.Token.is_unresolved(trail_value) or cdk.Token.is_unresolved(endpoint_value):
+        return True
+    return trail_value == endpoint_value
+
+
+class _Trail:
+    """A trail of the app: its selectors and where it logs."""
+
+    def __init__(self, trail: NetworkTrail) -> None:
+        stack = cdk.Stack.of(trail)
+        cfn = trail.cfn_trail
+        self.account = stack.account
+        self.region = stack.region
+        self.organization = cfn.is_organization_trail is True
+        self.multi_region = cfn.is_multi_region_trail is True
+        self.selectors = SelectorSet(trail.node.path, tuple(render_selectors(trail.selectors)))
+
+    def sees(self, account: str, region: str) -> bool:
+        return _matches(self.account, account, widened=self.organization) and _matches(
+            self.region, region, widened=self.multi_region
+        )
+
+
+@jsii.implements(cdk.IAspect)
+class NetworkActivityCoverage:
+    """A CDK Aspect reporting, for each VPC endpoint of the app, whether a ``NetworkTrail`` logs it.
+
+    Example::
+
+        app = cdk.App()
+        ...  # stacks with VPC endpoints and NetworkTrails
+        cdk.Aspects.of(app).add(NetworkActivityCoverage())
+
+    Warnings (acknowledge one on the endpoint, or on a scope above it, with
+    ``cdk.Annotations.of(scope).acknowledge_warning(id, reason)``):
+
+    - ``network-trail:endpointNotLogged``: no trail logs every call or every denial through it;
+    - ``network-trail:endpointServiceUnsupported``: its service has no network activity events
+      (e.g. CloudWatch Logs, a partner's endpoint service, a VPC Lattice resource endpoint);
+    - ``network-trail:endpointServiceUnknown``: its service name is only known at deploy time.
+
+    Endpoints inside a nested ``Stage`` (CDK Pipelines) are outside the app's aspects:
+    add the Aspect to the stage as well.
+    """
+
+    def __init__(self) -> None:
+        self._root: IConstruct | None = None
+        self._trails: dict[str, NetworkTrail] = {}
+        self._endpoints: dict[str, Construct] = {}
+        self._report: dict[str, Any] | None = None
+
+    def visit(self, node: IConstruct) -> None:
+        """Collect trails and endpoints; the check runs once, in the validation phase."""
+        if self._root is None:
+            self._root = node
+            node.node.add_validation(_Check(self, node))
+        if isinstance(node, NetworkTrail):
+            self._trails[node.node.path] = node
+            return
+        ec2 = sys.modules.get("aws_cdk.aws_ec2")  # no endpoint can exist before the app imports it
+        if ec2 is not None and isinstance(node, ec2.CfnVPCEndpoint):
+            self._endpoints[node.node.path] = node
+
+    @property
+    def report(self) -> dict[str, Any] | None:
+        """The report, once the app was synthesized."""
+        return self._report
+
+    def check(self) -> dict[str, Any]:
+        """Evaluate every endpoint against the trails that see it, warn, and keep the report."""
+        if self._report is not None:
+            return self._report
+        trails = [_Trail(t) for _, t in sorted(self._trails.items())]
+        rows = [self._check_endpoint(cfn, trails) for _, cfn in sorted(self._endpoints.items())]
+        self._report = coverage_report(rows, trails=[t.selectors.label for t in trails])
+        return self._report
+
+    def _check_endpoint(self, cfn: Construct, trails: Sequence[_Trail]) -> EndpointCoverage:
+        stack = cdk.Stack.of(cfn)
+        described = to_vpc_endpoint(cfn, parameter=cfn.node.path)
+        service_name = described.service_name
+        if service_name and not cdk.Token.is_unresolved(stack.region):
+            service_name = service_name.replace("<region>", stack.region)
+        endpoint = VpcEndpoint(
+            endpoint_id=described.endpoint_id,
+            service_name=service_name,
+            endpoint_type=described.endpoint_type or "Gateway",
+            vpc_id=getattr(cfn, "vpc_id", None),
+            aliases=(getattr(cfn, "attr_id", ""),),
+            label=cfn.node.path,
+        )
+        seen = [t.selectors for t in trails if t.sees(stack.account, stack.region)]
+        result = evaluate_endpoint(endpoint, seen)
+        _warn(cfn, result, len(trails))
+        return result
+
+
+def _warn(cfn: Construct, result: EndpointCoverage, trail_count: int) -> None:
+    mapping = result.mapping
+    if result.status is CoverageStatus.NOT_LOGGED:
+        where = f"none of the app's {trail_count} NetworkTrail(s)" if trail_count else "no NetworkTrail in the app"
+        cdk.Annotations.of(cfn).add_warning_v2(
+            WARNING_IDS["not-logged"],
+            f"VPC endpoint for {mapping.service_name} ({result.mapping.event_source}) is not logged: {where} logs "
+            f"every call or every denial through it ({result.reason}). Add its selectors with "
+            f"presets.for_endpoints([endpoint]) to a NetworkTrail, or acknowledge this warning",
+        )
+    elif result.status is CoverageStatus.UNSUPPORTED:
+        unknown = mapping.kind is EndpointKind.UNKNOWN
+        cdk.Annotations.of(cfn).add_warning_v2(
+            WARNING_IDS["unknown" if unknown else "unsupported"],
+            f"VPC endpoint for {mapping.service_name or 'no service name'} cannot be logged by network activity "
+            f"events: {result.reason}. Acknowledge this warning if that is expected",
+        )
+
+
+@jsii.implements(IValidation)
+class _Check:
+    """Runs the check after every aspect and ``prepare``, before the templates are written.
+
+    Validation is the last phase in which annotations still reach the cloud assembly; the
+    report is written then, into the directory the templates go to.
+    """
+
+    def __init__(self, aspect: NetworkActivityCoverage, root: IConstruct) -> None:
+        self._aspect = aspect
+        self._root = root
+
+    def validate(self) -> list[str]:
+        report = self._aspect.check()
+        stage = self._root if isinstance(self._root, cdk.Stage) else cdk.Stage.of(self._root)
+        if stage is not None:
+            path = Path(stage.outdir) / REPORT_FILE
+            os.makedirs(path.parent, exist_ok=True)
+            path.write_text(json.dumps(report, indent=2) + "\n")
+        return []
