@@ -464,3 +464,12 @@ def _print_report(report: SimulationReport) -> None:
             "\ncost: $0.10 per 100,000 network activity events, $2.00 per 100,000 management events "
             "(an extra copy), scaled from the covered span to 30 days"
         )
+
+
+def _register_coverage() -> None:
+    from ._coverage_command import make_command  # the command's logic lives there
+
+    main.add_command(make_command(_selector_options, _selector_sets))
+
+
+_register_coverage()
