@@ -1,8 +1,8 @@
 """The ``network-trail`` command: list presets, render selectors, simulate them on real logs.
 
-``simulate``, ``explain`` and ``render --preset`` never import aws_cdk; only
-reading an environment of the sample app (``--env``) does, because
-:mod:`network_trail.config` builds CDK values.
+Selectors come from :mod:`network_trail.inputs` (templates, live trails, files,
+presets, the sample app's environments). No command imports aws_cdk, so none
+starts Node, except for ``--env``: :mod:`network_trail.config` builds CDK values.
 """
 
 from __future__ import annotations
@@ -18,21 +18,19 @@ from typing import Any, NoReturn, TextIO
 import click
 
 from .errors import NetworkTrailError
-from .presets import Preset, for_sources, management_events
-from .selectors import Selector, render_selectors
+from .inputs import SelectorInput, SelectorOptions, selector_input_options
+from .presets import Preset
 from .simulator import (
     FileProblem,
-    SelectorSet,
     SimulationReport,
     compile_selectors,
     iter_log_files,
+    read_records,
     simulate,
 )
 from .sources import GA_SOURCES, SOURCE_LIST_DATE, NetworkActivityEventSource, source_label
 
 __all__ = ["main"]
-
-_MANAGEMENT_CHOICES = ("none", "all", "read-only", "write-only")
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -45,150 +43,29 @@ def _print_json(value: Any) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Where selectors come from: --env, --preset, --selectors
+# Selector inputs (network_trail.inputs)
 
 
-def _environment_selectors(config: Path, names: Sequence[str]) -> list[SelectorSet]:
-    from .config import CONTEXT_KEY, load_environments  # imports aws_cdk: only when --env is used
-
+def _load(options: SelectorOptions, *, count: int | None = None, command: str = "") -> list[SelectorInput]:
+    """The validated selector sets, their warnings on stderr; exit 2 with the construct's error when invalid."""
     try:
-        context = json.loads(config.read_text())["context"][CONTEXT_KEY]
-    except FileNotFoundError:
-        _fail(f"--config {str(config)!r} does not exist: run from the project root or pass --config PATH")
-    except (json.JSONDecodeError, KeyError, TypeError) as err:
-        _fail(
-            f"--config {str(config)!r} has no valid context.{CONTEXT_KEY!r} ({err!r}): see docs/sample-app.md"
-        )
-    envs = {e.name: e for e in load_environments(context)}
-    out = []
-    for name in names:
-        if name not in envs:
-            _fail(f"--env {name!r} is not an environment of {str(config)!r}: choose one of {sorted(envs)}")
-        out.append(SelectorSet(f"env {name}", tuple(render_selectors(envs[name].selectors))))
-    return out
-
-
-def _preset_selectors(
-    presets_: Sequence[str],
-    sources: Sequence[str],
-    vpc_endpoint_ids: Sequence[str],
-    event_names: Sequence[str],
-    management: str,
-) -> list[SelectorSet]:
-    if not sources:
-        _fail("--preset needs at least one --source, e.g. --source kms --source s3 (or --source ga)")
-    chosen = [s for src in sources for s in (GA_SOURCES if src == "ga" else (src,))]
-    out = []
-    for preset in presets_:
-        selectors: list[Selector] = []
-        if management != "none":
-            read_only = {"all": None, "read-only": True, "write-only": False}[management]
-            selectors.append(management_events(read_only=read_only))
-        selectors.extend(
-            for_sources(chosen, preset=preset, vpc_endpoint_ids=vpc_endpoint_ids, event_names=event_names)
-        )
-        names = [str(getattr(s, "value", s)).removesuffix(".amazonaws.com") for s in chosen]
-        label = f"preset {preset} ({', '.join(names)})"
-        out.append(SelectorSet(label, tuple(render_selectors(selectors))))
-    return out
-
-
-def _file_selectors(paths: Sequence[Path]) -> list[SelectorSet]:
-    out = []
-    for path in paths:
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError) as err:
-            _fail(f"--selectors {str(path)!r} cannot be read as JSON: {err}")
-        if isinstance(data, dict) and "AdvancedEventSelectors" in data:
-            data = data["AdvancedEventSelectors"]
-        if not isinstance(data, list):
-            _fail(
-                f"--selectors {str(path)!r} must hold a JSON list of advanced event selectors (or the output of "
-                f"`aws cloudtrail get-event-selectors`), got {type(data).__name__}"
-            )
-        out.append(SelectorSet(f"file {path.name}", tuple(data)))
-    return out
-
-
-def _selector_options(func: Any) -> Any:
-    options = [
-        click.option(
-            "--config",
-            type=click.Path(path_type=Path, dir_okay=False),
-            default=Path("cdk.json"),
-            show_default=True,
-            help="cdk.json of the sample app, for --env.",
-        ),
-        click.option("--env", "envs", multiple=True, help="An environment of the sample app (repeatable)."),
-        click.option(
-            "--preset",
-            "presets_",
-            multiple=True,
-            type=click.Choice([p.value for p in Preset]),
-            help="A console template for every --source (repeatable: one selector set each).",
-        ),
-        click.option(
-            "--source",
-            "sources",
-            multiple=True,
-            help="Event source for --preset: 'kms', 'kms.amazonaws.com', or 'ga' for the five GA sources.",
-        ),
-        click.option(
-            "--vpc-endpoint-id", "vpc_endpoint_ids", multiple=True, help="Scope --preset to these endpoints."
-        ),
-        click.option(
-            "--event-name", "event_names", multiple=True, help="Scope --preset to these API actions."
-        ),
-        click.option(
-            "--management-events",
-            type=click.Choice(_MANAGEMENT_CHOICES),
-            default="none",
-            show_default=True,
-            help="Add a management events selector to each --preset set.",
-        ),
-        click.option(
-            "--selectors",
-            "selector_files",
-            multiple=True,
-            type=click.Path(path_type=Path, dir_okay=False, exists=True),
-            help="A JSON file with an AdvancedEventSelectors list (repeatable).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _selector_sets(
-    *,
-    config: Path,
-    envs: Sequence[str],
-    presets_: Sequence[str],
-    sources: Sequence[str],
-    vpc_endpoint_ids: Sequence[str],
-    event_names: Sequence[str],
-    management_events: str,
-    selector_files: Sequence[Path],
-) -> list[SelectorSet]:
-    if (sources or vpc_endpoint_ids or event_names) and not presets_:
-        _fail(
-            "--source, --vpc-endpoint-id and --event-name apply to --preset: add e.g. --preset access-denied"
-        )
-    sets: list[SelectorSet] = []
-    try:
-        if envs:
-            sets.extend(_environment_selectors(config, envs))
-        if presets_:
-            sets.extend(
-                _preset_selectors(presets_, sources, vpc_endpoint_ids, event_names, management_events)
-            )
+        inputs = options.load()
     except NetworkTrailError as err:
         _fail(str(err))
-    sets.extend(_file_selectors(selector_files))
-    if not sets:
-        _fail("no selectors: give --env NAME, --preset NAME with --source, or --selectors FILE")
-    return sets
+    for item in inputs:
+        for warning in item.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if count is not None and len(inputs) != count:
+        labels = [i.label for i in inputs]
+        _fail(
+            f"{command} takes {count} selector set{'s' if count > 1 else ''}, got {len(inputs)} ({labels}): "
+            + (
+                "give one input, or --trail NAME to pick one trail of a --template"
+                if count == 1
+                else "give two inputs, the old then the new, e.g. --live live.json --template cdk.out"
+            )
+        )
+    return inputs
 
 
 # ---------------------------------------------------------------------------
@@ -236,23 +113,21 @@ def presets_command(as_json: bool) -> None:
 
 
 @main.command()
-@_selector_options
-def render(**options: Any) -> None:
+@selector_input_options
+def render(selector_options: SelectorOptions) -> None:
     """Print selectors as `aws cloudtrail put-event-selectors --advanced-event-selectors` takes them.
 
-    Give one --env of cdk.json, or one --preset with its --source options. The
-    output is always JSON, e.g.:
+    Give one input: a --template trail, a --live or --selectors file, an --env
+    of the sample app, or one --preset with its --source options. The selectors
+    are checked as the construct checks them (CloudTrail's 500-value quota
+    included). The output is always JSON, e.g.:
 
     \b
       aws cloudtrail put-event-selectors --trail-name T \\
-        --advanced-event-selectors "$(network-trail render --env prod)"
+        --advanced-event-selectors "$(network-trail render --template cdk.out)"
     """
-    sets = _selector_sets(**options)
-    if len(sets) != 1:
-        _fail(
-            f"render prints one selector list, got {len(sets)} ({[s.label for s in sets]}): give one source"
-        )
-    _print_json(list(sets[0].selectors))
+    (chosen,) = _load(selector_options, count=1, command="render")
+    _print_json(chosen.rendered())
 
 
 class _Progress:
@@ -287,8 +162,10 @@ class _Progress:
 
 
 @main.command("simulate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@_selector_options
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, allow_dash=True)
+)
+@selector_input_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad file.")
 @click.option(
@@ -308,17 +185,21 @@ def simulate_command(
     fail_fast: bool,
     jobs: int,
     progress: bool | None,
-    **options: Any,
+    selector_options: SelectorOptions,
 ) -> None:
-    """Count what selectors would log from CloudTrail log files (.json, .json.gz, directories).
+    """Count what selectors would log from CloudTrail logs.
 
-    Every selector set given (several --env, several --preset, --selectors) is
+    PATHS are log files (.json, .json.gz, .jsonl, .jsonl.gz), directories of
+    them, or - for standard input; a file holds {"Records": [...]}, one record,
+    or JSON Lines of either. Every selector set given is
     evaluated in one pass and reported side by side: events logged and dropped per
     selector and per source, the time span covered, and the cost scaled to 30 days
     ($0.10 per 100,000 network activity events). Bad files are reported with the
     reason and skipped; the exit code is 1 if there was any.
     """
-    sets = _selector_sets(**options)
+    sets = [i.selector_set() for i in _load(selector_options)]
+    if Path("-") in paths:
+        jobs = 1  # standard input is read once, in this process
     show = sys.stderr.isatty() if progress is None else progress
     try:
         bar = _Progress(sys.stderr, sum(1 for _ in iter_log_files(paths))) if show else None
@@ -352,31 +233,33 @@ def simulate_command(
 
 
 @main.command("explain")
-@click.argument("record_file", type=click.File("r"), default="-")
-@_selector_options
-@click.option("--index", type=int, default=None, help="Which record of a log file's Records. Default: 0.")
+@click.argument(
+    "record_file", type=click.Path(path_type=Path, exists=True, dir_okay=False, allow_dash=True), default="-"
+)
+@selector_input_options
+@click.option("--index", type=int, default=None, help="Which record of a file holding several. Default: 0.")
 @click.option("--json", "as_json", is_flag=True, help="Print the reasoning as JSON.")
-def explain_command(record_file: TextIO, index: int | None, as_json: bool, **options: Any) -> None:
+def explain_command(
+    record_file: Path, index: int | None, as_json: bool, selector_options: SelectorOptions
+) -> None:
     """Explain why one record (a file, or - for stdin) is logged or dropped.
 
-    The input is one CloudTrail record, or a log file with --index.
+    The file holds one CloudTrail record, a log file ({"Records": [...]}), or
+    JSON Lines, plain or gzip; --index picks a record when it holds several.
     """
-    sets = _selector_sets(**options)
-    name = getattr(record_file, "name", "-")
+    sets = [i.selector_set() for i in _load(selector_options)]
     try:
-        data = json.loads(record_file.read())
-    except json.JSONDecodeError as err:
-        _fail(f"{name}: invalid JSON ({err}): give one CloudTrail record or a log file")
-    if isinstance(data, dict) and isinstance(data.get("Records"), list):
-        records = data["Records"]
-        i = 0 if index is None else index
-        if not -len(records) <= i < len(records):
-            _fail(f"--index {i} is out of range: {name} has {len(records)} records")
-        data = records[i]
-    elif index is not None:
-        _fail(f"--index {index} applies to a log file with Records, but {name} holds a single record")
+        records = read_records(record_file)
+    except NetworkTrailError as err:
+        _fail(f"{record_file}: {err}")
+    i = 0 if index is None else index
+    if not -len(records) <= i < len(records):
+        _fail(
+            f"--index {i} is out of range: {record_file} has {len(records)} records; give 0 to {len(records) - 1}"
+        )
+    data = records[i]
     if not isinstance(data, dict):
-        _fail(f"{name}: a record must be a JSON object, got {type(data).__name__}")
+        _fail(f"{record_file}: record {i} must be a JSON object, got {type(data).__name__}")
     results = []
     for sel_set in sets:
         exp = compile_selectors(sel_set.selectors).explain(data)

@@ -46,6 +46,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -473,30 +474,42 @@ class FileProblem:
         return f"{where}: {self.message}"
 
 
+_LOG_SUFFIXES: Final = (".json", ".json.gz", ".jsonl", ".jsonl.gz")
+_STDIN: Final = "-"
+# Keys every CloudTrail record has (eventCategory since eventVersion 1.07): a JSON object with one of them
+# and no Records list is taken as a single record.
+_RECORD_KEYS: Final = frozenset({"eventVersion", "eventSource", "eventCategory"})
+
+
 def iter_log_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Every ``.json`` and ``.json.gz`` file in ``paths``, directories walked recursively in name order.
+    """Every log file in ``paths``, directories walked recursively in name order.
+
+    A directory contributes its ``.json``, ``.json.gz``, ``.jsonl`` and ``.jsonl.gz``
+    files; a file given by name is read whatever its name; ``-`` is standard input.
 
     :param paths: files and directories, e.g. ``s3 sync`` copies of ``AWSLogs/<account>/CloudTrail-NetworkActivity/``.
     """
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if str(raw) == _STDIN:
+            yield path
+        elif path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 for name in sorted(files):
-                    if name.endswith((".json", ".json.gz")):
+                    if name.endswith(_LOG_SUFFIXES):
                         yield Path(root, name)
         elif path.exists():
             yield path
         else:
             raise NetworkTrailError(
-                f"path {str(path)!r} does not exist: give a log file or a directory of them"
+                f"path {str(path)!r} does not exist: give a log file, a directory of them, or - for standard input"
             )
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == _STDIN else path.read_bytes()
     except OSError as err:
         raise NetworkTrailError(f"cannot read the file: {err.strerror}") from None
     if data[:2] == b"\x1f\x8b":
@@ -509,26 +522,61 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def _records_of(doc: object, where: str = "") -> list[Any]:
+    """The records of one JSON value: a log file's ``Records``, or a single record."""
+    if isinstance(doc, dict):
+        records = doc.get("Records")
+        if isinstance(records, list):
+            return records
+        if records is None and _RECORD_KEYS & doc.keys():
+            return [doc]
+    shape = f"an object with keys {sorted(doc)[:5]!r}" if isinstance(doc, dict) else type(doc).__name__
+    raise NetworkTrailError(
+        f"{where}is neither a CloudTrail log file nor a record (got {shape}): give {{'Records': [...]}}, one "
+        f"record (with eventVersion and eventSource), or JSON Lines of either"
+    )
+
+
 def _parse_records(data: bytes) -> list[Any]:
+    """Records of a log file, of a single record, or of JSON Lines (one log file or record a line)."""
     try:
         doc = _loads(data)
     except _DECODE_ERRORS as err:
-        raise NetworkTrailError(f"invalid JSON ({err}): a CloudTrail log file is one JSON object") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("Records"), list):
-        shape = f"an object with keys {sorted(doc)[:5]!r}" if isinstance(doc, dict) else type(doc).__name__
-        raise NetworkTrailError(
-            f"has no 'Records' list (got {shape}): a CloudTrail log file is {{'Records': [...]}}; "
-            f"for one record use `network-trail explain`"
-        )
-    records: list[Any] = doc["Records"]
-    return records
+        records = _parse_lines(data)
+        if records is None:
+            raise NetworkTrailError(
+                f"invalid JSON ({err}): give a CloudTrail log file, one record, or JSON Lines"
+            ) from None
+        return records
+    return _records_of(doc)
+
+
+def _parse_lines(data: bytes) -> list[Any] | None:
+    """The records of JSON Lines, ``None`` when the first line is not JSON (so the data is not JSON Lines)."""
+    records: list[Any] = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            doc = _loads(line)
+        except _DECODE_ERRORS as err:
+            if not records:
+                return None
+            raise NetworkTrailError(
+                f"line {number}: invalid JSON ({err}): each line must be one JSON object"
+            ) from None
+        records.extend(_records_of(doc, f"line {number} "))
+    return records or None
 
 
 def read_records(path: Path) -> list[Any]:
-    """The ``Records`` of one CloudTrail log file (gzip or plain JSON).
+    """The records of one file of CloudTrail records, plain or gzip.
 
-    :param path: a ``.json.gz`` or ``.json`` file.
-    :raises NetworkTrailError: when the file is not gzip, not JSON or has no ``Records`` list.
+    The file holds a log file's ``{"Records": [...]}``, a single record, or JSON
+    Lines with one of those per line.
+
+    :param path: the file; ``-`` reads standard input.
+    :raises NetworkTrailError: when the file is not gzip, not JSON or holds no records.
     """
     return _parse_records(_read_bytes(path))
 

@@ -95,15 +95,17 @@ def test_fails_when_env_is_unknown() -> None:
 
 
 def test_fails_when_render_gets_two_selector_sets() -> None:
-    result = run("render", "--preset", "log-all", "--preset", "access-denied", "--source", "kms")
+    result = run(
+        "render", "--preset", "log-all", "--source", "kms", "--preset", "access-denied", "--source", "kms"
+    )
     assert result.exit_code == 2
-    assert "render prints one selector list, got 2" in result.output
+    assert "render takes 1 selector set, got 2" in result.output
 
 
 def test_fails_when_preset_has_no_source() -> None:
     result = run("render", "--preset", "log-all")
     assert result.exit_code == 2
-    assert "--preset needs at least one --source" in result.output
+    assert "--preset log-all has no --source after it" in result.output
 
 
 def test_fails_when_source_is_unknown() -> None:
@@ -118,6 +120,8 @@ def test_simulate_compares_two_preset_sets_side_by_side(log_dir: Path) -> None:
         str(log_dir),
         "--preset",
         "log-all",
+        "--source",
+        "kms",
         "--preset",
         "access-denied",
         "--source",
@@ -211,3 +215,37 @@ def test_importing_the_cli_does_not_import_aws_cdk() -> None:
     code = "import sys, network_trail.cli, network_trail.simulator; print('aws_cdk' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render", "--preset", "log-all", "--source", "kms"],
+        ["render", "--template", "{template}"],
+        ["render", "--selectors", "{selectors}"],
+        ["simulate", "{record}", "--template", "{template}", "--json"],
+        ["explain", "{record}", "--preset", "access-denied", "--source", "ga"],
+    ],
+    ids=["render-preset", "render-template", "render-selectors", "simulate-template", "explain-preset"],
+)
+def test_commands_that_synthesize_nothing_never_start_node(args: list[str], tmp_path: Path) -> None:
+    # A fresh interpreter runs the command; jsii (the Node bridge) and aws_cdk must not be loaded after it.
+    selectors = tmp_path / "selectors.json"
+    selectors.write_text(json.dumps(render_selectors(presets.ga_access_denied())))
+    values = {
+        "template": str(
+            Path(__file__).parent / "__snapshots__" / "test_snapshot" / "test_default_construct.json"
+        ),
+        "selectors": str(selectors),
+        "record": str(DATA / "kms-listkeys-allowed.json"),
+    }
+    argv = [a.format(**values) for a in args]
+    code = (
+        "import sys\n"
+        "from network_trail.cli import main\n"
+        f"try: main({argv!r})\n"
+        "except SystemExit as exit: assert exit.code == 0, exit.code\n"
+        "print('loaded:', sorted(m for m in ('jsii', 'aws_cdk') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.splitlines()[-1] == "loaded: []"
