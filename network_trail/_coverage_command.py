@@ -238,12 +238,13 @@ def _with_cost(row: EndpointCoverage, cost: DenialToAllCost) -> EndpointCoverage
 
 
 def make_command(
-    selector_options: Callable[[Any], Any], selector_sets: Callable[..., list[SelectorSet]]
+    selector_options: Callable[[Any], Any], selector_sets: Callable[[Any], list[SelectorSet]]
 ) -> click.Command:
     """The ``coverage`` command, with the CLI's shared selector options and their parser.
 
-    :param selector_options: the decorator adding the selector options (``--env``, ``--preset``, ``--selectors`` …).
-    :param selector_sets: turns those options' values into selector sets.
+    :param selector_options: the decorator adding the shared selector options (``--template``, ``--live``,
+        ``--env``, ``--preset``, ``--selectors`` …), which passes their value as ``selector_options``.
+    :param selector_sets: turns that value into selector sets.
     """
 
     @click.command("coverage")
@@ -269,12 +270,17 @@ def make_command(
         help="CloudTrail log files or directories: the cost of turning each denied-only endpoint to all.",
     )
     def coverage_command(
-        endpoints_file: Path, as_json: bool, fail_on: tuple[str, ...], logs: tuple[Path, ...], **options: Any
+        endpoints_file: Path,
+        as_json: bool,
+        fail_on: tuple[str, ...],
+        logs: tuple[Path, ...],
+        selector_options: Any,
     ) -> None:
         """Which VPC endpoints the selectors log: all, denied-only, not-logged or unsupported.
 
         Every selector set given counts together, as the trails of one account.
         """
-        sys.exit(run_coverage(endpoints_file, selector_sets(**options), as_json=as_json, fail_on=fail_on, logs=logs))
+        sets = selector_sets(selector_options)
+        sys.exit(run_coverage(endpoints_file, sets, as_json=as_json, fail_on=fail_on, logs=logs))
 
     return coverage_command
