@@ -31,8 +31,8 @@ from .sources import (
 if TYPE_CHECKING:
     from .athena import NetworkActivityQueries
     from .coverage import NetworkActivityCoverage
-    from .endpoint_coverage import CoverageStatus
     from .detection import NetworkActivityAlarms
+    from .endpoint_coverage import CoverageStatus
     from .log_archive import ImportedLogArchive, LogArchive
     from .trail import ManagementEvents, NetworkTrail
 

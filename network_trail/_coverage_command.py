@@ -44,7 +44,9 @@ def _endpoint(item: object, where: str) -> VpcEndpoint:
     texts = {k: item.get(k) for k in ("ServiceName", "VpcEndpointType", "VpcId")}
     bad = [k for k, v in texts.items() if v is not None and not isinstance(v, str)]
     if bad:
-        raise NetworkTrailError(f"{where} ({item['VpcEndpointId']}) has non-string {bad}: pass the AWS CLI output unchanged")
+        raise NetworkTrailError(
+            f"{where} ({item['VpcEndpointId']}) has non-string {bad}: pass the AWS CLI output unchanged"
+        )
     return VpcEndpoint(
         endpoint_id=item["VpcEndpointId"],
         service_name=texts["ServiceName"],
@@ -69,7 +71,7 @@ def load_endpoints(path: Path) -> list[VpcEndpoint]:
     items = data.get("VpcEndpoints") if isinstance(data, Mapping) else data
     if not isinstance(items, list):
         raise NetworkTrailError(
-            f"--endpoints {str(path)!r} must hold {{\"VpcEndpoints\": [...]}} (the output of "
+            f'--endpoints {str(path)!r} must hold {{"VpcEndpoints": [...]}} (the output of '
             f"`aws ec2 describe-vpc-endpoints`) or a list of VpcEndpoint objects, got {type(data).__name__}"
             + (f" with keys {sorted(data)[:5]}" if isinstance(data, Mapping) else "")
         )
@@ -192,9 +194,15 @@ def _print_table(rows: Sequence[EndpointCoverage], costs: Mapping[str, DenialToA
         if r.status in (CoverageStatus.NOT_LOGGED, CoverageStatus.UNSUPPORTED):
             click.echo(f"{r.endpoint.endpoint_id}: {r.status.value}: {r.reason}")
     for key, cost in costs.items():
-        money = "n/a (the logs cover no time span)" if cost.monthly_cost is None else f"${cost.monthly_cost:,.2f}"
-        basis = "management and data events through it (a lower bound)" if cost.lower_bound else "allowed calls"
-        click.echo(f"{key}: denied-only -> all adds {cost.extra_events:,} events ({basis}), {money} per 30 days")
+        money = (
+            "n/a (the logs cover no time span)" if cost.monthly_cost is None else f"${cost.monthly_cost:,.2f}"
+        )
+        basis = (
+            "management and data events through it (a lower bound)" if cost.lower_bound else "allowed calls"
+        )
+        click.echo(
+            f"{key}: denied-only -> all adds {cost.extra_events:,} events ({basis}), {money} per 30 days"
+        )
 
 
 def run_coverage(
@@ -214,7 +222,10 @@ def run_coverage(
         _fail(str(err))
     if as_json:
         report = coverage_report(
-            [r if r.endpoint.endpoint_id not in costs else _with_cost(r, costs[r.endpoint.endpoint_id]) for r in rows],
+            [
+                r if r.endpoint.endpoint_id not in costs else _with_cost(r, costs[r.endpoint.endpoint_id])
+                for r in rows
+            ],
             selectorSets=[s.label for s in sets],
         )
         click.echo(json.dumps(report, indent=2))
@@ -233,7 +244,13 @@ def run_coverage(
 
 def _with_cost(row: EndpointCoverage, cost: DenialToAllCost) -> EndpointCoverage:
     return EndpointCoverage(
-        row.endpoint, row.mapping, row.status, row.logged_by, row.partial, row.reason, {"toAll": cost.to_json()}
+        row.endpoint,
+        row.mapping,
+        row.status,
+        row.logged_by,
+        row.partial,
+        row.reason,
+        {"toAll": cost.to_json()},
     )
 
 

@@ -145,7 +145,11 @@ class NetworkActivityCoverage:
 def _warn(cfn: Construct, result: EndpointCoverage, trail_count: int) -> None:
     mapping = result.mapping
     if result.status is CoverageStatus.NOT_LOGGED:
-        where = f"none of the app's {trail_count} NetworkTrail(s)" if trail_count else "no NetworkTrail in the app"
+        where = (
+            f"none of the app's {trail_count} NetworkTrail(s)"
+            if trail_count
+            else "no NetworkTrail in the app"
+        )
         cdk.Annotations.of(cfn).add_warning_v2(
             WARNING_IDS["not-logged"],
             f"VPC endpoint for {mapping.service_name} ({result.mapping.event_source}) is not logged: {where} logs "

@@ -88,7 +88,9 @@ class EndpointCoverage:
         return {
             "endpoint": self.endpoint.label or self.endpoint.endpoint_id,
             "endpointId": None if self.endpoint.is_token else self.endpoint.endpoint_id,
-            "vpcId": None if self.endpoint.vpc_id is None or TOKEN_MARK in self.endpoint.vpc_id else self.endpoint.vpc_id,
+            "vpcId": None
+            if self.endpoint.vpc_id is None or TOKEN_MARK in self.endpoint.vpc_id
+            else self.endpoint.vpc_id,
             "endpointType": self.endpoint.endpoint_type,
             "serviceName": self.mapping.service_name or None,
             "kind": self.mapping.kind.value,
@@ -184,7 +186,12 @@ def evaluate_endpoint(endpoint: VpcEndpoint, sets: Sequence[SelectorSet]) -> End
     partial = tuple(found["partial"])
     if found["all"]:
         return EndpointCoverage(
-            endpoint, mapping, CoverageStatus.ALL, tuple(found["all"]), partial, f"every call to {source.value} is logged"
+            endpoint,
+            mapping,
+            CoverageStatus.ALL,
+            tuple(found["all"]),
+            partial,
+            f"every call to {source.value} is logged",
         )
     if found["denied"]:
         return EndpointCoverage(

@@ -66,7 +66,10 @@ _ECR_LOG = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/logging-using
 _BEDROCK_LOG = "https://docs.aws.amazon.com/bedrock/latest/userguide/logging-using-cloudtrail.html"
 
 SUB_SERVICES: Final[dict[str, tuple[str, str]]] = {
-    "ecr.api": ("ecr.amazonaws.com", f"the Amazon ECR API, logged by CloudTrail as ecr.amazonaws.com ({_ECR_LOG})"),
+    "ecr.api": (
+        "ecr.amazonaws.com",
+        f"the Amazon ECR API, logged by CloudTrail as ecr.amazonaws.com ({_ECR_LOG})",
+    ),
     "ecr.dkr": (
         "ecr.amazonaws.com",
         "the Docker Registry API of Amazon ECR: image pulls are ECR API actions (BatchGetImage, "
@@ -234,7 +237,13 @@ def map_service_name(service_name: str) -> ServiceMapping:
     else:
         source, why = _lookup(base)
     return ServiceMapping(
-        shown, EndpointKind.AWS_SERVICE, service=service, region=region, fips=fips, event_source=source, reason=why
+        shown,
+        EndpointKind.AWS_SERVICE,
+        service=service,
+        region=region,
+        fips=fips,
+        event_source=source,
+        reason=why,
     )
 
 

@@ -189,7 +189,9 @@ def for_endpoints(
     """
     from .endpoints import map_endpoint, to_vpc_endpoint
 
-    single_pair = isinstance(endpoints, tuple) and len(endpoints) == 2 and all(isinstance(v, str) for v in endpoints)
+    single_pair = (
+        isinstance(endpoints, tuple) and len(endpoints) == 2 and all(isinstance(v, str) for v in endpoints)
+    )
     if isinstance(endpoints, str) or single_pair:
         raise NetworkTrailError(
             f"endpoints must be a sequence of endpoints, got {endpoints!r}: wrap it, e.g. [endpoint] "
@@ -225,7 +227,8 @@ def for_endpoints(
         )
     factory = log_all if _preset(preset) is Preset.LOG_ALL else access_denied
     return tuple(
-        factory(source, vpc_endpoint_ids=tuple(ids), event_names=event_names) for source, ids in by_source.items()
+        factory(source, vpc_endpoint_ids=tuple(ids), event_names=event_names)
+        for source, ids in by_source.items()
     )
 
 
