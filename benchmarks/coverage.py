@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synth import PYTHON, ROOT, child_env  # noqa: E402
+from benchmarks.synth import PYTHON, ROOT, child_env
 
 GOAL = 1.05
 CASES = ("app", "app+aspect", "endpoints", "endpoints+aspect")
@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             wall, cpu, result = run(case, args.envs)
             walls[case].append(wall)
             cpus[case].append(cpu)
-            print(f"round {rep + 1}: {case:18} wall {wall:6.2f} s  cpu {cpu:6.2f} s  synth {result['synth_s']:6.2f} s")
+            print(
+                f"round {rep + 1}: {case:18} wall {wall:6.2f} s  cpu {cpu:6.2f} s  synth {result['synth_s']:6.2f} s"
+            )
     print(f"\n{args.envs} environments, median of {args.reps} interleaved rounds (whole processes):")
     print(f"{'case':18} {'wall s':>8} {'cpu s':>8}")
     for case in cases:

@@ -23,6 +23,7 @@ import aws_cdk as cdk
 import jsii
 from constructs import Construct, IConstruct, IValidation
 
+from ._tokens import is_unresolved
 from .endpoint_coverage import CoverageStatus, EndpointCoverage, coverage_report, evaluate_endpoint
 from .endpoints import EndpointKind, VpcEndpoint, to_vpc_endpoint
 from .selectors import render_selectors
@@ -45,7 +46,7 @@ WARNING_IDS: Final[dict[str, str]] = {
 
 def _matches(trail_value: str, endpoint_value: str, *, widened: bool) -> bool:
     """Same account (or Region), unless a side is unknown at synth time or the trail spans all."""
-    if widened or cdk.Token.is_unresolved(trail_value) or cdk.Token.is_unresolved(endpoint_value):
+    if widened or is_unresolved(trail_value) or is_unresolved(endpoint_value):
         return True
     return trail_value == endpoint_value
 
@@ -124,10 +125,11 @@ class NetworkActivityCoverage:
 
     def _check_endpoint(self, cfn: Construct, trails: Sequence[_Trail]) -> EndpointCoverage:
         stack = cdk.Stack.of(cfn)
+        account, region = stack.account, stack.region
         described = to_vpc_endpoint(cfn, parameter=cfn.node.path)
         service_name = described.service_name
-        if service_name and not cdk.Token.is_unresolved(stack.region):
-            service_name = service_name.replace("<region>", stack.region)
+        if service_name and not is_unresolved(region):
+            service_name = service_name.replace("<region>", region)
         endpoint = VpcEndpoint(
             endpoint_id=described.endpoint_id,
             service_name=service_name,
@@ -136,7 +138,7 @@ class NetworkActivityCoverage:
             aliases=(getattr(cfn, "attr_id", ""),),
             label=cfn.node.path,
         )
-        seen = [t.selectors for t in trails if t.sees(stack.account, stack.region)]
+        seen = [t.selectors for t in trails if t.sees(account, region)]
         result = evaluate_endpoint(endpoint, seen)
         _warn(cfn, result, len(trails))
         return result

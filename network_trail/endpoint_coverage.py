@@ -72,6 +72,8 @@ class EndpointCoverage:
     :param logged_by: ``"<set label>: <selector name>"`` of each selector giving the status.
     :param partial: the same for selectors that log only some of its calls.
     :param reason: the status in words.
+    :param extra: more keys for the report's row (``network-trail coverage --logs`` adds ``toAll``).
+        Default: - none
     """
 
     endpoint: VpcEndpoint

@@ -108,7 +108,9 @@ lists it.
 """
 
 _UNSUPPORTED_NOTES: Final[dict[str, str]] = {
-    "s3-global.accesspoint": "S3 Multi-Region Access Points are not supported by network activity events",
+    "s3-global.accesspoint": (
+        f"S3 Multi-Region Access Points are not supported by network activity events ({SOURCE_LIST_URL})"
+    ),
 }
 
 
