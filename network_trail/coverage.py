@@ -52,21 +52,32 @@ def _matches(trail_value: str, endpoint_value: str, *, widened: bool) -> bool:
 
 
 class _Trail:
-    """A trail of the app: its selectors and where it logs."""
+    """A trail of the app: its selectors and where it logs, read only when the app has endpoints."""
 
-    def __init__(self, trail: NetworkTrail) -> None:
-        stack = cdk.Stack.of(trail)
+    def __init__(self, trail: NetworkTrail, label: str, stacks: _Stacks) -> None:
         cfn = trail.cfn_trail
-        self.account = stack.account
-        self.region = stack.region
+        self.account, self.region = stacks.env(trail)
         self.organization = cfn.is_organization_trail is True
         self.multi_region = cfn.is_multi_region_trail is True
-        self.selectors = SelectorSet(trail.node.path, tuple(render_selectors(trail.selectors)))
+        self.selectors = SelectorSet(label, tuple(render_selectors(trail.selectors)))
 
     def sees(self, account: str, region: str) -> bool:
         return _matches(self.account, account, widened=self.organization) and _matches(
             self.region, region, widened=self.multi_region
         )
+
+
+class _Stacks:
+    """Each stack's account and Region, read once (each read is a round-trip to the jsii kernel)."""
+
+    def __init__(self) -> None:
+        self._env: dict[cdk.Stack, tuple[str, str]] = {}
+
+    def env(self, construct: IConstruct) -> tuple[str, str]:
+        stack = cdk.Stack.of(construct)
+        if stack not in self._env:
+            self._env[stack] = (stack.account, stack.region)
+        return self._env[stack]
 
 
 @jsii.implements(cdk.IAspect)
@@ -93,21 +104,21 @@ class NetworkActivityCoverage:
 
     def __init__(self) -> None:
         self._root: IConstruct | None = None
-        self._trails: dict[str, NetworkTrail] = {}
-        self._endpoints: dict[str, Construct] = {}
+        self._trails: list[NetworkTrail] = []
+        self._endpoints: list[Construct] = []
         self._report: dict[str, Any] | None = None
 
     def visit(self, node: IConstruct) -> None:
-        """Collect trails and endpoints; the check runs once, in the validation phase."""
+        """Collect trails and endpoints (in tree order); the check runs once, in the validation phase."""
         if self._root is None:
             self._root = node
             node.node.add_validation(_Check(self, node))
         if isinstance(node, NetworkTrail):
-            self._trails[node.node.path] = node
+            self._trails.append(node)
             return
         ec2 = sys.modules.get("aws_cdk.aws_ec2")  # no endpoint can exist before the app imports it
         if ec2 is not None and isinstance(node, ec2.CfnVPCEndpoint):
-            self._endpoints[node.node.path] = node
+            self._endpoints.append(node)
 
     @property
     def report(self) -> dict[str, Any] | None:
@@ -118,15 +129,19 @@ class NetworkActivityCoverage:
         """Evaluate every endpoint against the trails that see it, warn, and keep the report."""
         if self._report is not None:
             return self._report
-        trails = [_Trail(t) for _, t in sorted(self._trails.items())]
-        rows = [self._check_endpoint(cfn, trails) for _, cfn in sorted(self._endpoints.items())]
-        self._report = coverage_report(rows, trails=[t.selectors.label for t in trails])
+        labels = [t.node.path for t in self._trails]
+        rows: list[EndpointCoverage] = []
+        if self._endpoints:
+            stacks = _Stacks()
+            trails = [_Trail(t, label, stacks) for t, label in zip(self._trails, labels, strict=True)]
+            rows = [self._check_endpoint(cfn, trails, stacks) for cfn in self._endpoints]
+        self._report = coverage_report(rows, trails=labels)
         return self._report
 
-    def _check_endpoint(self, cfn: Construct, trails: Sequence[_Trail]) -> EndpointCoverage:
-        stack = cdk.Stack.of(cfn)
-        account, region = stack.account, stack.region
-        described = to_vpc_endpoint(cfn, parameter=cfn.node.path)
+    def _check_endpoint(self, cfn: Construct, trails: Sequence[_Trail], stacks: _Stacks) -> EndpointCoverage:
+        path = cfn.node.path
+        account, region = stacks.env(cfn)
+        described = to_vpc_endpoint(cfn, parameter=path, label=path)
         service_name = described.service_name
         if service_name and not is_unresolved(region):
             service_name = service_name.replace("<region>", region)
@@ -136,7 +151,7 @@ class NetworkActivityCoverage:
             endpoint_type=described.endpoint_type or "Gateway",
             vpc_id=getattr(cfn, "vpc_id", None),
             aliases=(getattr(cfn, "attr_id", ""),),
-            label=cfn.node.path,
+            label=path,
         )
         seen = [t.selectors for t in trails if t.sees(account, region)]
         result = evaluate_endpoint(endpoint, seen)

@@ -309,22 +309,30 @@ class VpcEndpoint:
         return value == self.endpoint_id or value in self.aliases
 
 
+_MISSING: Final = object()
+
+
 def _from_cdk(value: object) -> tuple[str, str | None, str | None] | None:
     """``(id, service name, type)`` of a CDK endpoint (L2 or ``CfnVPCEndpoint``), read without importing CDK."""
-    cfn = value if hasattr(value, "vpc_endpoint_type") else None
-    if cfn is None:
+    cfn = value
+    endpoint_type = getattr(value, "vpc_endpoint_type", _MISSING)  # only CfnVPCEndpoint has it
+    if endpoint_type is _MISSING:
         node = getattr(value, "node", None)
-        child = getattr(node, "default_child", None) if node is not None else None
-        cfn = child if hasattr(child, "vpc_endpoint_type") else None
-    if cfn is None:
-        return None
+        cfn = getattr(node, "default_child", None) if node is not None else None
+        endpoint_type = getattr(cfn, "vpc_endpoint_type", _MISSING)
+        if endpoint_type is _MISSING:
+            return None
     endpoint_id = getattr(value, "vpc_endpoint_id", None) or getattr(cfn, "ref", None)
     if not isinstance(endpoint_id, str):
         return None
     service = getattr(cfn, "service_name", None)
     if isinstance(service, str) and TOKEN_MARK in service:
         service = _resolved_name(cfn, service)
-    return endpoint_id, service if isinstance(service, str) else None, getattr(cfn, "vpc_endpoint_type", None)
+    return (
+        endpoint_id,
+        service if isinstance(service, str) else None,
+        endpoint_type if isinstance(endpoint_type, str) else None,
+    )
 
 
 def _resolved_name(cfn: object, service_name: str) -> str:
@@ -347,12 +355,13 @@ def _resolved_name(cfn: object, service_name: str) -> str:
     )
 
 
-def to_vpc_endpoint(value: object, *, parameter: str = "endpoint") -> VpcEndpoint:
+def to_vpc_endpoint(value: object, *, parameter: str = "endpoint", label: str | None = None) -> VpcEndpoint:
     """A :class:`VpcEndpoint` from a CDK endpoint or an ``(endpoint id, service name)`` pair.
 
     :param value: an ``ec2.InterfaceVpcEndpoint``, ``ec2.GatewayVpcEndpoint`` or
         ``ec2.CfnVPCEndpoint`` of the app (its id is a token), or a pair of strings.
     :param parameter: how the value is named in error messages.
+    :param label: how reports name it. Default: - its construct path
     :raises NetworkTrailError: for any other value, e.g. an imported endpoint, whose service
         name CDK does not know.
     """
@@ -373,10 +382,8 @@ def to_vpc_endpoint(value: object, *, parameter: str = "endpoint") -> VpcEndpoin
             code="InvalidEndpoint",
         )
     endpoint_id, service_name, endpoint_type = parts
-    node = getattr(value, "node", None)
+    if label is None:
+        label = getattr(getattr(value, "node", None), "path", None)
     return VpcEndpoint(
-        endpoint_id=endpoint_id,
-        service_name=service_name,
-        endpoint_type=endpoint_type if isinstance(endpoint_type, str) else None,
-        label=getattr(node, "path", None),
+        endpoint_id=endpoint_id, service_name=service_name, endpoint_type=endpoint_type, label=label
     )
