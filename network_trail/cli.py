@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TextIO
 
 import click
 
+from .diff import LoggedChange, diff_logged, diff_selectors
 from .errors import NetworkTrailError
 from .inputs import SelectorInput, SelectorOptions, selector_input_options
 from .presets import Preset
@@ -29,6 +30,7 @@ from .simulator import (
     simulate,
 )
 from .sources import GA_SOURCES, SOURCE_LIST_DATE, NetworkActivityEventSource, source_label
+from .verify import verify_trail
 
 __all__ = ["main"]
 
@@ -297,6 +299,141 @@ def explain_command(
         _print_json(results)
 
 
+@main.command("diff")
+@selector_input_options
+@click.option(
+    "--logs",
+    "log_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, allow_dash=True),
+    help="CloudTrail logs (files or directories, repeatable): add the change in logged events and cost.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the selectors differ (for pipelines).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="number of CPUs",
+    help="Processes reading --logs in parallel.",
+)
+def diff_command(
+    log_paths: tuple[Path, ...], as_json: bool, exit_code: bool, jobs: int, selector_options: SelectorOptions
+) -> None:
+    """Compare two selector sets: selectors added, removed and changed.
+
+    Give two inputs, the old one first, e.g. the deployed trail and the code:
+
+    \b
+      network-trail diff --live live.json --template cdk.out
+
+    With --logs, both sets are simulated on the same logs and the change in
+    logged events and in the monthly cost is reported, in total and per source.
+    """
+    before, after = _load(selector_options, count=2, command="diff")
+    result = diff_selectors(before.rendered(), after.rendered(), labels=(before.label, after.label))
+    logged = None
+    if log_paths:
+        try:
+            report = simulate(
+                log_paths,
+                [before.selector_set(), after.selector_set()],
+                jobs=1 if Path("-") in log_paths else jobs,
+                on_problem=lambda problem: click.echo(f"error: {problem}", err=True),
+            )
+        except NetworkTrailError as err:
+            _fail(str(err))
+        logged = (report, diff_logged(report))
+    if as_json:
+        out = result.to_json()
+        if logged:
+            out["logs"] = {
+                "files": logged[0].files,
+                "records": logged[0].records,
+                "span_seconds": logged[0].span_seconds,
+                "changes": [c.to_json() for c in logged[1]],
+            }
+        _print_json(out)
+    else:
+        for line in result.lines():
+            click.echo(line)
+        if logged:
+            _print_logged(*logged)
+    if logged and logged[0].problems:
+        sys.exit(1)
+    if exit_code and not result.is_empty:
+        sys.exit(1)
+
+
+def _aws_clients(region: str | None, profile: str | None) -> tuple[Any, Any, Any]:
+    """CloudTrail, S3 and KMS clients from boto3 (the ``verify`` extra)."""
+    try:
+        import boto3
+    except ImportError:
+        _fail("verify calls AWS with boto3, which is not installed: pip install 'network-trail[verify]'")
+    session = boto3.Session(profile_name=profile, region_name=region)
+    return session.client("cloudtrail"), session.client("s3"), session.client("kms")
+
+
+def _expected_trail(chosen: SelectorInput, trail_name: str | None) -> tuple[str, bool | None]:
+    """The deployed trail's name and whether it should be multi-Region, from the options or the template."""
+    props = chosen.trail.properties if chosen.trail else {}
+    name = trail_name or props.get("TrailName")
+    if not isinstance(name, str):
+        _fail(
+            f"verify needs the deployed trail's name: {chosen.label} gives no literal TrailName, pass "
+            f"--trail-name NAME (or the trail's ARN)"
+        )
+    # CloudFormation's IsMultiRegionTrail defaults to false.
+    multi = props.get("IsMultiRegionTrail", False) if chosen.trail else None
+    return name, multi if isinstance(multi, bool) or multi is None else None
+
+
+@main.command("verify")
+@selector_input_options
+@click.option("--trail-name", help="The deployed trail's name or ARN. Default: the template's TrailName.")
+@click.option("--region", help="The trail's home Region. Default: the AWS configuration's.")
+@click.option("--profile", help="The AWS profile to use. Default: the AWS configuration's.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify_command(
+    trail_name: str | None,
+    region: str | None,
+    profile: str | None,
+    as_json: bool,
+    selector_options: SelectorOptions,
+) -> None:
+    """Check a deployed trail against the code, after `cdk deploy` (needs boto3 and credentials).
+
+    Give the expected selectors as one input, usually the synthesized template:
+
+    \b
+      network-trail verify --template cdk.out --trail NetworkTrailprod/NetworkTrail240EFFCB
+
+    Checks: the trail exists and is logging, multi-Region as the template says,
+    its selectors equal the expected ones (drift), the latest S3, digest and
+    CloudWatch Logs deliveries have no error, and the bucket and key policies
+    allow what CloudTrail needs. Exit code 0 when every check passes, 1 when one
+    fails. Tested against stubbed AWS responses only.
+    """
+    (chosen,) = _load(selector_options, count=1, command="verify")
+    name, multi_region = _expected_trail(chosen, trail_name)
+    cloudtrail, s3, kms = _aws_clients(region, profile)
+    report = verify_trail(
+        chosen, trail_name=name, cloudtrail=cloudtrail, s3=s3, kms=kms, multi_region=multi_region
+    )
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        click.echo(f"trail {report.trail}")
+        for check in report.checks:
+            detail = check.detail.replace("\n", "\n        ")
+            click.echo(f"  {check.status.upper():<4}  {check.name}: {detail}")
+        click.echo("all checks passed" if report.ok else "some checks FAILED")
+    if not report.ok:
+        sys.exit(1)
+
+
 # ---------------------------------------------------------------------------
 # Output
 
@@ -305,6 +442,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     for row in (headers, *rows):
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _print_logged(report: SimulationReport, changes: Sequence[LoggedChange]) -> None:
+    span = report.span_seconds
+    hours = f"{span / 3600:.1f} h" if span else "no time span: no cost"
+    click.echo(f"\nlogged events in {report.files} files, {report.records:,} records ({hours}):")
+    for change in changes:
+        click.echo(f"  {change.describe()}")
 
 
 def _print_report(report: SimulationReport) -> None:

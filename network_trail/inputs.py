@@ -49,10 +49,13 @@ from .sources import (
 from .validation import selector_set_problems
 
 __all__ = [
+    "PresetRequest",
     "SelectorInput",
     "SelectorOptions",
     "TemplateTrail",
+    "live_selectors",
     "selector_input_options",
+    "template_trails",
 ]
 
 TRAIL_TYPE: Final = "AWS::CloudTrail::Trail"
@@ -122,8 +125,8 @@ class PresetRequest:
 class SelectorOptions:
     """The selector options of one command line, in the order they were given.
 
-    :param order: ``(kind, value)`` per selector set, kind one of ``env``, ``preset``,
-        ``selectors``, ``template``, ``live``.
+    :param order: ``(kind, value)`` per selector set: ``("template", Path)``, ``("live", Path)``,
+        ``("selectors", Path)``, ``("env", name)`` or ``("preset", PresetRequest)``.
     :param config: the sample app's ``cdk.json``, for ``--env``.
     :param trail: the ``--trail`` that picks one trail of each ``--template``. Default: - every trail
     :param management_events: ``none``, ``all``, ``read-only`` or ``write-only``, added to each preset set.
@@ -147,13 +150,13 @@ class SelectorOptions:
                 "no selectors: give --template PATH, --live FILE, --selectors FILE, --env NAME, "
                 "or --preset NAME with --source"
             )
-        out: list[SelectorInput] = []
-        for kind, value in self.order:
-            out.extend(self._load_one(kind, value))
         if self.trail is not None and not any(kind == "template" for kind, _ in self.order):
             raise NetworkTrailError(
                 f"--trail {self.trail!r} picks a trail of a --template: add --template PATH or drop --trail"
             )
+        out: list[SelectorInput] = []
+        for kind, value in self.order:
+            out.extend(self._load_one(kind, value))
         return out
 
     def _load_one(self, kind: str, value: Any) -> list[SelectorInput]:
@@ -184,6 +187,8 @@ class _InOrder(click.Option):
         name = self.name
         for opt in self.opts:
             parsed = parser._long_opt.get(opt) or parser._short_opt.get(opt)
+            if parsed is None:  # pragma: no cover - click registers every declared option
+                continue
             process = parsed.process
 
             def recording(value: Any, state: Any, _process: Any = process) -> None:
@@ -489,7 +494,6 @@ def _selectors_file_input(path: Path) -> SelectorInput:
 def _live_input(path: Path) -> SelectorInput:
     """``aws cloudtrail get-event-selectors`` output: ``AdvancedEventSelectors`` or basic ``EventSelectors``."""
     data = _read_json("--live", path)
-    label = f"live {path.name}"
     if not isinstance(data, dict) or not ({"AdvancedEventSelectors", "EventSelectors"} & set(data)):
         keys = sorted(data)[:5] if isinstance(data, dict) else type(data).__name__
         raise NetworkTrailError(
@@ -498,11 +502,18 @@ def _live_input(path: Path) -> SelectorInput:
             f"`aws cloudtrail get-event-selectors --trail-name NAME > live.json`"
         )
     trail = data.get("TrailARN")
-    if trail:
-        label = f"live {str(trail).rsplit('/', 1)[-1]}"
-    if data.get("AdvancedEventSelectors"):
-        return _from_json(label, data["AdvancedEventSelectors"])
-    return _checked(label, _basic_selectors(label, data.get("EventSelectors") or []), [])
+    return live_selectors(data, f"live {str(trail).rsplit('/', 1)[-1]}" if trail else f"live {path.name}")
+
+
+def live_selectors(response: Mapping[str, Any], label: str) -> SelectorInput:
+    """The selectors of a ``GetEventSelectors`` response, checked like any other input.
+
+    :param response: the response (or ``aws cloudtrail get-event-selectors`` output).
+    :param label: how the set is named.
+    """
+    if response.get("AdvancedEventSelectors"):
+        return _from_json(label, response["AdvancedEventSelectors"])
+    return _checked(label, _basic_selectors(label, response.get("EventSelectors") or []), [])
 
 
 def _basic_selectors(label: str, basic: object) -> list[Selector]:

@@ -532,8 +532,8 @@ def _records_of(doc: object, where: str = "") -> list[Any]:
             return [doc]
     shape = f"an object with keys {sorted(doc)[:5]!r}" if isinstance(doc, dict) else type(doc).__name__
     raise NetworkTrailError(
-        f"{where}is neither a CloudTrail log file nor a record (got {shape}): give {{'Records': [...]}}, one "
-        f"record (with eventVersion and eventSource), or JSON Lines of either"
+        f"{where}has no 'Records' list and is not a record (got {shape}): give a log file "
+        f"{{'Records': [...]}}, one record (with eventVersion and eventSource), or JSON Lines of either"
     )
 
 

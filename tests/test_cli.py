@@ -225,8 +225,16 @@ def test_importing_the_cli_does_not_import_aws_cdk() -> None:
         ["render", "--selectors", "{selectors}"],
         ["simulate", "{record}", "--template", "{template}", "--json"],
         ["explain", "{record}", "--preset", "access-denied", "--source", "ga"],
+        ["diff", "--selectors", "{selectors}", "--template", "{template}", "--logs", "{record}"],
     ],
-    ids=["render-preset", "render-template", "render-selectors", "simulate-template", "explain-preset"],
+    ids=[
+        "render-preset",
+        "render-template",
+        "render-selectors",
+        "simulate-template",
+        "explain-preset",
+        "diff-template",
+    ],
 )
 def test_commands_that_synthesize_nothing_never_start_node(args: list[str], tmp_path: Path) -> None:
     # A fresh interpreter runs the command; jsii (the Node bridge) and aws_cdk must not be loaded after it.
@@ -249,3 +257,32 @@ def test_commands_that_synthesize_nothing_never_start_node(args: list[str], tmp_
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.splitlines()[-1] == "loaded: []"
+
+
+def test_simulate_reads_one_record_json_lines_and_stdin(
+    tmp_path: Path, sample_record: Callable[[str], Record]
+) -> None:
+    allowed = sample_record("kms-listkeys-allowed.json")
+    denied = sample_record("kms-listkeys-denied-external.json")
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(denied, indent=2))
+    lines = tmp_path / "many.jsonl"
+    lines.write_text(f"{json.dumps(allowed)}\n{json.dumps(denied)}\n")
+    stdin = json.dumps({"Records": [allowed]})
+    args = ["simulate", str(one), str(lines), "-", "--preset", "access-denied", "--source", "kms", "--json"]
+    result = run(*args, input=stdin)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["files"], report["records"]) == (3, 4)
+    assert (report["sets"][0]["logged"], report["sets"][0]["dropped"]) == (2, 2)
+
+
+def test_explain_reads_a_gzip_json_lines_file(tmp_path: Path, sample_record: Callable[[str], Record]) -> None:
+    lines = [
+        json.dumps(sample_record(n))
+        for n in ("kms-listkeys-allowed.json", "kms-listkeys-denied-external.json")
+    ]
+    path = tmp_path / "records.jsonl.gz"
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    result = run("explain", str(path), "--index", "1", "--preset", "access-denied", "--source", "kms")
+    assert "LOGGED" in result.output

@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import click
 import pytest
+from botocore.validate import ParamValidator
 from click.testing import CliRunner
 
 from network_trail import CustomEventSource, presets, render_selectors
 from network_trail.cli import main
-from network_trail.inputs import SelectorOptions, selector_input_options
+from network_trail.inputs import PresetRequest, SelectorOptions, selector_input_options
 from network_trail.sources import NetworkActivityEventSource
 
 from .conftest import ROOT
@@ -251,11 +253,24 @@ def test_template_selectors_get_the_constructs_errors(tmp_path: Path) -> None:
 
 
 TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:123456789012:trail/network-activity"
+GET_EVENT_SELECTORS = (
+    botocore.session.get_session()
+    .get_service_model("cloudtrail")
+    .operation_model("GetEventSelectors")
+    .output_shape
+)
+
+
+def write_live(tmp_path: Path, response: dict[str, Any]) -> Path:
+    """A --live file, after checking it has the shape of botocore's GetEventSelectors output."""
+    report = ParamValidator().validate(response, GET_EVENT_SELECTORS)
+    assert not report.has_errors(), report.generate_report()
+    return write(tmp_path / "live.json", response)
 
 
 def test_live_reads_advanced_event_selectors(tmp_path: Path) -> None:
     selectors = render_selectors(presets.ga_access_denied())
-    live = write(tmp_path / "live.json", {"TrailARN": TRAIL_ARN, "AdvancedEventSelectors": selectors})
+    live = write_live(tmp_path, {"TrailARN": TRAIL_ARN, "AdvancedEventSelectors": selectors})
     result = run("render", "--live", str(live))
     assert json.loads(result.stdout) == selectors
 
@@ -284,7 +299,7 @@ def test_live_reads_basic_event_selectors_as_management_events(
     tmp_path: Path, basic: list[dict[str, Any]], expected: list[dict[str, Any]]
 ) -> None:
     # EventSelector: IncludeManagementEvents defaults to true; ReadWriteType All, ReadOnly or WriteOnly.
-    live = write(tmp_path / "live.json", {"TrailARN": TRAIL_ARN, "EventSelectors": basic})
+    live = write_live(tmp_path, {"TrailARN": TRAIL_ARN, "EventSelectors": basic})
     result = run("render", "--live", str(live))
     (selector,) = json.loads(result.stdout)
     assert selector["FieldSelectors"] == expected
@@ -297,15 +312,15 @@ def test_fails_when_live_basic_selectors_log_data_events(tmp_path: Path) -> None
             "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
         }
     ]
-    live = write(tmp_path / "live.json", {"TrailARN": TRAIL_ARN, "EventSelectors": basic})
+    live = write_live(tmp_path, {"TrailARN": TRAIL_ARN, "EventSelectors": basic})
     result = run("render", "--live", str(live))
     assert result.exit_code == 2
     assert "live network-activity EventSelectors[0] logs data events" in result.stderr
 
 
 def test_fails_when_live_logs_nothing(tmp_path: Path) -> None:
-    live = write(
-        tmp_path / "live.json",
+    live = write_live(
+        tmp_path,
         {"TrailARN": TRAIL_ARN, "EventSelectors": [{"IncludeManagementEvents": False}]},
     )
     result = run("render", "--live", str(live))
@@ -380,8 +395,8 @@ def _labels(selector_options: SelectorOptions, extra: bool) -> None:
 
 
 def test_sets_come_in_command_line_order(tmp_path: Path) -> None:
-    live = write(
-        tmp_path / "live.json",
+    live = write_live(
+        tmp_path,
         {"TrailARN": TRAIL_ARN, "AdvancedEventSelectors": render_selectors(presets.ga_access_denied())},
     )
     args = ["--live", str(live), "--template", str(PROD), "--preset", "log-all", "--source", "s3", "--extra"]
@@ -401,3 +416,15 @@ def test_selector_input_keeps_the_trail_of_a_template() -> None:
     assert item.trail.name == f"test_sample_app_environment[prod]/{PROD_TRAIL}"
     assert item.trail.properties["IsMultiRegionTrail"] is True
     assert same_selectors(item.rendered(), trail_selectors(PROD))
+
+
+def test_fails_when_trail_is_given_without_a_template() -> None:
+    result = run("render", "--preset", "log-all", "--source", "kms", "--trail", "Stack/Trail")
+    assert result.exit_code == 2
+    assert "--trail 'Stack/Trail' picks a trail of a --template: add --template PATH" in result.stderr
+
+
+def test_presets_from_python_take_a_preset_request() -> None:
+    request = PresetRequest(preset="access-denied", sources=("kms",))
+    (item,) = SelectorOptions(order=(("preset", request),), management_events="all").load()
+    assert item.rendered() == render_selectors([presets.management_events(), presets.access_denied("kms")])

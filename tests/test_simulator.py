@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -251,18 +253,55 @@ def test_fails_when_json_is_invalid(tmp_path: Path) -> None:
         read_records(path)
 
 
-def test_fails_when_file_has_no_records(tmp_path: Path, sample_record: Callable[[str], Record]) -> None:
+def test_reads_a_file_holding_one_record(tmp_path: Path, sample_record: Callable[[str], Record]) -> None:
+    record = sample_record("kms-listkeys-allowed.json")
     path = tmp_path / "one.json"
-    path.write_text(json.dumps(sample_record("kms-listkeys-allowed.json")))
-    with pytest.raises(NetworkTrailError, match=r"has no 'Records' list"):
+    path.write_text(json.dumps(record, indent=2))
+    assert read_records(path) == [record]
+
+
+def test_reads_json_lines_of_records_and_log_files(
+    tmp_path: Path, sample_record: Callable[[str], Record]
+) -> None:
+    allowed = sample_record("kms-listkeys-allowed.json")
+    denied = sample_record("kms-listkeys-denied-external.json")
+    lines = [json.dumps(allowed), "", json.dumps({"Records": [denied, allowed]})]
+    path = tmp_path / "records.jsonl.gz"
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    assert read_records(path) == [allowed, denied, allowed]
+
+
+def test_fails_when_a_json_line_is_invalid(tmp_path: Path, sample_record: Callable[[str], Record]) -> None:
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps(sample_record("kms-listkeys-allowed.json")) + "\n{oops\n")
+    with pytest.raises(NetworkTrailError, match=r"line 2: invalid JSON"):
+        read_records(path)
+
+
+def test_reads_standard_input(
+    monkeypatch: pytest.MonkeyPatch, sample_record: Callable[[str], Record]
+) -> None:
+    record = sample_record("kms-listkeys-allowed.json")
+    stdin = io.TextIOWrapper(io.BytesIO(gzip.compress(json.dumps({"Records": [record]}).encode())))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert list(iter_log_files(["-"])) == [Path("-")]
+    assert read_records(Path("-")) == [record]
+
+
+def test_fails_when_file_has_no_records(tmp_path: Path) -> None:
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"Items": []}))
+    with pytest.raises(NetworkTrailError, match=r"has no 'Records' list and is not a record"):
         read_records(path)
 
 
 def test_walks_directories_in_the_s3_layout(tmp_path: Path) -> None:
     first = _write_log(_layout(tmp_path, "2026/11/01") / "x.json.gz", [])
     second = _write_log(_layout(tmp_path, "2026/11/02") / "y.json", [], compress=False)
+    third = _layout(tmp_path, "2026/11/02") / "z.jsonl.gz"
+    third.write_bytes(gzip.compress(b""))
     (_layout(tmp_path, "2026/11/02") / "notes.txt").write_text("not a log")
-    assert list(iter_log_files([tmp_path])) == [first, second]
+    assert list(iter_log_files([tmp_path])) == [first, second, third]
 
 
 def test_fails_when_path_does_not_exist(tmp_path: Path) -> None:
