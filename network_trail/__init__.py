@@ -21,7 +21,9 @@ from .selectors import (
     selector_from_json,
 )
 from .sources import (
+    CURRENT_SOURCES,
     GA_SOURCES,
+    REMOVED_SOURCES,
     SOURCE_LIST_DATE,
     CustomEventSource,
     EventSource,
@@ -61,7 +63,9 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ACCESS_DENIED_ERROR_CODE",
+    "CURRENT_SOURCES",
     "GA_SOURCES",
+    "REMOVED_SOURCES",
     "SOURCE_LIST_DATE",
     "Condition",
     "CoverageStatus",

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from .presets import Preset, access_denied, log_all
-from .sources import GA_SOURCES, SOURCE_LIST_DATE, SOURCE_LIST_URL, NetworkActivityEventSource
+from .sources import CURRENT_SOURCES, GA_SOURCES, REMOVED_SOURCES, SOURCE_LIST_DATE, SOURCE_LIST_URL
 
 __all__ = [
     "PRESET_COST",
@@ -83,12 +83,16 @@ def presets_reference_markdown() -> str:
         f"The list of sources is the CloudTrail User Guide's of {SOURCE_LIST_DATE} ([Logging network",
         f"activity events]({SOURCE_LIST_URL})); {len(GA_SOURCES)} sources were generally available on",
         "2025-02-13, the others were added later. A source AWS adds after that list can be used",
-        'through `CustomEventSource("<service>.amazonaws.com")`.',
+        'through `CustomEventSource("<service>.amazonaws.com")`. The previous copy (about 2026-03)',
+        "also listed "
+        + ", ".join(f"`{s.value}`" for s in sorted(REMOVED_SOURCES))
+        + ": they are still members of `NetworkActivityEventSource`, and a trail selecting one warns",
+        "at synth (`network-trail:removedEventSource`).",
         "",
         "| Source | `eventSource` | Preset | Selector name | Fields emitted | Values |",
         "|---|---|---|---|---|---|",
     ]
-    for source in NetworkActivityEventSource:
+    for source in CURRENT_SOURCES:
         member = f"`{source.name}`" + (" (GA)" if source in GA_SOURCES else "")
         for preset, factory in ((Preset.LOG_ALL, log_all), (Preset.ACCESS_DENIED, access_denied)):
             selector = factory(source)

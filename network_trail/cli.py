@@ -29,7 +29,13 @@ from .simulator import (
     read_records,
     simulate,
 )
-from .sources import GA_SOURCES, SOURCE_LIST_DATE, NetworkActivityEventSource, source_label
+from .sources import (
+    CURRENT_SOURCES,
+    GA_SOURCES,
+    REMOVED_SOURCES,
+    SOURCE_LIST_DATE,
+    source_label,
+)
 from .verify import verify_trail
 
 __all__ = ["main"]
@@ -96,12 +102,17 @@ def presets_command(as_json: bool) -> None:
             "note": "denials by VPC endpoint policies only",
         },
     ]
-    sources = [
-        {"source": s.value, "label": source_label(s), "ga": s in GA_SOURCES}
-        for s in NetworkActivityEventSource
-    ]
+    sources = [{"source": s.value, "label": source_label(s), "ga": s in GA_SOURCES} for s in CURRENT_SOURCES]
+    removed = sorted(s.value for s in REMOVED_SOURCES)
     if as_json:
-        _print_json({"presets": presets_rows, "sources": sources, "source_list_date": SOURCE_LIST_DATE})
+        _print_json(
+            {
+                "presets": presets_rows,
+                "sources": sources,
+                "source_list_date": SOURCE_LIST_DATE,
+                "removed_sources": removed,
+            }
+        )
         return
     _table(["PRESET", "FIELDS", "NOTE"], [[r["preset"], r["fields"], r["note"]] for r in presets_rows])
     click.echo()
@@ -111,6 +122,7 @@ def presets_command(as_json: bool) -> None:
     )
     click.echo(
         f"\n{len(sources)} sources, list of {SOURCE_LIST_DATE}; 'ga' = the five sources of 2025-02-13."
+        f"\nNo longer listed (still accepted, with a warning at synth): {', '.join(removed)}."
     )
 
 

@@ -34,7 +34,13 @@ from enum import StrEnum
 from typing import Final
 
 from .errors import NetworkTrailError
-from .sources import SOURCE_LIST_DATE, SOURCE_LIST_URL, NetworkActivityEventSource
+from .sources import (
+    CURRENT_SOURCES,
+    REMOVED_SOURCES,
+    SOURCE_LIST_DATE,
+    SOURCE_LIST_URL,
+    NetworkActivityEventSource,
+)
 
 __all__ = [
     "PRIVATELINK_SERVICES_URL",
@@ -173,10 +179,12 @@ def _split(name: str) -> tuple[str | None, str | None]:
 
 
 def _source_value(value: str) -> NetworkActivityEventSource | None:
+    """The source named ``value`` while the newest list has it (a removed source maps to none)."""
     try:
-        return NetworkActivityEventSource(value)
+        source = NetworkActivityEventSource(value)
     except ValueError:
         return None
+    return None if source in REMOVED_SOURCES else source
 
 
 def _unmappable(shown: str) -> ServiceMapping:
@@ -199,9 +207,13 @@ def _lookup(base: str) -> tuple[NetworkActivityEventSource | None, str]:
     source = None if "." in base else _source_value(f"{base}.amazonaws.com")
     if source is not None:
         return source, f"the service's name is the event source's ({source.value})"
+    if f"{base}.amazonaws.com" in {s.value for s in REMOVED_SOURCES}:
+        return None, (
+            f"{base}.amazonaws.com is no longer in CloudTrail's list of {SOURCE_LIST_DATE} ({SOURCE_LIST_URL})"
+        )
     return None, _UNSUPPORTED_NOTES.get(base) or (
         f"no network activity event source for {base!r} in CloudTrail's list of {SOURCE_LIST_DATE} "
-        f"({len(NetworkActivityEventSource)} sources, {SOURCE_LIST_URL})"
+        f"({len(CURRENT_SOURCES)} sources, {SOURCE_LIST_URL})"
     )
 
 

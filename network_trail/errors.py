@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 __all__ = ["NetworkTrailError"]
@@ -44,3 +45,17 @@ def raise_if(problems: list[str], *, path: str | None = None) -> None:
     """Raise one :class:`NetworkTrailError` listing every problem, if there is any."""
     if problems:
         raise NetworkTrailError(problems, path=path)
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """``"did you mean 'kms'? "`` for the nearest of ``choices`` (difflib), or ``""`` when none is near."""
+    if not isinstance(value, str):
+        return ""
+    options = list(choices)
+    close = difflib.get_close_matches(value, options, n=3, cutoff=0.6)
+    if not close:  # case slips ("equals", "KMS") are not near for difflib's ratio
+        lowered = {o.lower(): o for o in options}
+        close = [lowered[m] for m in difflib.get_close_matches(value.lower(), lowered, n=3, cutoff=0.6)]
+    if not close:
+        return ""
+    return "did you mean " + " or ".join(repr(c) for c in close) + "? "

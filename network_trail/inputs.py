@@ -43,7 +43,6 @@ from .sources import (
     SOURCE_LIST_DATE,
     CustomEventSource,
     EventSource,
-    NetworkActivityEventSource,
     to_event_source,
 )
 from .validation import selector_set_problems
@@ -410,13 +409,14 @@ def _sources(values: Sequence[str]) -> list[EventSource]:
             continue
         try:
             out.append(to_event_source(value, parameter="--source"))
-        except NetworkTrailError:
+        except NetworkTrailError as err:
             if not value.endswith(".amazonaws.com"):
+                # The library's message names the nearest sources; on the command line a source added
+                # after the list is given as the full eventSource.
+                head = err.problems[0].split(" use a NetworkActivityEventSource member")[0].rstrip(": ")
+                fix = f"give the full eventSource, e.g. --source {value}.amazonaws.com, to use a source AWS added after that list"
                 raise NetworkTrailError(
-                    f"--source {value!r} is not a network activity event source listed by CloudTrail "
-                    f"(list of {SOURCE_LIST_DATE}, {len(NetworkActivityEventSource)} sources): check the "
-                    f"spelling, or give the full eventSource, e.g. --source {value}.amazonaws.com, to use a "
-                    f"source AWS added after that list"
+                    f"{head} Or {fix}" if head.endswith("?") else f"{head}: check the spelling, or {fix}"
                 ) from None
             out.append(_custom_source(value))
     return out

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from .errors import NetworkTrailError
+from .errors import NetworkTrailError, did_you_mean
 from .selectors import Condition, ManagementEventsSelector, NetworkActivitySelector
-from .sources import GA_SOURCES, EventSource, NetworkActivityEventSource, to_event_source
+from .sources import CURRENT_SOURCES, GA_SOURCES, EventSource, NetworkActivityEventSource, to_event_source
 
 __all__ = [
     "Preset",
@@ -138,7 +138,8 @@ def for_sources(
         chosen = Preset(preset)
     except ValueError:
         raise NetworkTrailError(
-            f"preset must be one of {[p.value for p in Preset]}, got {preset!r}",
+            f"preset must be one of {[p.value for p in Preset]}, got {preset!r}: "
+            f"{did_you_mean(preset, [p.value for p in Preset])}pick one of them",
             code="UnknownPreset",
         ) from None
     factory = log_all if chosen is Preset.LOG_ALL else access_denied
@@ -159,7 +160,8 @@ def management_events(*, read_only: bool | None = None, name: str | None = None)
     return ManagementEventsSelector(read_only=read_only, name=name)
 
 
-ALL_SOURCES: tuple[NetworkActivityEventSource, ...] = tuple(NetworkActivityEventSource)
+ALL_SOURCES: tuple[NetworkActivityEventSource, ...] = CURRENT_SOURCES
+"""The sources the CloudTrail User Guide lists (newest copy); removed ones are not included."""
 
 
 def for_endpoints(
@@ -237,6 +239,7 @@ def _preset(preset: Preset | str) -> Preset:
         return Preset(preset)
     except ValueError:
         raise NetworkTrailError(
-            f"preset must be one of {[p.value for p in Preset]}, got {preset!r}",
+            f"preset must be one of {[p.value for p in Preset]}, got {preset!r}: "
+            f"{did_you_mean(preset, [p.value for p in Preset])}pick one of them",
             code="UnknownPreset",
         ) from None

@@ -12,14 +12,16 @@ built; rules about a whole trail live in :mod:`network_trail.validation`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
 from ._tokens import is_unresolved
-from .errors import NetworkTrailError, raise_if
+from .errors import NetworkTrailError, did_you_mean, raise_if
 from .sources import (
+    REMOVED_SOURCES,
+    SOURCE_LIST_DATE,
     CustomEventSource,
     EventSource,
     NetworkActivityEventSource,
@@ -45,11 +47,17 @@ ACCESS_DENIED_ERROR_CODE: Final = "VpceAccessDenied"
 MAX_VALUE_LENGTH: Final = 2048
 MAX_NAME_LENGTH: Final = 1000
 
-# Real ids are "vpce-" and 17 hex digits (8 for old endpoints); AWS's own
-# documentation uses placeholders such as "vpce-example8c1b6b9b7", which must
-# stay reproducible, so letters beyond hex are accepted.
-_VPCE_ID: Final = re.compile(r"^vpce-[0-9a-zA-Z]{8,17}$")
+# Real ids are "vpce-" and 17 lower-case hex digits (8 for old endpoints). The API
+# accepts any value of 1 to 2048 characters, so other values only warn: they can
+# never match a real record (AWS's own placeholder "vpce-example8c1b6b9b7" too).
+_VPCE_ID: Final = re.compile(r"^vpce-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 _ARN: Final = re.compile(r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[^:]*:[0-9]*:.+$")
+
+Warning = tuple[str, str]
+"""``(annotation id, message)``: a value CloudTrail accepts but that can never match a real record."""
+
+EXCLUDABLE_MANAGEMENT_SOURCES: Final = ("kms.amazonaws.com", "rdsdata.amazonaws.com")
+"""The only sources a management events selector can exclude (``eventSource NotEquals``)."""
 
 
 class Field(StrEnum):
@@ -107,18 +115,24 @@ def _as_tuple(value: object, parameter: str, problems: list[str]) -> tuple[str, 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Condition:
-    """String conditions on one record field, all of which must hold.
+    """String conditions on one record field: one ``AdvancedFieldSelector``.
 
-    ``equals``, ``starts_with`` and ``ends_with`` list alternatives (any one
-    value may match); ``not_equals``, ``not_starts_with`` and ``not_ends_with``
-    list exclusions (no value may match). CloudTrail supports no wildcards.
+    CloudTrail evaluates them so (User Guide, "How CloudTrail evaluates multiple
+    conditions for a field"): the SELECT operators ``equals``, ``starts_with`` and
+    ``ends_with`` are OR'd (one value of one of them matching is enough), the
+    DESELECT operators ``not_equals``, ``not_starts_with`` and ``not_ends_with``
+    are AND'd (no value of any of them may match), and the two groups are AND'd.
+    So ``Condition(equals=("CreateKey",), starts_with=("List",))`` holds for
+    ``CreateKey`` and for ``ListKeys``. CloudTrail supports no wildcards.
 
-    :param equals: the field equals one of these values. Default: - no condition
-    :param not_equals: the field equals none of these values. Default: - no condition
-    :param starts_with: the field starts with one of these values. Default: - no condition
-    :param not_starts_with: the field starts with none of these values. Default: - no condition
-    :param ends_with: the field ends with one of these values. Default: - no condition
-    :param not_ends_with: the field ends with none of these values. Default: - no condition
+    .. seealso:: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html
+
+    :param equals: select: the field equals one of these values. Default: - no condition
+    :param not_equals: deselect: the field equals none of these values. Default: - no condition
+    :param starts_with: select: the field starts with one of these values. Default: - no condition
+    :param not_starts_with: deselect: the field starts with none of these values. Default: - no condition
+    :param ends_with: select: the field ends with one of these values. Default: - no condition
+    :param not_ends_with: deselect: the field ends with none of these values. Default: - no condition
     """
 
     equals: tuple[str, ...] = ()
@@ -179,47 +193,23 @@ class Condition:
                     continue
                 if value in seen:
                     problems.append(
-                        f"{where} repeats {value!r}: values of one operator must be unique, remove the duplicate"
+                        f"{where} repeats {value!r}: values of one operator must be unique "
+                        f"(CloudFormation AdvancedFieldSelector, uniqueItems), remove the duplicate"
                     )
                 seen.add(value)
-                if "*" in value:
-                    problems.append(
-                        f"{where} is {value!r}: CloudTrail selectors support no wildcards, use "
-                        f"starts_with or ends_with to match the start or end of {field_name.value}"
-                    )
-                    continue
-                exact = op in (Operator.EQUALS, Operator.NOT_EQUALS)
-                if exact and field_name is Field.VPC_ENDPOINT_ID and not _VPCE_ID.match(value):
-                    problems.append(
-                        f"{where} is {value!r}, which is not a VPC endpoint id: ids look like "
-                        f"'vpce-0123456789abcdef0' ('vpce-' and 8 to 17 letters or digits); use "
-                        f"starts_with/ends_with for partial ids"
-                    )
-                if exact and field_name is Field.USER_IDENTITY_ARN and not _ARN.match(value):
-                    problems.append(
-                        f"{where} is {value!r}, which is not an ARN: give an IAM ARN such as "
-                        f"'arn:aws:sts::123456789012:assumed-role/Admin/session', or use starts_with"
-                    )
-        included = set(self.equals)
-        for value in self.not_equals:
-            if value in included:
-                problems.append(
-                    f"{parameter} both includes and excludes {value!r} (equals and not_equals): "
-                    f"the condition can never hold for it, remove it from one of the two"
-                )
-        for value in self.starts_with:
-            if value in self.not_starts_with:
-                problems.append(
-                    f"{parameter} both includes and excludes the prefix {value!r} (starts_with and "
-                    f"not_starts_with): remove it from one of the two"
-                )
-        for value in self.ends_with:
-            if value in self.not_ends_with:
-                problems.append(
-                    f"{parameter} both includes and excludes the suffix {value!r} (ends_with and "
-                    f"not_ends_with): remove it from one of the two"
-                )
         return problems
+
+    def warnings(self, parameter: str, field_name: Field) -> list[Warning]:
+        """Values CloudTrail accepts but that cannot match a real record or cannot change the result."""
+        found: list[Warning] = []
+        for op, values in self.operators():
+            attr = dict(_OPERATOR_ATTRS)[op]
+            for i, value in enumerate(values):
+                if isinstance(value, str) and not is_unresolved(value):
+                    found.extend(_value_warnings(f"{parameter}.{attr}[{i}]", op, value, field_name))
+        found.extend(_contradictions(self, parameter))
+        found.extend(_redundant_exclusions(self, parameter))
+        return found
 
     def render(self, field_name: str) -> dict[str, Any]:
         """The ``AdvancedFieldSelector`` JSON of this condition on ``field_name``."""
@@ -292,7 +282,7 @@ class NetworkActivitySelector:
     @property
     def selector_name(self) -> str:
         """The name the selector renders with (given or default)."""
-        if self.name is not None:
+        if self.name:
             return self.name
         label = source_label(self.event_source)
         if self.access_denied_only:
@@ -334,6 +324,27 @@ class NetworkActivitySelector:
         """The selector as CloudFormation and ``PutEventSelectors`` take it (a fresh copy)."""
         return _copy(self._json)
 
+    def warnings(self) -> list[Warning]:
+        """``(annotation id, message)`` for what CloudTrail accepts but can never match or no longer lists.
+
+        A construct adds each as an acknowledgeable CDK warning.
+        """
+        found: list[Warning] = []
+        if self.event_source in REMOVED_SOURCES:
+            found.append(
+                (
+                    "network-trail:removedEventSource",
+                    f"event_source {self.source_value!r} is no longer listed by the CloudTrail User Guide "
+                    f"(list of {SOURCE_LIST_DATE}): CloudTrail may reject the trail or log nothing for it; "
+                    f"remove the selector, or acknowledge this warning if AWS still supports it",
+                )
+            )
+        for attr, field_name in _CONDITION_FIELDS:
+            cond: Condition | None = getattr(self, attr)
+            if cond is not None:
+                found.extend(cond.warnings(attr, field_name))
+        return found
+
     def value_count(self) -> int:
         """How many values the selector counts against the 500-value trail quota."""
         return _count_values(self._json)
@@ -348,11 +359,16 @@ class ManagementEventsSelector:
 
     :param read_only: ``True`` for read events only, ``False`` for write events only.
         Default: - both read and write events
+    :param excluded_sources: sources whose management events are not logged
+        (``eventSource NotEquals``); CloudTrail allows only ``kms.amazonaws.com`` and
+        ``rdsdata.amazonaws.com`` (short names "kms", "rdsdata" work too).
+        Default: - no source excluded
     :param name: the selector's name. Default: "Log all management events" (AWS's example
         name), or "Log read-only management events" / "Log write-only management events"
     """
 
     read_only: bool | None = None
+    excluded_sources: tuple[str, ...] = ()
     name: str | None = None
 
     def __post_init__(self) -> None:
@@ -361,6 +377,25 @@ class ManagementEventsSelector:
             problems.append(
                 f"read_only must be True, False or None, got {self.read_only!r}: use None to log both read and write events"
             )
+        excluded = _as_tuple(self.excluded_sources, "excluded_sources", problems)
+        full = tuple(
+            v if not isinstance(v, str) or v.endswith(".amazonaws.com") else f"{v}.amazonaws.com"
+            for v in excluded
+        )
+        for i, value in enumerate(full):
+            if value not in EXCLUDABLE_MANAGEMENT_SOURCES:
+                problems.append(
+                    f"excluded_sources[{i}] is {excluded[i]!r}: CloudTrail can exclude only "
+                    f"{list(EXCLUDABLE_MANAGEMENT_SOURCES)} from management events (AdvancedFieldSelector "
+                    f"eventSource, EventSelector ExcludeManagementEventSources); "
+                    f"{did_you_mean(value, EXCLUDABLE_MANAGEMENT_SOURCES)}remove the others"
+                )
+        if len(set(full)) != len(full):
+            problems.append(
+                f"excluded_sources repeats a source, got {list(excluded)!r}: values of one operator must "
+                f"be unique, remove the duplicate"
+            )
+        object.__setattr__(self, "excluded_sources", full)
         if self.name is not None:
             problems.extend(_name_problems(self.name))
         raise_if(problems)
@@ -368,7 +403,7 @@ class ManagementEventsSelector:
     @property
     def selector_name(self) -> str:
         """The name the selector renders with (given or default)."""
-        if self.name is not None:
+        if self.name:
             return self.name
         if self.read_only is None:
             return "Log all management events"
@@ -379,11 +414,17 @@ class ManagementEventsSelector:
         fields: list[dict[str, Any]] = [{"Field": Field.EVENT_CATEGORY.value, "Equals": ["Management"]}]
         if self.read_only is not None:
             fields.append({"Field": Field.READ_ONLY.value, "Equals": ["true" if self.read_only else "false"]})
+        if self.excluded_sources:
+            fields.append({"Field": Field.EVENT_SOURCE.value, "NotEquals": list(self.excluded_sources)})
         return {"Name": self.selector_name, "FieldSelectors": fields}
 
     def value_count(self) -> int:
         """How many values the selector counts against the 500-value trail quota."""
-        return 1 if self.read_only is None else 2
+        return (1 if self.read_only is None else 2) + len(self.excluded_sources)
+
+    def warnings(self) -> list[Warning]:
+        """Nothing a management events selector builds can fail to match: always empty."""
+        return []
 
 
 Selector = NetworkActivitySelector | ManagementEventsSelector
@@ -395,13 +436,102 @@ def render_selectors(selectors: Iterable[Selector]) -> list[dict[str, Any]]:
     return [s.to_json() for s in selectors]
 
 
+def _value_warnings(where: str, op: Operator, value: str, field_name: Field) -> list[Warning]:
+    if "*" in value:
+        return [
+            (
+                "network-trail:literalAsterisk",
+                f"{where} is {value!r}: CloudTrail selectors have no wildcards, '*' is compared as "
+                f"a literal character that no real {field_name.value} holds; use starts_with or "
+                f"ends_with to match the start or end of {field_name.value}",
+            )
+        ]
+    exact = op in (Operator.EQUALS, Operator.NOT_EQUALS)
+    if field_name is Field.VPC_ENDPOINT_ID and value != value.lower():
+        return [
+            (
+                "network-trail:vpcEndpointIdCase",
+                f"{where} is {value!r}, with upper-case letters: real VPC endpoint ids are lower case "
+                f"and CloudTrail compares case-sensitively, so it never matches; write {value.lower()!r}",
+            )
+        ]
+    if exact and field_name is Field.VPC_ENDPOINT_ID and not _VPCE_ID.match(value):
+        return [
+            (
+                "network-trail:vpcEndpointIdShape",
+                f"{where} is {value!r}, which is not shaped like a VPC endpoint id ('vpce-' and 17 "
+                f"lower-case hex digits, e.g. 'vpce-0123456789abcdef0'), so it never matches a real "
+                f"record; use starts_with/ends_with for partial ids",
+            )
+        ]
+    if exact and field_name is Field.USER_IDENTITY_ARN and not _ARN.match(value):
+        return [
+            (
+                "network-trail:userIdentityArnShape",
+                f"{where} is {value!r}, which is not an ARN, so it never matches a real record: give "
+                f"an IAM ARN such as 'arn:aws:sts::123456789012:assumed-role/Admin/session', or use "
+                f"starts_with",
+            )
+        ]
+    return []
+
+
+_PAIRS: Final = (
+    ("equals", "not_equals", "value"),
+    ("starts_with", "not_starts_with", "prefix"),
+    ("ends_with", "not_ends_with", "suffix"),
+)
+
+
+def _contradictions(cond: Condition, parameter: str) -> list[Warning]:
+    """A value both selected and excluded: the DESELECT group wins, so it is never logged."""
+    found: list[Warning] = []
+    for select, deselect, what in _PAIRS:
+        for value in getattr(cond, select):
+            if value in getattr(cond, deselect):
+                found.append(
+                    (
+                        "network-trail:contradictoryCondition",
+                        f"{parameter} both selects and excludes the {what} {value!r} ({select} and "
+                        f"{deselect}): CloudTrail ANDs the exclusions with the selection, so it is never "
+                        f"logged; remove it from one of the two",
+                    )
+                )
+    return found
+
+
+def _redundant_exclusions(cond: Condition, parameter: str) -> list[Warning]:
+    """An exclusion beside a selection of exact values that excludes none of them changes nothing."""
+    if not cond.equals or cond.starts_with or cond.ends_with:
+        return []
+    tests: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
+        ("not_equals", str.__eq__),
+        ("not_starts_with", str.startswith),
+        ("not_ends_with", str.endswith),
+    )
+    found: list[Warning] = []
+    for attr, hits in tests:
+        for excluded in getattr(cond, attr):
+            if not any(hits(v, excluded) for v in cond.equals):
+                found.append(
+                    (
+                        "network-trail:redundantCondition",
+                        f"{parameter}.{attr} {excluded!r} cannot change the result: equals already "
+                        f"selects only {list(cond.equals)!r}, none of which it excludes; remove it",
+                    )
+                )
+    return found
+
+
 def _name_problems(name: object) -> list[str]:
+    # The API takes 0 to 1000 characters, CloudFormation 1 to 1000: an empty name is
+    # accepted and rendered as the default name, so nothing CloudFormation rejects is emitted.
     if not isinstance(name, str):
         return [f"name must be a string, got {name!r}"]
-    if not 1 <= len(name) <= MAX_NAME_LENGTH:
+    if len(name) > MAX_NAME_LENGTH:
         return [
-            f"name must be 1 to {MAX_NAME_LENGTH} characters (CloudFormation's limit), got "
-            f"{len(name)} characters ({name[:40]!r}): shorten it, or leave it unset for a default"
+            f"name must be at most {MAX_NAME_LENGTH} characters (PutEventSelectors and CloudFormation), "
+            f"got {len(name)} characters ({name[:40]!r}): shorten it, or leave it unset for a default"
         ]
     return []
 
@@ -472,7 +602,10 @@ def selector_from_json(
             if key == "Field":
                 continue
             if key not in _OP_ATTR:
-                problems.append(f"{where} has unknown operator {key!r}: use one of {sorted(_OP_ATTR)}")
+                problems.append(
+                    f"{where} has unknown operator {key!r}: {did_you_mean(key, _OP_ATTR)}use one of "
+                    f"{sorted(_OP_ATTR)}"
+                )
                 continue
             if not isinstance(values, list):
                 problems.append(f"{where}.{key} must be a list of strings, got {values!r}")
@@ -482,35 +615,18 @@ def selector_from_json(
     category = by_field.pop(Field.EVENT_CATEGORY.value, None)
     if category is None:
         raise NetworkTrailError([*problems, f"{parameter} has no eventCategory field: it is required"])
+    is_management = category.get("Equals") == ["Management"]
     for fname in _EQUALS_ONLY:
+        if is_management and fname == Field.EVENT_SOURCE.value:
+            continue  # management selectors exclude sources with NotEquals
         checked = by_field.get(fname) if fname != Field.EVENT_CATEGORY.value else category
         if checked is not None and set(checked) - {"Equals"}:
             problems.append(
                 f"{parameter} field {fname!r} uses {sorted(set(checked) - {'Equals'})}: CloudTrail "
                 f"allows only Equals on {fname}"
             )
-    if category.get("Equals") == ["Management"]:
-        extra = set(by_field) - {Field.READ_ONLY.value}
-        if extra:
-            problems.append(
-                f"{parameter} is a management events selector with fields {sorted(extra)}: this "
-                f"library renders management selectors with eventCategory and readOnly only"
-            )
-        read_only: bool | None = None
-        ro = by_field.get(Field.READ_ONLY.value)
-        if ro is not None:
-            if ro != {"Equals": ["true"]} and ro != {"Equals": ["false"]}:
-                problems.append(f"{parameter} readOnly must be Equals ['true'] or ['false'], got {ro!r}")
-            else:
-                read_only = ro["Equals"] == ["true"]
-        raise_if(problems)
-        management = ManagementEventsSelector(read_only=read_only)
-        # A default name parses back to name=None, so a round trip gives an equal selector.
-        return (
-            management
-            if name in (None, management.selector_name)
-            else ManagementEventsSelector(read_only=read_only, name=name)
-        )
+    if is_management:
+        return _management_from_json(by_field, name, parameter, problems)
     if category.get("Equals") != ["NetworkActivity"]:
         problems.append(
             f"{parameter} eventCategory is {category.get('Equals')!r}: this library builds "
@@ -538,8 +654,9 @@ def selector_from_json(
         attr = _FIELD_ATTR.get(fname)
         if attr is None:
             problems.append(
-                f"{parameter} field {fname!r} is not supported for network activity events: use "
-                f"eventName, errorCode, vpcEndpointId or userIdentity.arn"
+                f"{parameter} field {fname!r} is not supported for network activity events "
+                f"(AdvancedFieldSelector): {did_you_mean(fname, _NETWORK_FIELDS)}use eventName, "
+                f"errorCode, vpcEndpointId or userIdentity.arn"
             )
             continue
         kwargs[attr] = Condition(**{_OP_ATTR[op]: tuple(v) for op, v in ops.items()})
@@ -550,9 +667,52 @@ def selector_from_json(
         else to_event_source(sources[0], parameter=f"{parameter} eventSource")
     )
     unnamed = NetworkActivitySelector(event_source=source, access_denied_only=access_denied, **kwargs)
-    if name in (None, unnamed.selector_name):
+    if name in (None, "", unnamed.selector_name):
         return unnamed
     return NetworkActivitySelector(event_source=source, access_denied_only=access_denied, name=name, **kwargs)
 
 
 _KNOWN_VALUES: Final = frozenset(s.value for s in NetworkActivityEventSource)
+
+_NETWORK_FIELDS: Final = (
+    Field.EVENT_NAME.value,
+    Field.ERROR_CODE.value,
+    Field.VPC_ENDPOINT_ID.value,
+    Field.USER_IDENTITY_ARN.value,
+)
+
+
+def _management_from_json(
+    by_field: dict[str, dict[str, list[Any]]], name: object, parameter: str, problems: list[str]
+) -> ManagementEventsSelector:
+    """A management events selector: ``readOnly`` and ``eventSource NotEquals``, the fields a trail allows."""
+    allowed = (Field.READ_ONLY.value, Field.EVENT_SOURCE.value)
+    for fname in sorted(set(by_field) - set(allowed)):
+        problems.append(
+            f"{parameter} is a management events selector with the field {fname!r}: on a trail "
+            f"CloudTrail allows only eventCategory, eventSource and readOnly for management events "
+            f"(AdvancedFieldSelector); {did_you_mean(fname, allowed)}remove it"
+        )
+    read_only: bool | None = None
+    ro = by_field.get(Field.READ_ONLY.value)
+    if ro is not None:
+        if ro != {"Equals": ["true"]} and ro != {"Equals": ["false"]}:
+            problems.append(f"{parameter} readOnly must be Equals ['true'] or ['false'], got {ro!r}")
+        else:
+            read_only = ro["Equals"] == ["true"]
+    excluded: tuple[str, ...] = ()
+    source_ops = by_field.get(Field.EVENT_SOURCE.value)
+    if source_ops is not None:
+        if set(source_ops) != {"NotEquals"}:
+            problems.append(
+                f"{parameter} management eventSource uses {sorted(source_ops)}: CloudTrail allows only "
+                f"NotEquals {list(EXCLUDABLE_MANAGEMENT_SOURCES)} there; use NotEquals"
+            )
+        else:
+            excluded = tuple(source_ops["NotEquals"])
+    raise_if(problems)
+    management = ManagementEventsSelector(read_only=read_only, excluded_sources=excluded)
+    # A default name parses back to name=None, so a round trip gives an equal selector.
+    if name in (None, "", management.selector_name):
+        return management
+    return ManagementEventsSelector(read_only=read_only, excluded_sources=excluded, name=name)  # type: ignore[arg-type]

@@ -7,10 +7,15 @@ semantics of ``PutEventSelectors`` and ``AdvancedFieldSelector``:
 
 - a record is logged if it matches **any** selector;
 - within a selector **every** field selector must hold;
-- within a field selector every operator must hold; ``Equals``, ``StartsWith``
-  and ``EndsWith`` list alternatives (one value matching is enough), while
-  ``NotEquals``, ``NotStartsWith`` and ``NotEndsWith`` list exclusions (no value
-  may match).
+- within one field selector the SELECT operators ``Equals``, ``StartsWith`` and
+  ``EndsWith`` are OR'd (one value of one of them matching is enough), the
+  DESELECT operators ``NotEquals``, ``NotStartsWith`` and ``NotEndsWith`` are
+  AND'd (no value of any of them may match), and the two groups are AND'd
+  (CloudTrail User Guide, "How CloudTrail evaluates multiple conditions for a
+  field",
+  https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html).
+  So ``eventName`` with ``Equals ["CreateKey"]`` and ``StartsWith ["List"]``
+  selects both ``CreateKey`` and ``ListKeys``.
 
 Readings of what AWS does not spell out, applied the same way everywhere here:
 
@@ -19,9 +24,18 @@ Readings of what AWS does not spell out, applied the same way everywhere here:
   ``NotEndsWith`` hold. So ``errorCode Equals VpceAccessDenied`` drops an
   allowed call (which has no ``errorCode``). A value that is not a string (an
   object, a number) is treated as missing.
-- Field paths with dots (``userIdentity.arn``) are nested lookups.
+- Field paths with dots (``userIdentity.arn``) are nested lookups, except the
+  data-event fields ``resources.type`` and ``resources.ARN``: they are tested
+  against the elements of the record's ``resources`` array, and the
+  ``resources.*`` field selectors of one selector must all hold for **one and the
+  same** element (the API reference ties a ``resources.ARN`` value to a resource
+  "of the type you've specified" in ``resources.type``). A record without a
+  ``resources`` array is read as one element without fields.
 - ``readOnly`` is a JSON boolean in records and the string ``"true"`` or
-  ``"false"`` in selectors; the boolean is compared as that string.
+  ``"false"`` in selectors; the boolean is compared as that string. The same
+  holds for ``sessionCredentialFromConsole``, which records carry only when it
+  is true (CloudTrail record contents): a record without it compares as
+  ``"false"``.
 - ``eventCategory`` is in every record since ``eventVersion`` 1.07. An older
   record without it is taken as ``"Data"`` when it says
   ``"managementEvent": false`` and as ``"Management"`` otherwise (network
@@ -56,7 +70,7 @@ from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from .errors import NetworkTrailError
+from .errors import NetworkTrailError, did_you_mean
 
 _msgspec: Any
 try:  # msgspec decodes only the fields the selectors need; without it, every record is parsed.
@@ -100,7 +114,28 @@ MANAGEMENT_PRICE_PER_EVENT: Final = 2.00 / 100_000
 """Management events on a trail that is not their first copy: $2.00 per 100,000."""
 
 OPERATORS: Final = ("Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWith", "NotEndsWith")
-_POSITIVE: Final = frozenset({"Equals", "StartsWith", "EndsWith"})
+SELECTOR_FIELDS: Final = (
+    "eventCategory",
+    "eventSource",
+    "eventName",
+    "eventType",
+    "errorCode",
+    "readOnly",
+    "resources.type",
+    "resources.ARN",
+    "sessionCredentialFromConsole",
+    "userIdentity.arn",
+    "vpcEndpointId",
+)
+"""Every field a trail's advanced selectors can test: management, data and network activity events (API
+``AdvancedFieldSelector``); CloudTrail rejects others."""
+SELECT_OPERATORS: Final = frozenset({"Equals", "StartsWith", "EndsWith"})
+"""Operators that include events: OR'd with each other within one field selector."""
+DESELECT_OPERATORS: Final = frozenset({"NotEquals", "NotStartsWith", "NotEndsWith"})
+"""Operators that exclude events: AND'd with each other and with the SELECT group."""
+RESOURCES_PREFIX: Final = "resources."
+"""Fields under this prefix are tested against the elements of the record's ``resources`` array."""
+_BOOLEAN_FIELDS: Final = frozenset({"readOnly", "sessionCredentialFromConsole"})
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
 
 
@@ -113,11 +148,31 @@ class _FieldTest:
     field: str
     operators: tuple[tuple[str, tuple[str, ...]], ...]
 
+    @property
+    def selects(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The SELECT operators (OR'd)."""
+        return tuple(o for o in self.operators if o[0] in SELECT_OPERATORS)
+
+    @property
+    def deselects(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The DESELECT operators (AND'd)."""
+        return tuple(o for o in self.operators if o[0] not in SELECT_OPERATORS)
+
+    @property
+    def on_resources(self) -> bool:
+        """Whether the field is tested against the elements of ``resources``."""
+        return self.field.startswith(RESOURCES_PREFIX)
+
 
 @dataclass(frozen=True, slots=True)
 class _ParsedSelector:
     name: str
     fields: tuple[_FieldTest, ...]
+
+    @property
+    def resource_tests(self) -> tuple[_FieldTest, ...]:
+        """The ``resources.*`` field selectors, which must hold for one element together."""
+        return tuple(t for t in self.fields if t.on_resources)
 
     def key(self) -> str:
         """What the selector matches, without its name: equal keys match the same records."""
@@ -146,12 +201,21 @@ def _parse(selectors: Sequence[Mapping[str, Any]], parameter: str) -> tuple[_Par
             if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str) or not fs["Field"]:
                 problems.append(f"{fwhere} must be an object with a non-empty 'Field' string, got {fs!r}")
                 continue
+            if fs["Field"] not in SELECTOR_FIELDS:
+                problems.append(
+                    f"{fwhere} has the field {fs['Field']!r}, which CloudTrail selectors of trails do not take "
+                    f"(AdvancedFieldSelector): {did_you_mean(fs['Field'], SELECTOR_FIELDS)}use one of "
+                    f"{list(SELECTOR_FIELDS)}"
+                )
             ops: list[tuple[str, tuple[str, ...]]] = []
             for op, values in fs.items():
                 if op == "Field":
                     continue
                 if op not in OPERATORS:
-                    problems.append(f"{fwhere} has unknown operator {op!r}: use one of {list(OPERATORS)}")
+                    problems.append(
+                        f"{fwhere} has unknown operator {op!r}: {did_you_mean(op, OPERATORS)}use one of "
+                        f"{list(OPERATORS)}"
+                    )
                     continue
                 if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
                     problems.append(f"{fwhere}.{op} must be a non-empty list of strings, got {values!r}")
@@ -173,13 +237,18 @@ def _parse(selectors: Sequence[Mapping[str, Any]], parameter: str) -> tuple[_Par
 
 
 def _normalize(field_name: str, value: object) -> str | None:
-    if field_name == "readOnly" and isinstance(value, bool):
+    if field_name in _BOOLEAN_FIELDS and isinstance(value, bool):
         return "true" if value else "false"
+    if field_name == "sessionCredentialFromConsole" and value is None:
+        return "false"  # records carry the field only when it is true
     return value if isinstance(value, str) else None
 
 
 def _lookup(record: Mapping[str, Any], field_name: str) -> str | None:
-    """The value a selector sees for ``field_name`` (``None`` when the record lacks it)."""
+    """The value a selector sees for ``field_name`` (``None`` when the record lacks it).
+
+    Not for ``resources.*`` fields, which have one value per element: :func:`_resource_elements`.
+    """
     value: object = record
     for part in field_name.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
@@ -188,13 +257,29 @@ def _lookup(record: Mapping[str, Any], field_name: str) -> str | None:
     return _normalize(field_name, value)
 
 
+_NO_ELEMENT: Final[tuple[Mapping[str, Any], ...]] = ({},)
+
+
+def _resource_elements(resources: object) -> Sequence[Mapping[str, Any]]:
+    """The elements of a record's ``resources`` array; one empty element when there is none."""
+    if not isinstance(resources, list) or not resources:
+        return _NO_ELEMENT
+    return [e if isinstance(e, Mapping) else {} for e in resources]
+
+
+def _element_value(element: Mapping[str, Any], field_name: str) -> str | None:
+    value = element.get(field_name[len(RESOURCES_PREFIX) :])
+    return value if isinstance(value, str) else None
+
+
 def _holds(operator: str, values: tuple[str, ...], actual: str | None) -> bool:
+    """Whether one operator holds for ``actual``: a SELECT operator matches, a DESELECT one does not."""
     if operator == "Equals":
         return actual in values
     if operator == "NotEquals":
         return actual not in values
     if actual is None:
-        return operator not in _POSITIVE
+        return operator not in SELECT_OPERATORS
     if operator == "StartsWith":
         return actual.startswith(values)
     if operator == "NotStartsWith":
@@ -202,6 +287,26 @@ def _holds(operator: str, values: tuple[str, ...], actual: str | None) -> bool:
     if operator == "EndsWith":
         return actual.endswith(values)
     return not actual.endswith(values)
+
+
+def _field_holds(test: _FieldTest, actual: str | None) -> bool:
+    """CloudTrail's rule for one field selector: any SELECT operator, and every DESELECT operator."""
+    selects = test.selects
+    if selects and not any(_holds(op, values, actual) for op, values in selects):
+        return False
+    return all(_holds(op, values, actual) for op, values in test.deselects)
+
+
+def _resources_matcher(tests: Sequence[_FieldTest]) -> Callable[[object], bool]:
+    """Whether one element of a ``resources`` array meets every ``resources.*`` field selector."""
+
+    def matches(resources: object) -> bool:
+        return any(
+            all(_field_holds(t, _element_value(e, t.field)) for t in tests)
+            for e in _resource_elements(resources)
+        )
+
+    return matches
 
 
 # ---------------------------------------------------------------------------
@@ -223,9 +328,11 @@ def _extract_code(var: str, field_name: str, fallback_var: str, attrs: Mapping[s
         management = f"rec.{attrs['managementEvent']}"
     if field_name == "eventCategory":
         lines.append(f"if {var} is None: {var} = 'Data' if {management} is False else 'Management'")
-    if field_name == "readOnly":
+    if field_name in _BOOLEAN_FIELDS:
         lines.append(f"if {var} is True: {var} = 'true'")
         lines.append(f"elif {var} is False: {var} = 'false'")
+    if field_name == "sessionCredentialFromConsole":
+        lines.append(f"elif {var} is None: {var} = 'false'")
     lines.append(f"if {var} is not None and {var}.__class__ is not str: {fallback_var} = True")
     return lines
 
@@ -241,30 +348,59 @@ def _test_code(var: str, op: str, const: str) -> str:
     }[op]
 
 
+def _field_code(test: _FieldTest, var: str, prefix: str, namespace: dict[str, Any]) -> list[str]:
+    """The tests of one field selector: its SELECT operators OR'd as one test, then each DESELECT operator."""
+
+    def code(k: int, op: str, values: tuple[str, ...]) -> str:
+        const = f"{prefix}_{k}"
+        namespace[const] = frozenset(values) if op in ("Equals", "NotEquals") else values
+        return _test_code(var, op, const)
+
+    # Equals first: the cheapest test.
+    ordered = sorted(test.operators, key=lambda item: item[0] != "Equals")
+    selects = [code(k, op, v) for k, (op, v) in enumerate(ordered) if op in SELECT_OPERATORS]
+    deselects = [code(k, op, v) for k, (op, v) in enumerate(ordered) if op not in SELECT_OPERATORS]
+    tests = [] if not selects else [selects[0] if len(selects) == 1 else f"({' or '.join(selects)})"]
+    return tests + deselects
+
+
+def _selector_code(
+    sel: _ParsedSelector, bit: int, variables: Mapping[str, str], namespace: dict[str, Any]
+) -> str:
+    """One boolean expression: every field selector holds (``resources.*`` ones for one same element)."""
+    # Cheapest and most selective tests first: eventSource and eventCategory.
+    ordered = sorted(
+        (t for t in sel.fields if not t.on_resources),
+        key=lambda t: (t.field != "eventSource", t.field != "eventCategory"),
+    )
+    tests: list[str] = []
+    for j, test in enumerate(ordered):
+        tests.extend(_field_code(test, variables[test.field], f"c{bit}_{j}", namespace))
+    if sel.resource_tests:
+        namespace[f"r{bit}"] = _resources_matcher(sel.resource_tests)
+        tests.append(f"r{bit}(res)")
+    return " and ".join(tests) if tests else "True"
+
+
 def _generate(
     selectors: Sequence[_ParsedSelector], attrs: Mapping[str, str] | None = None
 ) -> Callable[[Any], tuple[Any, Any, int]]:
-    fields = sorted({t.field for s in selectors for t in s.fields} - {"eventCategory", "eventSource"})
+    all_fields = {t.field for s in selectors for t in s.fields}
+    fields = sorted(
+        {f for f in all_fields if not f.startswith(RESOURCES_PREFIX)} - {"eventCategory", "eventSource"}
+    )
     variables = {"eventCategory": "cat", "eventSource": "src"}
     variables.update({f: f"v{i}" for i, f in enumerate(fields)})
     namespace: dict[str, Any] = {}
     body = ["def classify(rec):", "    g = rec.get" if attrs is None else "    pass", "    odd = False"]
     for fname in ("eventCategory", "eventSource", *fields):
         body.extend("    " + line for line in _extract_code(variables[fname], fname, "odd", attrs))
+    if any(f.startswith(RESOURCES_PREFIX) for f in all_fields):
+        body.append("    res = g('resources')" if attrs is None else f"    res = rec.{attrs['resources']}")
     body.append("    if odd: return _slow(rec)")
     body.append("    m = 0")
     for bit, sel in enumerate(selectors):
-        # Cheapest and most selective tests first: Equals on eventSource and eventCategory.
-        ordered = sorted(
-            ((t.field, op, values) for t in sel.fields for op, values in t.operators),
-            key=lambda item: (item[0] != "eventSource", item[0] != "eventCategory", item[1] != "Equals"),
-        )
-        tests = []
-        for k, (fname, op, values) in enumerate(ordered):
-            const = f"c{bit}_{k}"
-            namespace[const] = frozenset(values) if op in ("Equals", "NotEquals") else values
-            tests.append(_test_code(variables[fname], op, const))
-        body.append(f"    if {' and '.join(tests)}: m |= {1 << bit}")
+        body.append(f"    if {_selector_code(sel, bit, variables, namespace)}: m |= {1 << bit}")
     body.append("    return (cat, src, m)")
     namespace["_slow"] = _slow_classifier(selectors) if attrs is None else _give_up
     exec(compile("\n".join(body), "<network_trail selectors>", "exec"), namespace)
@@ -288,7 +424,9 @@ def _typed_decoder(fields: Iterable[str]) -> tuple[Any, dict[str, str]] | None:
     """
     if _msgspec is None:
         return None
-    paths = sorted({*fields, "eventCategory", "eventSource", "eventTime", "managementEvent"})
+    # resources.* fields are tested per element: the whole array is kept, as plain lists and dicts.
+    kept = {"resources" if f.startswith(RESOURCES_PREFIX) else f for f in fields}
+    paths = sorted({*kept, "eventCategory", "eventSource", "eventTime", "managementEvent"})
     if any(other.startswith(path + ".") for path in paths for other in paths):
         return None  # a field that is both a value and an object: left to the plain JSON path
     attrs = {path: f"a{i}" for i, path in enumerate(sorted({p for path in paths for p in _prefixes(path)}))}
@@ -329,14 +467,22 @@ def _slow_classifier(
 
 @dataclass(frozen=True, slots=True)
 class SelectorFailure:
-    """The first condition of a selector that a record does not meet.
+    """The first field selector of a selector that a record does not meet, and why.
+
+    A field selector fails when none of its SELECT operators (``Equals``,
+    ``StartsWith``, ``EndsWith``) matches, or when one of its DESELECT operators
+    (``NotEquals``, ``NotStartsWith``, ``NotEndsWith``) matches.
 
     :param selector_index: position of the selector in the list.
     :param selector_name: the selector's ``Name``.
     :param field: the field path, e.g. ``errorCode``.
-    :param operator: the operator, e.g. ``Equals``.
-    :param values: the operator's values.
+    :param operator: the DESELECT operator that matched, or the first SELECT operator when none matched.
+    :param values: that operator's values.
     :param actual: the record's value for the field, ``None`` when it has none.
+    :param alternatives: when no SELECT operator matched, every SELECT operator of the field
+        with its values (any one would have been enough). Default: - a DESELECT operator matched
+    :param element: for a ``resources.*`` field, the index of the element of ``resources``
+        that came closest to matching. Default: - not a ``resources.*`` field, or no array
     """
 
     selector_index: int
@@ -345,20 +491,64 @@ class SelectorFailure:
     operator: str
     values: tuple[str, ...]
     actual: str | None
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    element: int | None = None
 
     def describe(self) -> str:
         """One line: the failing condition and the record's value."""
         has = "has no such field" if self.actual is None else f"has {self.actual!r}"
+        if self.element is not None:
+            has += f" in resources[{self.element}]"
+        if len(self.alternatives) > 1:
+            condition = " or ".join(f"{op} {list(values)!r}" for op, values in self.alternatives)
+            return f"{self.field} {condition} fails: none of them matches, the record {has}"
         return f"{self.field} {self.operator} {list(self.values)!r} fails: the record {has}"
+
+
+def _field_failure(
+    test: _FieldTest, actual: str | None
+) -> tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]] | None:
+    """``(operator, values, alternatives)`` of why one field selector fails, ``None`` when it holds."""
+    selects = test.selects
+    if selects and not any(_holds(op, values, actual) for op, values in selects):
+        return selects[0][0], selects[0][1], selects
+    for op, values in test.deselects:
+        if not _holds(op, values, actual):
+            return op, values, ()
+    return None
 
 
 def _first_failure(sel: _ParsedSelector, record: Mapping[str, Any], index: int = 0) -> SelectorFailure | None:
     for test in sel.fields:
+        if test.on_resources:
+            continue
         actual = _lookup(record, test.field)
-        for op, values in test.operators:
-            if not _holds(op, values, actual):
-                return SelectorFailure(index, sel.name, test.field, op, values, actual)
-    return None
+        why = _field_failure(test, actual)
+        if why is not None:
+            return SelectorFailure(index, sel.name, test.field, *why[:2], actual, why[2])
+    return _resources_failure(sel, record, index) if sel.resource_tests else None
+
+
+def _resources_failure(sel: _ParsedSelector, record: Mapping[str, Any], index: int) -> SelectorFailure | None:
+    """``None`` when one element of ``resources`` meets every ``resources.*`` field selector.
+
+    Otherwise the first failing field selector of the element that meets the most of them.
+    """
+    raw = record.get("resources")
+    best: tuple[int, SelectorFailure] | None = None
+    for position, element in enumerate(_resource_elements(raw)):
+        for passed, test in enumerate(sel.resource_tests):
+            actual = _element_value(element, test.field)
+            why = _field_failure(test, actual)
+            if why is not None:
+                where = position if isinstance(raw, list) and raw else None
+                failure = SelectorFailure(index, sel.name, test.field, *why[:2], actual, why[2], where)
+                if best is None or passed > best[0]:
+                    best = (passed, failure)
+                break
+        else:
+            return None
+    return None if best is None else best[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,14 @@
 
 The list of valid ``eventSource`` values exists only in the CloudTrail User
 Guide, "Logging network activity events"; no SDK model or CloudFormation schema
-enumerates it and CloudTrail validates it server-side. The members below are
-the 76 sources of that page as of about 2026-03
+enumerates it and CloudTrail validates it server-side. :data:`CURRENT_SOURCES`
+holds the 96 sources of the newest copy of that page found (the page carries no
+date; it names an API released 2026-07, hence :data:`SOURCE_LIST_DATE`)
 (docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html).
-A source added by AWS later can be used through :meth:`EventSource.custom`.
+The enumeration also keeps the 4 sources of the previous copy (about 2026-03)
+that the newest one no longer lists (:data:`REMOVED_SOURCES`), so that apps
+naming them still build; a trail selecting one warns at synth. A source added
+by AWS later can be used through :class:`CustomEventSource`.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from .errors import NetworkTrailError
+from .errors import NetworkTrailError, did_you_mean
 
 __all__ = [
+    "CURRENT_SOURCES",
     "GA_SOURCES",
+    "REMOVED_SOURCES",
     "SOURCE_LIST_DATE",
     "SOURCE_LIST_URL",
     "CustomEventSource",
@@ -27,8 +33,12 @@ __all__ = [
     "source_label",
 ]
 
-SOURCE_LIST_DATE: Final = "2026-03"
-"""Date of the copy of the CloudTrail User Guide the enumeration was taken from."""
+SOURCE_LIST_DATE: Final = "2026-07"
+"""Date of the copy of the CloudTrail User Guide the current sources were taken from.
+
+The page has no date of its own: its newest copy found names an API released
+2026-07, so it is at least that recent. The previous copy was of about 2026-03.
+"""
 
 SOURCE_LIST_URL: Final = (
     "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html"
@@ -51,10 +61,14 @@ class NetworkActivityEventSource(StrEnum):
     S3 = "s3.amazonaws.com"
     SECRETSMANAGER = "secretsmanager.amazonaws.com"
     ACO_AUTOMATION = "aco-automation.amazonaws.com"
+    AGENT_REGISTRY = "agent-registry.amazonaws.com"
     APPCONFIG = "appconfig.amazonaws.com"
     APPLICATION_SIGNALS = "application-signals.amazonaws.com"
     APPMESH = "appmesh.amazonaws.com"
+    ASSURANCE = "assurance.amazonaws.com"
     ATHENA = "athena.amazonaws.com"
+    AUTOSCALING = "autoscaling.amazonaws.com"
+    AWS_EXTERNAL_ANTHROPIC = "aws-external-anthropic.amazonaws.com"
     B2BI = "b2bi.amazonaws.com"
     BACKUP_GATEWAY = "backup-gateway.amazonaws.com"
     BCM_DATA_EXPORTS = "bcm-data-exports.amazonaws.com"
@@ -64,16 +78,19 @@ class NetworkActivityEventSource(StrEnum):
     BILLING = "billing.amazonaws.com"
     CASSANDRA = "cassandra.amazonaws.com"
     CE = "ce.amazonaws.com"
+    CHIME_SDK_MEDIA_PIPELINES = "chime-sdk-media-pipelines.amazonaws.com"
+    CHIME_SDK_VOICE = "chime-sdk-voice.amazonaws.com"
     CLOUDCONTROLAPI = "cloudcontrolapi.amazonaws.com"
     CLOUDFORMATION = "cloudformation.amazonaws.com"
     CLOUDHSM = "cloudhsm.amazonaws.com"
-    CLOUDOPTIMIZATION = "cloudoptimization.amazonaws.com"
     CODEDEPLOY = "codedeploy.amazonaws.com"
     COMPREHEND = "comprehend.amazonaws.com"
     COMPREHENDMEDICAL = "comprehendmedical.amazonaws.com"
     CONFIG = "config.amazonaws.com"
     DS = "ds.amazonaws.com"
+    DSQL = "dsql.amazonaws.com"
     DYNAMODB = "dynamodb.amazonaws.com"
+    ECR = "ecr.amazonaws.com"
     ECS = "ecs.amazonaws.com"
     ELASTICFILESYSTEM = "elasticfilesystem.amazonaws.com"
     ELASTICLOADBALANCING = "elasticloadbalancing.amazonaws.com"
@@ -84,36 +101,49 @@ class NetworkActivityEventSource(StrEnum):
     FSX = "fsx.amazonaws.com"
     GLUE = "glue.amazonaws.com"
     HEALTHLAKE = "healthlake.amazonaws.com"
+    IDENTITYSTORE = "identitystore.amazonaws.com"
     INVOICING = "invoicing.amazonaws.com"
     IOT = "iot.amazonaws.com"
     IOTFLEETWISE = "iotfleetwise.amazonaws.com"
     IOTSECUREDTUNNELING = "iotsecuredtunneling.amazonaws.com"
+    IOTSITEWISE = "iotsitewise.amazonaws.com"
     LAKEFORMATION = "lakeformation.amazonaws.com"
     LAMBDA = "lambda.amazonaws.com"
     LICENSE_MANAGER = "license-manager.amazonaws.com"
     LOOKOUTEQUIPMENT = "lookoutequipment.amazonaws.com"
     LOOKOUTVISION = "lookoutvision.amazonaws.com"
     MONITORING = "monitoring.amazonaws.com"
-    NOVA_ACT = "nova-act.amazonaws.com"
+    PARTNERCENTRAL_PRM = "partnercentral-prm.amazonaws.com"
     PERSONALIZE = "personalize.amazonaws.com"
     QBUSINESS = "qbusiness.amazonaws.com"
+    QUICKSIGHT = "quicksight.amazonaws.com"
     RDS = "rds.amazonaws.com"
+    RDSDATA = "rdsdata.amazonaws.com"
+    RDSDATAAPI = "rdsdataapi.amazonaws.com"
     REKOGNITION = "rekognition.amazonaws.com"
     ROLESANYWHERE = "rolesanywhere.amazonaws.com"
+    ROUTE53 = "route53.amazonaws.com"
+    S3VECTORS = "s3vectors.amazonaws.com"
     SAGEMAKER = "sagemaker.amazonaws.com"
     SCHEDULER = "scheduler.amazonaws.com"
     SERVICEDISCOVERY = "servicediscovery.amazonaws.com"
+    SES = "ses.amazonaws.com"
+    SIGNIN = "signin.amazonaws.com"
     SNS = "sns.amazonaws.com"
     SQS = "sqs.amazonaws.com"
     SSM_CONTACTS = "ssm-contacts.amazonaws.com"
     SSM = "ssm.amazonaws.com"
+    SSO_DIRECTORY = "sso-directory.amazonaws.com"
+    SSO_OAUTH = "sso-oauth.amazonaws.com"
+    SSO = "sso.amazonaws.com"
+    STATES = "states.amazonaws.com"
     STORAGEGATEWAY = "storagegateway.amazonaws.com"
+    STS = "sts.amazonaws.com"
     SWF = "swf.amazonaws.com"
     TEXTRACT = "textract.amazonaws.com"
     TRANSCRIBE = "transcribe.amazonaws.com"
     TRANSCRIBESTREAMING = "transcribestreaming.amazonaws.com"
-    TRANSFORM_AGENTS = "transform-agents.amazonaws.com"
-    TRANSFORM_CUSTOM = "transform-custom.amazonaws.com"
+    TRANSFER = "transfer.amazonaws.com"
     TRANSFORM = "transform.amazonaws.com"
     TRANSLATE = "translate.amazonaws.com"
     USER_SUBSCRIPTIONS = "user-subscriptions.amazonaws.com"
@@ -121,6 +151,12 @@ class NetworkActivityEventSource(StrEnum):
     VOICEID = "voiceid.amazonaws.com"
     WORKMAIL = "workmail.amazonaws.com"
     WORKMAILMESSAGEFLOW = "workmailmessageflow.amazonaws.com"
+    # No longer listed by the newest copy of the page: kept so that apps using them still
+    # build; a trail selecting one gets the warning network-trail:removedEventSource.
+    CLOUDOPTIMIZATION = "cloudoptimization.amazonaws.com"
+    NOVA_ACT = "nova-act.amazonaws.com"
+    TRANSFORM_AGENTS = "transform-agents.amazonaws.com"
+    TRANSFORM_CUSTOM = "transform-custom.amazonaws.com"
 
 
 GA_SOURCES: Final[tuple[NetworkActivityEventSource, ...]] = (
@@ -131,6 +167,24 @@ GA_SOURCES: Final[tuple[NetworkActivityEventSource, ...]] = (
     NetworkActivityEventSource.SECRETSMANAGER,
 )
 """The five sources of the general availability of 2025-02-13."""
+
+REMOVED_SOURCES: Final[frozenset[NetworkActivityEventSource]] = frozenset(
+    {
+        NetworkActivityEventSource.CLOUDOPTIMIZATION,
+        NetworkActivityEventSource.NOVA_ACT,
+        NetworkActivityEventSource.TRANSFORM_AGENTS,
+        NetworkActivityEventSource.TRANSFORM_CUSTOM,
+    }
+)
+"""Sources of the copy of about 2026-03 that the copy of :data:`SOURCE_LIST_DATE` no longer lists.
+
+They stay members so that existing apps build; CloudTrail may reject them at deploy time.
+"""
+
+CURRENT_SOURCES: Final[tuple[NetworkActivityEventSource, ...]] = tuple(
+    s for s in NetworkActivityEventSource if s not in REMOVED_SOURCES
+)
+"""The 96 sources the CloudTrail User Guide lists (copy of :data:`SOURCE_LIST_DATE`), GA sources first."""
 
 # Names AWS itself uses in its selector examples (UG-NET), for readable defaults.
 _LABELS: Final[dict[str, str]] = {
@@ -186,18 +240,25 @@ def to_event_source(value: object, *, parameter: str = "event_source") -> EventS
             return NetworkActivityEventSource(full)
         except ValueError:
             pass
-        raise NetworkTrailError(
-            f"{parameter} {value!r} is not a network activity event source listed by CloudTrail "
-            f"(list of {SOURCE_LIST_DATE}, {len(NetworkActivityEventSource)} sources): use a "
-            f"NetworkActivityEventSource member, or CustomEventSource({full!r}) for a source AWS "
-            f"added after that list",
-            code="UnknownEventSource",
-        )
+        raise NetworkTrailError(_unknown_source_message(value, full, parameter), code="UnknownEventSource")
     raise NetworkTrailError(
         f"{parameter} must be a NetworkActivityEventSource, a CustomEventSource or a string, "
         f"got {value!r} of type {type(value).__name__}",
         code="InvalidEventSource",
     )
+
+
+def _unknown_source_message(value: str, full: str, parameter: str) -> str:
+    names = [s.value.removesuffix(".amazonaws.com") for s in CURRENT_SOURCES]
+    hint = did_you_mean(value.removesuffix(".amazonaws.com"), names)
+    message = (
+        f"{parameter} {value!r} is not a network activity event source listed by CloudTrail "
+        f"(list of {SOURCE_LIST_DATE}, {len(CURRENT_SOURCES)} sources): {hint}use a "
+        f"NetworkActivityEventSource member or its name (e.g. 'kms')"
+    )
+    if _SOURCE_SHAPE.match(full):  # suggest a custom source only for something shaped like one
+        message += f", or CustomEventSource({full!r}) for a source AWS added after that list"
+    return message
 
 
 def source_label(source: EventSource) -> str:

@@ -44,6 +44,7 @@ from .validation import (
     alias_problems,
     s3_key_prefix_problems,
     selector_set_problems,
+    selector_warnings,
     tag_problems,
     trail_name_problems,
 )
@@ -469,7 +470,8 @@ class NetworkTrail(Construct):
         custom: list[NetworkActivitySelector] = [
             sel for sel in chosen if isinstance(sel, NetworkActivitySelector) and sel.is_custom_source
         ]
-        if not warnings and not custom:
+        never_match = selector_warnings(chosen)
+        if not warnings and not custom and not never_match:
             return  # Annotations.of() is a jsii call: skip it when there is nothing to say
         annotations = cdk.Annotations.of(self)
         for message in warnings:
@@ -480,6 +482,8 @@ class NetworkTrail(Construct):
                 f"event source {sel.source_value!r} is not in the built-in list; CloudTrail "
                 f"checks it at deploy time",
             )
+        for warning_id, message in never_match:
+            annotations.add_warning_v2(warning_id, message)
 
     # --- public API ------------------------------------------------------------------------------
     @property

@@ -14,13 +14,14 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from ._tokens import is_unresolved
-from .selectors import ManagementEventsSelector, NetworkActivitySelector, Selector
+from .selectors import ManagementEventsSelector, NetworkActivitySelector, Selector, Warning
 
 __all__ = [
     "MAX_VALUES_PER_TRAIL",
     "alias_problems",
     "s3_key_prefix_problems",
     "selector_set_problems",
+    "selector_warnings",
     "trail_name_problems",
 ]
 
@@ -200,3 +201,20 @@ def selector_set_problems(
     elif total > MAX_VALUES_PER_TRAIL * 0.8:
         warnings.append(f"{parameter} use {total} of CloudTrail's {MAX_VALUES_PER_TRAIL} values per trail")
     return errors, warnings
+
+
+def selector_warnings(selectors: Sequence[Selector], *, parameter: str = "selectors") -> list[Warning]:
+    """``(annotation id, message)`` for every value CloudTrail accepts but can never match.
+
+    Upper-case or malformed VPC endpoint ids, ``userIdentity.arn`` values that are
+    not ARNs, ``*`` (not a wildcard), a value both selected and excluded, an
+    exclusion that cannot change the result, and sources the CloudTrail User
+    Guide no longer lists. A construct adds each as an acknowledgeable warning.
+    """
+    found: list[Warning] = []
+    for i, sel in enumerate(selectors):
+        if isinstance(sel, (NetworkActivitySelector, ManagementEventsSelector)):
+            found.extend(
+                (wid, f"{parameter}[{i}] ({sel.selector_name!r}): {msg}") for wid, msg in sel.warnings()
+            )
+    return found

@@ -95,8 +95,8 @@ def test_fails_when_the_context_has_no_environments() -> None:
             r"environment 'dev', key 'region': must be an AWS Region code .* got 'Europe'",
         ),
         (
-            {"selectors": [{"preset": "log-all", "sources": ["kms"], "vpc_endpoint_ids": ["vpc-123"]}]},
-            r"environment 'dev', key 'selectors\[0\]': vpc_endpoint_id.equals\[0\] is 'vpc-123', which is not a VPC endpoint id",
+            {"selectors": [{"preset": "log-all", "sources": ["kms"], "vpc_endpoint_ids": [""]}]},
+            r"environment 'dev', key 'selectors\[0\]': vpc_endpoint_id.equals\[0\] must be 1 to 2048 characters, got 0",
         ),
         (
             {"selectors": [{"preset": "log-all", "sources": [5]}]},

@@ -62,7 +62,14 @@ def test_presets_lists_every_source_in_a_table() -> None:
 def test_presets_prints_json() -> None:
     data = json.loads(run("presets", "--json").output)
     assert [p["preset"] for p in data["presets"]] == ["log-all", "access-denied"]
-    assert len(data["sources"]) == len(NetworkActivityEventSource)
+    # The newest documented list (tests/data/event-sources-2026.txt) has 96 sources, of 2026-07
+    assert (len(data["sources"]), data["source_list_date"]) == (96, "2026-07")
+    assert data["removed_sources"] == [
+        "cloudoptimization.amazonaws.com",
+        "nova-act.amazonaws.com",
+        "transform-agents.amazonaws.com",
+        "transform-custom.amazonaws.com",
+    ]
 
 
 def test_render_preset_prints_what_put_event_selectors_takes() -> None:
@@ -286,3 +293,42 @@ def test_explain_reads_a_gzip_json_lines_file(tmp_path: Path, sample_record: Cal
     path.write_bytes(gzip.compress("\n".join(lines).encode()))
     result = run("explain", str(path), "--index", "1", "--preset", "access-denied", "--source", "kms")
     assert "LOGGED" in result.output
+
+
+def test_unknown_source_gets_the_nearest_names() -> None:
+    result = CliRunner().invoke(main, ["render", "--preset", "access-denied", "--source", "secretmanager"])
+    assert result.exit_code != 0
+    assert "did you mean 'secretsmanager'" in result.output
+
+
+def test_explain_follows_the_rule_for_select_and_deselect_operators(tmp_path: Path) -> None:
+    # GIVEN a selectors file: eventName Equals CreateKey or StartsWith List, but not ListAliases
+    selectors = [
+        {
+            "Name": "mixed",
+            "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+                {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
+                {
+                    "Field": "eventName",
+                    "Equals": ["CreateKey"],
+                    "StartsWith": ["List"],
+                    "NotEquals": ["ListAliases"],
+                },
+            ],
+        }
+    ]
+    path = tmp_path / "selectors.json"
+    path.write_text(json.dumps(selectors))
+    base = {"eventCategory": "NetworkActivity", "eventSource": "kms.amazonaws.com"}
+    # WHEN explain reads a ListKeys, a ListAliases and a Decrypt record
+    outputs = {
+        name: run(
+            "explain", "--selectors", str(path), "-", input=json.dumps({**base, "eventName": name})
+        ).output
+        for name in ("ListKeys", "ListAliases", "Decrypt")
+    }
+    # THEN ListKeys is logged, ListAliases dropped by NotEquals, Decrypt by the SELECT group
+    assert "LOGGED" in outputs["ListKeys"]
+    assert "NotEquals ['ListAliases'] fails" in outputs["ListAliases"]
+    assert "Equals ['CreateKey'] or StartsWith ['List'] fails: none of them matches" in outputs["Decrypt"]

@@ -111,13 +111,14 @@ def test_presets_reference_is_up_to_date() -> None:
 
 
 def test_presets_reference_lists_every_source_and_preset() -> None:
-    from network_trail import NetworkActivityEventSource, Preset
+    from network_trail import Preset
+    from network_trail.sources import CURRENT_SOURCES
 
     rows = re.findall(
         r"^\| `(\w+)`(?: \(GA\))? \| `([^`]+)` \| `([\w-]+)` \|", presets_reference_markdown(), re.M
     )
     assert {(name, preset) for name, _, preset in rows} == {
-        (s.name, p.value) for s in NetworkActivityEventSource for p in Preset
+        (s.name, p.value) for s in CURRENT_SOURCES for p in Preset
     }
 
 

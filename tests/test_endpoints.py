@@ -33,6 +33,12 @@ DOCUMENTED = [
     ("com.amazonaws.us-east-1.sagemaker.api", "sagemaker.amazonaws.com", False),
     ("com.amazonaws.us-east-1.bedrock-runtime", "bedrock.amazonaws.com", False),
     ("com.amazonaws.ap-southeast-2.secretsmanager", "secretsmanager.amazonaws.com", False),
+    ("com.amazonaws.eu-west-1.ecr.api", "ecr.amazonaws.com", False),
+    ("com.amazonaws.eu-west-1.ecr.dkr", "ecr.amazonaws.com", False),
+    ("cn.com.amazonaws.cn-north-1.ecr.dkr", "ecr.amazonaws.com", False),
+    ("com.amazonaws.eu-west-1.sts", "sts.amazonaws.com", False),
+    ("com.amazonaws.route53", "route53.amazonaws.com", False),
+    ("com.amazonaws.eu-west-1.states", "states.amazonaws.com", False),
 ]
 
 
@@ -64,6 +70,7 @@ def test_region_tokens_of_cdk_names_are_accepted() -> None:
         ("com.amazonaws.eu-west-1.execute-api", EndpointKind.AWS_SERVICE, "'execute-api'"),
         ("com.amazonaws.eu-west-1.sagemaker.runtime", EndpointKind.AWS_SERVICE, "'sagemaker.runtime'"),
         ("com.amazonaws.iam", EndpointKind.AWS_SERVICE, "'iam'"),
+        ("com.amazonaws.us-east-1.nova-act", EndpointKind.AWS_SERVICE, "no longer in CloudTrail's list"),
         ("com.amazonaws.s3-global.accesspoint", EndpointKind.AWS_SERVICE, "Multi-Region Access Points"),
         ("aws.sagemaker.us-east-1.notebook", EndpointKind.AWS_SERVICE, "notebooks or Studio"),
         ("com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f6a7b8", EndpointKind.ENDPOINT_SERVICE, "partner"),
@@ -247,12 +254,17 @@ def test_skip_unsupported_leaves_them_out() -> None:
         ([("vpce-0a1b2c3d4e5f60001",)], r"endpoints\[0\] must be an \(endpoint id, service name\) pair"),
         ([42], r"endpoints\[0\] must be an ec2.InterfaceVpcEndpoint, .* got 42 of type int"),
         ([("vpce-0a1b2c3d4e5f60005", "com.amazonaws.eu-west-1.logs")], r"cannot be logged"),
-        ([("not-an-id", "com.amazonaws.eu-west-1.kms")], r"vpc_endpoint_id.equals\[0\] is 'not-an-id'"),
     ],
 )
 def test_fails_on_bad_endpoints(endpoints: Any, message: str) -> None:
     with pytest.raises(NetworkTrailError, match=message):
         presets.for_endpoints(endpoints)
+
+
+def test_an_id_not_shaped_like_an_endpoint_id_warns() -> None:
+    # GIVEN a pair whose id CloudTrail accepts but no endpoint can have THEN the selector carries the warning
+    (selector,) = presets.for_endpoints([("not-an-id", "com.amazonaws.eu-west-1.kms")])
+    assert [w[0] for w in selector.warnings()] == ["network-trail:vpcEndpointIdShape"]
 
 
 def test_fails_when_no_endpoint_is_left() -> None:

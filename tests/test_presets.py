@@ -16,6 +16,7 @@ from network_trail import (
     Preset,
     presets,
 )
+from network_trail.sources import CURRENT_SOURCES, REMOVED_SOURCES
 
 SOURCES = list(NetworkActivityEventSource)
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -140,3 +141,52 @@ def test_presets_doc_lists_every_source(source: NetworkActivityEventSource) -> N
     table = (DOCS / "presets.md").read_text()
     # THEN each source has a row with its member name and eventSource
     assert re.search(rf"^\| `{source.name}` \| `{re.escape(source.value)}` \|", table, re.MULTILINE)
+
+
+# --- the source list: the newest documented copy ----------------------------------------------------
+
+DOCUMENTED_SOURCES = [
+    line.strip()
+    for line in (Path(__file__).resolve().parent / "data" / "event-sources-2026.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+
+def test_current_sources_are_the_newest_documented_list() -> None:
+    # tests/data/event-sources-2026.txt: the User Guide page "Logging network activity events", newest copy
+    assert sorted(s.value for s in CURRENT_SOURCES) == sorted(DOCUMENTED_SOURCES)
+    assert len(DOCUMENTED_SOURCES) == 96
+
+
+@pytest.mark.parametrize("short", ["sts", "ecr", "states", "route53", "sso-oauth", "dsql", "s3vectors"])
+def test_sources_added_since_2026_03_are_known(short: str) -> None:
+    assert presets.access_denied(short).source_value == f"{short}.amazonaws.com"
+
+
+@pytest.mark.parametrize("short", ["cloudoptimization", "nova-act", "transform-agents", "transform-custom"])
+def test_removed_sources_stay_importable_and_warn(short: str) -> None:
+    sel = presets.log_all(short)
+    assert sel.event_source in REMOVED_SOURCES
+    assert [i for i, _ in sel.warnings()] == ["network-trail:removedEventSource"]
+
+
+@pytest.mark.parametrize(
+    ("typo", "hint"), [("secretmanager", "did you mean 'secretsmanager'"), ("KMS", "did you mean 'kms'")]
+)
+def test_unknown_source_suggests_the_nearest_names(typo: str, hint: str) -> None:
+    with pytest.raises(NetworkTrailError, match=hint):
+        presets.access_denied(typo)
+
+
+def test_custom_event_source_is_suggested_only_for_strings_shaped_like_a_source() -> None:
+    with pytest.raises(NetworkTrailError) as shaped:
+        presets.access_denied("newsvc")
+    assert "CustomEventSource('newsvc.amazonaws.com')" in str(shaped.value)
+    with pytest.raises(NetworkTrailError) as unshaped:
+        presets.access_denied("Not a source!")
+    assert "CustomEventSource" not in str(unshaped.value)
+
+
+def test_unknown_preset_suggests_the_nearest_name() -> None:
+    with pytest.raises(NetworkTrailError, match=r"did you mean 'log-all'"):
+        presets.for_sources(["kms"], preset="log_all")

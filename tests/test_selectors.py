@@ -420,9 +420,52 @@ def test_fails_when_selector_from_json_operator_values_are_not_a_list() -> None:
 
 
 def test_fails_when_selector_from_json_management_selector_has_other_fields() -> None:
-    data = {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, KMS_SOURCE]}
-    with pytest.raises(NetworkTrailError, match=r"management events selector with fields \['eventSource'\]"):
+    data = {
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "eventNam", "Equals": ["X"]},
+        ]
+    }
+    with pytest.raises(
+        NetworkTrailError,
+        match=r"management events selector with the field 'eventNam'.*only eventCategory, eventSource and readOnly",
+    ):
         selector_from_json(data)
+
+
+def test_fails_when_selector_from_json_management_selector_selects_a_source() -> None:
+    data = {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, KMS_SOURCE]}
+    with pytest.raises(NetworkTrailError, match=r"management eventSource uses \['Equals'\].*use NotEquals"):
+        selector_from_json(data)
+
+
+def test_selector_from_json_reads_a_management_selector_excluding_kms() -> None:
+    # AdvancedFieldSelector: on trails, management events accept eventSource NotEquals (KMS, RDS Data API)
+    data = {
+        "Name": "",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]},
+        ],
+    }
+    sel = selector_from_json(data)
+    assert sel == ManagementEventsSelector(excluded_sources=("kms.amazonaws.com",))
+    assert selector_from_json(sel.to_json()) == sel
+
+
+@pytest.mark.parametrize(
+    ("field_selector", "hint"),
+    [
+        ({"Field": "eventname", "Equals": ["ListKeys"]}, "did you mean 'eventName'"),
+        ({"Field": "eventName", "Equal": ["ListKeys"]}, "did you mean 'Equals'"),
+        ({"Field": "vpcEndpointID", "Equals": ["vpce-0123456789abcdef0"]}, "did you mean 'vpcEndpointId'"),
+    ],
+)
+def test_selector_from_json_suggests_the_nearest_field_or_operator(
+    field_selector: dict[str, Any], hint: str
+) -> None:
+    with pytest.raises(NetworkTrailError, match=hint):
+        selector_from_json({"FieldSelectors": [CATEGORY, KMS_SOURCE, field_selector]})
 
 
 def test_fails_when_selector_from_json_read_only_is_not_true_or_false() -> None:
@@ -442,8 +485,8 @@ def test_selector_from_json_uses_parameter_in_messages() -> None:
 
 
 def test_selector_from_json_checks_condition_rules() -> None:
-    data = {"FieldSelectors": [CATEGORY, KMS_SOURCE, {"Field": "vpcEndpointId", "Equals": ["vpc-123"]}]}
-    with pytest.raises(
-        NetworkTrailError, match=r"vpc_endpoint_id.equals\[0\] is 'vpc-123', which is not a VPC endpoint id"
-    ):
+    data = {
+        "FieldSelectors": [CATEGORY, KMS_SOURCE, {"Field": "vpcEndpointId", "Equals": ["vpce-1", "vpce-1"]}]
+    }
+    with pytest.raises(NetworkTrailError, match=r"vpc_endpoint_id.equals\[1\] repeats 'vpce-1'"):
         selector_from_json(data)

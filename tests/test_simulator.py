@@ -123,12 +123,148 @@ def test_not_equals_values_must_all_hold() -> None:
     assert not matcher.matches({"eventCategory": "NetworkActivity", "eventName": "ListKeys"})
 
 
-def test_every_operator_of_a_field_must_hold() -> None:
+def test_select_and_deselect_groups_of_one_field_are_both_required() -> None:
+    # StartsWith is the SELECT group, NotEndsWith the DESELECT group: both must hold
     matcher = compile_selectors(
         [_sel(NETWORK, {"Field": "eventName", "StartsWith": ["List"], "NotEndsWith": ["Keys"]})]
     )
     assert matcher.matches({"eventCategory": "NetworkActivity", "eventName": "ListAliases"})
     assert not matcher.matches({"eventCategory": "NetworkActivity", "eventName": "ListKeys"})
+
+
+# The User Guide's example ("How CloudTrail evaluates multiple conditions for a field",
+# https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html):
+# Equals ["CreateKey"] and StartsWith ["List"] on eventName select CreateKey and ListKeys.
+EQUALS_OR_STARTS_WITH = _sel(
+    NETWORK,
+    {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
+    {"Field": "eventName", "Equals": ["CreateKey"], "StartsWith": ["List"]},
+)
+
+
+@pytest.mark.parametrize(
+    ("event_name", "logged"), [("CreateKey", True), ("ListKeys", True), ("Decrypt", False)]
+)
+def test_select_operators_of_one_field_are_ored(event_name: str, logged: bool) -> None:
+    record = {"eventCategory": "NetworkActivity", "eventSource": "kms.amazonaws.com", "eventName": event_name}
+    assert compile_selectors([EQUALS_OR_STARTS_WITH]).matches(record) is logged
+    assert explain([EQUALS_OR_STARTS_WITH], record).logged is logged
+
+
+def test_deselect_operators_of_one_field_are_anded() -> None:
+    matcher = compile_selectors(
+        [_sel(NETWORK, {"Field": "eventName", "NotStartsWith": ["List"], "NotEquals": ["Decrypt"]})]
+    )
+    assert matcher.matches({"eventCategory": "NetworkActivity", "eventName": "Encrypt"})
+    assert not matcher.matches({"eventCategory": "NetworkActivity", "eventName": "ListKeys"})
+    assert not matcher.matches({"eventCategory": "NetworkActivity", "eventName": "Decrypt"})
+
+
+def test_explain_shows_every_select_operator_when_none_matches() -> None:
+    record = {"eventCategory": "NetworkActivity", "eventSource": "kms.amazonaws.com", "eventName": "Decrypt"}
+    (failure,) = explain([EQUALS_OR_STARTS_WITH], record).failures
+    assert failure.alternatives == (("Equals", ("CreateKey",)), ("StartsWith", ("List",)))
+    assert failure.describe() == (
+        "eventName Equals ['CreateKey'] or StartsWith ['List'] fails: none of them matches, "
+        "the record has 'Decrypt'"
+    )
+
+
+def test_explain_names_the_deselect_operator_that_matched() -> None:
+    selector = _sel(NETWORK, {"Field": "eventName", "StartsWith": ["List"], "NotEquals": ["ListAliases"]})
+    (failure,) = explain(
+        [selector], {"eventCategory": "NetworkActivity", "eventName": "ListAliases"}
+    ).failures
+    assert (failure.operator, failure.values, failure.alternatives) == ("NotEquals", ("ListAliases",), ())
+
+
+def test_simulated_cost_counts_a_record_selected_by_a_second_select_operator(tmp_path: Path) -> None:
+    # GIVEN a log with one CreateKey and one ListKeys call
+    base = {"eventCategory": "NetworkActivity", "eventSource": "kms.amazonaws.com"}
+    records = [
+        {**base, "eventName": "CreateKey", "eventTime": "2026-11-01T00:00:00Z"},
+        {**base, "eventName": "ListKeys", "eventTime": "2026-11-01T01:00:00Z"},
+    ]
+    log = _write_log(tmp_path / "a.json.gz", records)
+    # WHEN the Equals-or-StartsWith selector is simulated
+    (report,) = simulate([log], [SelectorSet("mixed", (EQUALS_OR_STARTS_WITH,))]).sets
+    # THEN both are logged and billed: 2 events in one hour, scaled to 30 days
+    assert (report.logged, report.dropped) == (2, 0)
+    assert report.monthly_cost == pytest.approx(2 * NETWORK_ACTIVITY_PRICE_PER_EVENT * 30 * 24)
+
+
+# --- data-event fields: resources.type and resources.ARN ---------------------------------------
+
+DATA = {"Field": "eventCategory", "Equals": ["Data"]}
+S3_OBJECTS_OUTSIDE_TRAIL_BUCKET = _sel(
+    DATA,
+    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+    {"Field": "resources.ARN", "NotStartsWith": ["arn:aws:s3:::trail-logs/"]},
+)
+
+
+def _s3_data_event(bucket: str) -> Record:
+    # The resources array of an S3 object-level record (CloudTrail record contents, "resources").
+    return {
+        "eventCategory": "Data",
+        "eventSource": "s3.amazonaws.com",
+        "eventName": "PutObject",
+        "resources": [
+            {"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{bucket}/key.txt"},
+            {"accountId": "123456789012", "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{bucket}"},
+        ],
+    }
+
+
+def test_resources_fields_are_tested_against_the_array_elements() -> None:
+    matcher = compile_selectors([_sel(DATA, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]})])
+    assert matcher.matches(_s3_data_event("app-data"))
+    assert not matcher.matches({**_s3_data_event("app-data"), "resources": [{"type": "AWS::S3::Bucket"}]})
+
+
+def test_resources_fields_must_hold_for_one_same_element() -> None:
+    # The bucket element does not start with "trail-logs/", but it is not an AWS::S3::Object:
+    # the object element, which does start with it, decides.
+    matcher = compile_selectors([S3_OBJECTS_OUTSIDE_TRAIL_BUCKET])
+    assert matcher.matches(_s3_data_event("app-data"))
+    assert not matcher.matches(_s3_data_event("trail-logs"))
+
+
+def test_explain_points_at_the_resources_element_that_came_closest() -> None:
+    (failure,) = explain([S3_OBJECTS_OUTSIDE_TRAIL_BUCKET], _s3_data_event("trail-logs")).failures
+    assert (failure.field, failure.operator, failure.element) == ("resources.ARN", "NotStartsWith", 0)
+    assert failure.describe().endswith("has 'arn:aws:s3:::trail-logs/key.txt' in resources[0]")
+
+
+def test_record_without_resources_matches_no_resources_select_operator() -> None:
+    matcher = compile_selectors([_sel(DATA, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]})])
+    assert not matcher.matches({"eventCategory": "Data"})
+    (failure,) = explain([S3_OBJECTS_OUTSIDE_TRAIL_BUCKET], {"eventCategory": "Data"}).failures
+    assert (failure.field, failure.actual, failure.element) == ("resources.type", None, None)
+
+
+def test_typed_decoder_reads_resources_arrays(tmp_path: Path) -> None:
+    # GIVEN a log of S3 data events and the selector that excludes the trail's bucket
+    data = json.dumps({"Records": [_s3_data_event("app-data"), _s3_data_event("trail-logs")]}).encode()
+    compiled = compile_selectors([S3_OBJECTS_OUTSIDE_TRAIL_BUCKET])
+    # WHEN the typed decoder reads it
+    typed = compiled.scan_typed(data)
+    # THEN it counts as the dict evaluator: one logged, one dropped
+    assert typed is not None
+    assert typed[0] == {("Data", "s3.amazonaws.com", 1): 1, ("Data", "s3.amazonaws.com", 0): 1}
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", True), (True, True), (None, False)])
+def test_session_credential_from_console_compares_as_a_string_absent_is_false(
+    value: object, expected: bool
+) -> None:
+    matcher = compile_selectors([_sel(DATA, {"Field": "sessionCredentialFromConsole", "Equals": ["true"]})])
+    record: Record = {"eventCategory": "Data"}
+    if value is not None:
+        record["sessionCredentialFromConsole"] = value
+    assert matcher.matches(record) is expected
+    absent = compile_selectors([_sel(DATA, {"Field": "sessionCredentialFromConsole", "Equals": ["false"]})])
+    assert absent.matches(record) is not expected
 
 
 def test_any_selector_logs_the_record() -> None:
@@ -218,6 +354,17 @@ def test_fails_when_record_is_not_an_object() -> None:
 def test_fails_when_operator_is_unknown() -> None:
     with pytest.raises(NetworkTrailError, match=r"FieldSelectors\[1\] has unknown operator 'Contains'"):
         compile_selectors([_sel(NETWORK, {"Field": "eventName", "Contains": ["Key"]})])
+
+
+def test_fails_when_a_field_is_not_one_cloudtrail_selectors_take() -> None:
+    # AdvancedFieldSelector lists the fields of trails; a typo would otherwise never match, silently
+    with pytest.raises(NetworkTrailError, match=r"has the field 'eventname'.*did you mean 'eventName'"):
+        compile_selectors([_sel(NETWORK, {"Field": "eventname", "Equals": ["ListKeys"]})])
+
+
+def test_unknown_operator_gets_the_nearest_name() -> None:
+    with pytest.raises(NetworkTrailError, match=r"unknown operator 'NotEqual': did you mean 'NotEquals'"):
+        compile_selectors([_sel(NETWORK, {"Field": "eventName", "NotEqual": ["Decrypt"]})])
 
 
 def test_fails_when_operator_values_are_not_a_list_of_strings() -> None:

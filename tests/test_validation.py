@@ -12,6 +12,7 @@ import pytest
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Annotations, Match
 
 from network_trail import (
     Condition,
@@ -93,60 +94,146 @@ def test_fails_when_an_operator_repeats_a_value() -> None:
         selector(event_name=Condition(equals=("ListKeys", "ListKeys")))
 
 
-def test_fails_when_a_value_has_a_wildcard() -> None:
-    with pytest.raises(
-        NetworkTrailError,
-        match=r"event_name.equals\[0\] is 'List\*': CloudTrail selectors support no wildcards",
-    ):
-        selector(event_name=Condition(equals=("List*",)))
+# --- values CloudTrail accepts but that can never match: warnings, not errors ---------------------
+# AdvancedFieldSelector: a value is any string of 1 to 2048 characters; "Selectors don't support the
+# use of wildcards like *" (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html).
+
+
+def _ids(sel: NetworkActivitySelector) -> list[str]:
+    return [warning_id for warning_id, _ in sel.warnings()]
+
+
+def test_a_value_with_an_asterisk_is_accepted_with_a_warning() -> None:
+    sel = selector(event_name=Condition(equals=("List*",)))
+    ((warning_id, message),) = sel.warnings()
+    assert warning_id == "network-trail:literalAsterisk"
+    assert "event_name.equals[0] is 'List*': CloudTrail selectors have no wildcards" in message
 
 
 @pytest.mark.parametrize(
-    "value", ["vpc-0123456789abcdef0", "vpce-123", "vpce-0123456789abcdef01", "0123456789abcdef0"]
+    "value", ["vpc-0123456789abcdef0", "vpce-123", "vpce-0123456789abcdef01", "0123456789abcdef0", "vpce-x"]
 )
-def test_fails_when_an_exact_vpc_endpoint_id_is_not_an_endpoint_id(value: str) -> None:
-    with pytest.raises(
-        NetworkTrailError, match=rf"vpc_endpoint_id.equals\[0\] is '{value}', which is not a VPC endpoint id"
-    ):
-        selector(vpc_endpoint_id=Condition(equals=(value,)))
+def test_an_exact_value_not_shaped_like_an_endpoint_id_is_accepted_with_a_warning(value: str) -> None:
+    sel = selector(vpc_endpoint_id=Condition(not_equals=(value,)))
+    ((warning_id, message),) = sel.warnings()
+    assert warning_id == "network-trail:vpcEndpointIdShape"
+    assert (
+        f"vpc_endpoint_id.not_equals[0] is '{value}', which is not shaped like a VPC endpoint id" in message
+    )
 
 
-def test_fails_when_a_not_equals_vpc_endpoint_id_is_not_an_endpoint_id() -> None:
-    with pytest.raises(NetworkTrailError, match=r"vpc_endpoint_id.not_equals\[0\] is 'vpce-x', which is not"):
-        selector(vpc_endpoint_id=Condition(not_equals=("vpce-x",)))
+@pytest.mark.parametrize("value", ["vpce-0123456789abcdef0", "vpce-0123abcd"])
+def test_real_endpoint_ids_of_17_or_8_hex_digits_give_no_warning(value: str) -> None:
+    assert selector(vpc_endpoint_id=Condition(equals=(value,))).warnings() == []
+
+
+@pytest.mark.parametrize(
+    "condition", [Condition(equals=("vpce-0A1B2C3D4E5F60718",)), Condition(starts_with=("vpce-0A",))]
+)
+def test_an_upper_case_endpoint_id_is_accepted_with_a_warning(condition: Condition) -> None:
+    sel = selector(vpc_endpoint_id=condition)
+    ((warning_id, message),) = sel.warnings()
+    assert warning_id == "network-trail:vpcEndpointIdCase"
+    assert "real VPC endpoint ids are lower case" in message
 
 
 def test_partial_vpc_endpoint_ids_are_accepted_with_starts_with() -> None:
-    assert selector(vpc_endpoint_id=Condition(starts_with=("vpce-0a",))).value_count() == 3
+    sel = selector(vpc_endpoint_id=Condition(starts_with=("vpce-0a",)))
+    assert (sel.value_count(), sel.warnings()) == (3, [])
 
 
-def test_fails_when_presets_get_a_bad_vpc_endpoint_id() -> None:
-    with pytest.raises(NetworkTrailError, match=r"vpc_endpoint_id.equals\[1\] is 'vpc-0abc'"):
-        presets.log_all("kms", vpc_endpoint_ids=["vpce-0123456789abcdef0", "vpc-0abc"])
+def test_presets_accept_a_malformed_vpc_endpoint_id_with_a_warning() -> None:
+    sel = presets.log_all("kms", vpc_endpoint_ids=["vpce-0123456789abcdef0", "vpc-0abc"])
+    assert next(m for _, m in sel.warnings()).startswith("vpc_endpoint_id.equals[1] is 'vpc-0abc'")
 
 
-def test_fails_when_an_exact_user_identity_arn_is_not_an_arn() -> None:
-    with pytest.raises(
-        NetworkTrailError, match=r"user_identity_arn.equals\[0\] is 'Admin', which is not an ARN"
-    ):
-        selector(user_identity_arn=Condition(equals=("Admin",)))
+def test_an_exact_user_identity_arn_that_is_not_an_arn_is_accepted_with_a_warning() -> None:
+    sel = selector(user_identity_arn=Condition(equals=("Admin",)))
+    ((warning_id, message),) = sel.warnings()
+    assert warning_id == "network-trail:userIdentityArnShape"
+    assert "user_identity_arn.equals[0] is 'Admin', which is not an ARN" in message
 
 
-def test_fails_when_equals_and_not_equals_share_a_value() -> None:
-    with pytest.raises(
-        NetworkTrailError, match=r"event_name both includes and excludes 'ListKeys' \(equals and not_equals\)"
-    ):
-        selector(event_name=Condition(equals=("ListKeys",), not_equals=("ListKeys",)))
+@pytest.mark.parametrize(
+    ("condition", "fragment"),
+    [
+        (
+            Condition(equals=("ListKeys", "Decrypt"), not_equals=("ListKeys",)),
+            "the value 'ListKeys' (equals and not_equals)",
+        ),
+        (
+            Condition(starts_with=("List",), not_starts_with=("List",)),
+            "the prefix 'List' (starts_with and not_starts_with)",
+        ),
+        (
+            Condition(ends_with=("Keys",), not_ends_with=("Keys",)),
+            "the suffix 'Keys' (ends_with and not_ends_with)",
+        ),
+    ],
+)
+def test_a_value_both_selected_and_excluded_is_accepted_with_a_warning(
+    condition: Condition, fragment: str
+) -> None:
+    sel = selector(event_name=condition)
+    assert ("network-trail:contradictoryCondition") in _ids(sel)
+    assert any(f"event_name both selects and excludes {fragment}" in m for _, m in sel.warnings())
 
 
-def test_fails_when_starts_with_and_not_starts_with_share_a_prefix() -> None:
-    with pytest.raises(NetworkTrailError, match=r"event_name both includes and excludes the prefix 'List'"):
-        selector(event_name=Condition(starts_with=("List",), not_starts_with=("List",)))
+@pytest.mark.parametrize(
+    ("condition", "attr"),
+    [
+        (Condition(equals=("CreateKey",), not_equals=("Decrypt",)), "not_equals 'Decrypt'"),
+        (Condition(equals=("CreateKey",), not_starts_with=("List",)), "not_starts_with 'List'"),
+        (Condition(equals=("CreateKey",), not_ends_with=("Keys",)), "not_ends_with 'Keys'"),
+    ],
+)
+def test_an_exclusion_that_cannot_change_an_equals_selection_is_accepted_with_a_warning(
+    condition: Condition, attr: str
+) -> None:
+    ((warning_id, message),) = selector(event_name=condition).warnings()
+    assert warning_id == "network-trail:redundantCondition"
+    assert message.startswith(f"event_name.{attr} cannot change the result")
 
 
-def test_fails_when_ends_with_and_not_ends_with_share_a_suffix() -> None:
-    with pytest.raises(NetworkTrailError, match=r"event_name both includes and excludes the suffix 'Keys'"):
-        selector(event_name=Condition(ends_with=("Keys",), not_ends_with=("Keys",)))
+def test_an_exclusion_beside_a_prefix_selection_can_change_the_result_and_gives_no_warning() -> None:
+    sel = selector(event_name=Condition(starts_with=("List",), not_equals=("ListAliases",)))
+    assert sel.warnings() == []
+
+
+def test_trail_adds_each_warning_as_an_acknowledgeable_annotation() -> None:
+    # GIVEN a trail whose selector names an upper-case endpoint id and a removed source
+    stack = new_stack()
+    NetworkTrail(
+        stack,
+        "NetworkTrail",
+        selectors=[
+            presets.log_all("kms", vpc_endpoint_ids=["vpce-0A1B2C3D4E5F60718"]),
+            presets.access_denied("nova-act"),
+        ],
+    )
+    # THEN each is a warning with its id, which cdk.Annotations' acknowledge_warning can silence
+    annotations = Annotations.from_stack(stack)
+    annotations.has_warning(
+        "/TestStack/NetworkTrail",
+        Match.string_like_regexp(
+            r"selectors\[0\].*real VPC endpoint ids are lower case.*\[ack: network-trail:vpcEndpointIdCase\]"
+        ),
+    )
+    annotations.has_warning(
+        "/TestStack/NetworkTrail",
+        Match.string_like_regexp(
+            r"selectors\[1\].*'nova-act.amazonaws.com' is no longer listed.*\[ack: network-trail:removedEventSource\]"
+        ),
+    )
+
+
+def test_an_acknowledged_warning_is_not_shown() -> None:
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail", selectors=[presets.access_denied("nova-act")])
+    cdk.Annotations.of(trail).acknowledge_warning(
+        "network-trail:removedEventSource", "still supported in our Region"
+    )
+    Annotations.from_stack(stack).has_no_warning("*", Match.string_like_regexp("no longer listed"))
 
 
 def test_fails_when_the_event_source_is_unknown() -> None:
@@ -174,18 +261,21 @@ def test_fails_when_a_condition_field_is_not_a_condition() -> None:
         selector(event_name=["ListKeys"])
 
 
-@pytest.mark.parametrize(
-    ("name", "shown"), [("", r"got 0 characters \(''\)"), ("n" * 1001, r"got 1001 characters \('nnn")]
-)
-def test_fails_when_the_selector_name_length_is_out_of_range(name: str, shown: str) -> None:
+def test_fails_when_the_selector_name_is_longer_than_1000_characters() -> None:
     with pytest.raises(
-        NetworkTrailError, match=rf"name must be 1 to 1000 characters \(CloudFormation's limit\), {shown}"
+        NetworkTrailError, match=r"name must be at most 1000 characters .*got 1001 characters \('nnn"
     ):
-        selector(name=name)
+        selector(name="n" * 1001)
 
 
 def test_a_name_of_1000_characters_is_accepted() -> None:
     assert selector(name="n" * 1000).selector_name == "n" * 1000
+
+
+def test_an_empty_name_is_accepted_and_rendered_as_the_default() -> None:
+    # PutEventSelectors takes 0 to 1000 characters, CloudFormation 1 to 1000: "" renders the default name
+    assert selector(name="").to_json()["Name"] == selector().to_json()["Name"]
+    assert ManagementEventsSelector(name="").to_json()["Name"] == "Log all management events"
 
 
 def test_fails_when_the_selector_name_is_not_a_string() -> None:
@@ -198,9 +288,22 @@ def test_fails_when_management_read_only_is_not_a_bool() -> None:
         ManagementEventsSelector(read_only="true")  # type: ignore[arg-type]
 
 
-def test_fails_when_management_selector_name_is_empty() -> None:
-    with pytest.raises(NetworkTrailError, match=r"name must be 1 to 1000 characters"):
-        ManagementEventsSelector(name="")
+def test_management_selector_excludes_kms_and_rds_data_api_events() -> None:
+    sel = ManagementEventsSelector(excluded_sources=("kms", "rdsdata.amazonaws.com"))
+    assert sel.to_json()["FieldSelectors"][-1] == {
+        "Field": "eventSource",
+        "NotEquals": ["kms.amazonaws.com", "rdsdata.amazonaws.com"],
+    }
+    assert sel.value_count() == 3
+
+
+def test_fails_when_management_selector_excludes_another_source() -> None:
+    with pytest.raises(
+        NetworkTrailError,
+        match=r"excluded_sources\[0\] is 'kmss': CloudTrail can exclude only \['kms.amazonaws.com', "
+        r"'rdsdata.amazonaws.com'\].*did you mean 'kms.amazonaws.com'",
+    ):
+        ManagementEventsSelector(excluded_sources=("kmss",))
 
 
 def test_unresolved_tokens_are_not_checked_as_values() -> None:
@@ -484,5 +587,7 @@ def test_several_problems_are_reported_together() -> None:
 
 def test_several_selector_problems_are_reported_together() -> None:
     with pytest.raises(NetworkTrailError) as caught:
-        selector(event_name=Condition(equals=("a*",)), vpc_endpoint_id=Condition(equals=("vpc-1",)), name="")
+        selector(
+            event_name=Condition(equals=("a", "a")), vpc_endpoint_id=Condition(equals=("",)), name="n" * 1001
+        )
     assert len(caught.value.problems) == 3

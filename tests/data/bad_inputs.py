@@ -24,6 +24,7 @@ from network_trail import (
     Condition,
     CustomEventSource,
     ManagementEvents,
+    ManagementEventsSelector,
     NetworkActivitySelector,
     NetworkTrail,
     presets,
@@ -468,24 +469,6 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "wrap it",
     ),
     BadInput(
-        "condition-wildcard",
-        "Condition",
-        'Condition(equals=("vpce-*",))',
-        lambda: NetworkActivitySelector(event_source="kms", vpc_endpoint_id=Condition(equals=("vpce-*",))),
-        "'vpce-*'",
-        "support no wildcards",
-        "use starts_with or ends_with",
-    ),
-    BadInput(
-        "condition-not-a-vpce-id",
-        "Condition",
-        'Condition.any_of("vpc-0abc1234")',
-        lambda: NetworkActivitySelector(event_source="kms", vpc_endpoint_id=Condition.any_of("vpc-0abc1234")),
-        "'vpc-0abc1234'",
-        "not a VPC endpoint id",
-        "use starts_with/ends_with for partial ids",
-    ),
-    BadInput(
         "condition-duplicate-value",
         "Condition",
         f'Condition.any_of("{VPCE}", "{VPCE}")',
@@ -493,17 +476,6 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         f"repeats '{VPCE}'",
         "must be unique",
         "remove the duplicate",
-    ),
-    BadInput(
-        "condition-includes-and-excludes",
-        "Condition",
-        "equals and not_equals the same value",
-        lambda: NetworkActivitySelector(
-            event_source="kms", event_name=Condition(equals=("Decrypt",), not_equals=("Decrypt",))
-        ),
-        "'Decrypt'",
-        "both includes and excludes",
-        "remove it from one of the two",
     ),
     BadInput(
         "condition-value-too-long",
@@ -515,13 +487,107 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "characters",
     ),
     BadInput(
-        "condition-not-an-arn",
+        "condition-value-empty",
         "Condition",
-        'user_identity_arn=Condition.any_of("Admin")',
-        lambda: NetworkActivitySelector(event_source="kms", user_identity_arn=Condition.any_of("Admin")),
-        "'Admin'",
-        "which is not an ARN",
-        "or use starts_with",
+        'Condition(equals=("",))',
+        lambda: NetworkActivitySelector(event_source="kms", event_name=Condition(equals=("",))),
+        "got 0",
+        "CloudTrail rejects empty and longer values",
+        "must be 1 to 2048 characters",
+    ),
+    BadInput(
+        "selector-name-too-long",
+        "NetworkActivitySelector",
+        'name="n" * 1001',
+        lambda: NetworkActivitySelector(event_source="kms", name="n" * 1001),
+        "got 1001 characters",
+        "at most 1000 characters",
+        "shorten it",
+    ),
+    BadInput(
+        "event-source-typo",
+        "NetworkActivitySelector",
+        'event_source="secretmanager"',
+        lambda: NetworkActivitySelector(event_source="secretmanager"),  # type: ignore[arg-type]
+        "'secretmanager'",
+        "is not a network activity event source",
+        "did you mean 'secretsmanager'",
+    ),
+    BadInput(
+        "management-excluded-source",
+        "ManagementEventsSelector",
+        'excluded_sources=("s3",)',
+        lambda: ManagementEventsSelector(excluded_sources=("s3",)),
+        "'s3'",
+        "CloudTrail can exclude only ['kms.amazonaws.com', 'rdsdata.amazonaws.com']",
+        "remove the others",
+    ),
+    BadInput(
+        "selector-json-unknown-field",
+        "selector_from_json",
+        '{"Field": "eventname", ...} in a network activity selector',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+                    {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
+                    {"Field": "eventname", "Equals": ["ListKeys"]},
+                ]
+            }
+        ),
+        "'eventname'",
+        "is not supported for network activity events",
+        "did you mean 'eventName'",
+    ),
+    BadInput(
+        "selector-json-unknown-operator",
+        "selector_from_json",
+        '{"Field": "eventName", "Equal": [...]}',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+                    {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
+                    {"Field": "eventName", "Equal": ["ListKeys"]},
+                ]
+            }
+        ),
+        "'Equal'",
+        "unknown operator",
+        "did you mean 'Equals'",
+    ),
+    BadInput(
+        "selector-json-equals-only-field",
+        "selector_from_json",
+        '{"Field": "errorCode", "NotEquals": ["VpceAccessDenied"]}',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+                    {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
+                    {"Field": "errorCode", "NotEquals": ["VpceAccessDenied"]},
+                ]
+            }
+        ),
+        "uses ['NotEquals']",
+        "allows only Equals on errorCode",
+        "Equals",
+    ),
+    BadInput(
+        "selector-json-management-field",
+        "selector_from_json",
+        "a management events selector with eventName",
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Management"]},
+                    {"Field": "eventName", "Equals": ["CreateTrail"]},
+                ]
+            }
+        ),
+        "'eventName'",
+        "only eventCategory, eventSource and readOnly",
+        "remove it",
     ),
     BadInput(
         "selector-json-without-event-category",
@@ -739,6 +805,169 @@ BAD_INPUTS: tuple[BadInput, ...] = (
 """Every catalogued bad input; ids are unique and stable (the docs link to them)."""
 
 
+API_AFS = "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html"
+API_AES = "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedEventSelector.html"
+API_PES = "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html"
+API_ES = "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html"
+UG_NET = (
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html"
+)
+UG_FILTER = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html"
+UG_QUOTA = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html"
+UG_REC = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html"
+CFN_AFS = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+    "aws-properties-cloudtrail-trail-advancedfieldselector.html"
+)
+CFN_AES = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+    "aws-properties-cloudtrail-trail-advancedeventselector.html"
+)
+TYPED = "the library's typed API (a wrong Python type never reaches CloudTrail)"
+
+RULE_SOURCES: dict[str, tuple[str, str]] = {
+    "selector-values-over-quota": ("500 values across all conditions of all selectors of a trail", UG_QUOTA),
+    "selectors-duplicate": ("two selectors selecting the same events add nothing (library rule)", API_PES),
+    "add-selector-duplicate": ("two selectors selecting the same events add nothing (library rule)", API_PES),
+    "event-source-unknown": ("eventSource is one of the sources listed by the User Guide", UG_NET),
+    "event-source-typo": ("eventSource is one of the sources listed by the User Guide", UG_NET),
+    "event-source-wrong-type": (TYPED, UG_NET),
+    "custom-event-source-shape": ("eventSource has the shape <service>.amazonaws.com", UG_NET),
+    "access-denied-only-not-bool": (TYPED, UG_NET),
+    "condition-not-a-condition": (TYPED, API_AFS),
+    "condition-empty": ("each operator holds at least one value (minItems 1)", CFN_AFS),
+    "condition-single-string": ("operator values are an array of strings", API_AFS),
+    "condition-duplicate-value": ("values of one operator are unique (uniqueItems)", CFN_AFS),
+    "condition-value-too-long": ("each value is 1 to 2048 characters", API_AFS),
+    "condition-value-empty": ("each value is 1 to 2048 characters", API_AFS),
+    "selector-name-too-long": (
+        "Name is at most 1000 characters (API 0-1000, CloudFormation 1-1000)",
+        API_AES,
+    ),
+    "management-excluded-source": (
+        "management events can exclude only kms.amazonaws.com and rdsdata.amazonaws.com",
+        API_ES,
+    ),
+    "selector-json-unknown-field": (
+        "network activity fields: eventCategory, eventSource, eventName, "
+        "errorCode, vpcEndpointId, userIdentity.arn (trails)",
+        API_AFS,
+    ),
+    "selector-json-unknown-operator": ("the six operators of AdvancedFieldSelector", API_AFS),
+    "selector-json-equals-only-field": (
+        "eventCategory, eventSource (network activity) and errorCode take Equals only",
+        UG_NET,
+    ),
+    "selector-json-management-field": (
+        "management fields on trails: eventCategory, eventSource, readOnly",
+        API_AFS,
+    ),
+    "selector-json-without-event-category": ("eventCategory is required", API_AFS),
+}
+"""The documented rule behind each selector error, and the page that states it."""
+
+
+@dataclass(frozen=True, slots=True)
+class WarnedInput:
+    """A value CloudTrail accepts but that can never match a real record: a warning, not an error."""
+
+    annotation_id: str
+    given: str
+    build: Callable[[], list[tuple[str, str]]]
+    fragment: str
+    """Fragment of the warning's message."""
+    rule: str
+    source: str
+
+
+def _warnings_of(**props: Any) -> Callable[[], list[tuple[str, str]]]:
+    return lambda: NetworkActivitySelector(event_source="kms", **props).warnings()
+
+
+WARNED_INPUTS: tuple[WarnedInput, ...] = (
+    WarnedInput(
+        "network-trail:literalAsterisk",
+        'Condition(equals=("vpce-*",))',
+        _warnings_of(vpc_endpoint_id=Condition(equals=("vpce-*",))),
+        "have no wildcards, '*' is compared as a literal character",
+        "\"Selectors don't support the use of wildcards like *\"; whether PutEventSelectors rejects a '*' is "
+        "not documented, so this warns rather than rejects",
+        API_AFS,
+    ),
+    WarnedInput(
+        "network-trail:vpcEndpointIdCase",
+        'Condition.any_of("vpce-0A1B2C3D4E5F60718")',
+        _warnings_of(vpc_endpoint_id=Condition.any_of("vpce-0A1B2C3D4E5F60718")),
+        "real VPC endpoint ids are lower case",
+        "values are compared exactly; records carry lower-case endpoint ids",
+        UG_REC,
+    ),
+    WarnedInput(
+        "network-trail:vpcEndpointIdShape",
+        'Condition.any_of("vpc-0abc1234")',
+        _warnings_of(vpc_endpoint_id=Condition.any_of("vpc-0abc1234")),
+        "not shaped like a VPC endpoint id",
+        "the API takes any value of 1 to 2048 characters; records carry 'vpce-' and 17 hex digits",
+        API_AFS,
+    ),
+    WarnedInput(
+        "network-trail:userIdentityArnShape",
+        'user_identity_arn=Condition.any_of("Admin")',
+        _warnings_of(user_identity_arn=Condition.any_of("Admin")),
+        "which is not an ARN",
+        "the API takes any value; userIdentity.arn of a record is an ARN",
+        UG_REC,
+    ),
+    WarnedInput(
+        "network-trail:contradictoryCondition",
+        'Condition(equals=("Decrypt",), not_equals=("Decrypt",))',
+        _warnings_of(event_name=Condition(equals=("Decrypt",), not_equals=("Decrypt",))),
+        "both selects and excludes the value 'Decrypt'",
+        "DESELECT operators are AND'd with the SELECT group, so an excluded value is never logged",
+        UG_FILTER,
+    ),
+    WarnedInput(
+        "network-trail:redundantCondition",
+        'Condition(equals=("CreateKey",), not_equals=("Decrypt",))',
+        _warnings_of(event_name=Condition(equals=("CreateKey",), not_equals=("Decrypt",))),
+        "cannot change the result",
+        "beside Equals alone, an exclusion matching none of its values excludes nothing",
+        UG_FILTER,
+    ),
+    WarnedInput(
+        "network-trail:removedEventSource",
+        'presets.access_denied("nova-act")',
+        lambda: presets.access_denied("nova-act").warnings(),
+        "is no longer listed by the CloudTrail User Guide",
+        "the source list of the newest copy of the User Guide page no longer has it",
+        UG_NET,
+    ),
+)
+"""Every warning a selector can give (a CDK annotation with this id, acknowledgeable)."""
+
+ACCEPTED: tuple[tuple[str, str, str], ...] = (
+    (
+        'name=""',
+        "PutEventSelectors takes a Name of 0 to 1000 characters; CloudFormation needs 1 to 1000, so an "
+        "empty name renders the default name",
+        API_AES,
+    ),
+    (
+        "any vpcEndpointId string of 1 to 2048 characters",
+        "a value is any string of 1 to 2048 characters (a malformed id only warns)",
+        API_AFS,
+    ),
+    ("a '*' in a value", "not a wildcard, compared literally: warns", API_AFS),
+    (
+        'ManagementEventsSelector(excluded_sources=("kms",))',
+        "management selectors on trails take eventSource NotEquals kms.amazonaws.com / rdsdata.amazonaws.com",
+        API_ES,
+    ),
+    ("Equals and StartsWith on one field", "SELECT operators are OR'd: both select", UG_FILTER),
+)
+"""Documented-valid inputs that an earlier version rejected."""
+
+
 def _cell(text: str) -> str:
     return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
 
@@ -766,6 +995,42 @@ def markdown() -> str:
         lines.append(
             f"| {b.id} | {b.area} | {_cell(b.given)} | {_cell(b.value)} | {_cell(b.rule)} | {_cell(b.fix)} |"
         )
+    lines += [
+        "",
+        "## Documented rules behind the selector errors",
+        "",
+        "Validation rejects what `PutEventSelectors` and CloudFormation's `AWS::CloudTrail::Trail` reject,",
+        "and nothing else; each selector error and the page stating its rule:",
+        "",
+        "| Id | Rule | Source |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {i} | {rule} | <{url}> |" for i, (rule, url) in RULE_SOURCES.items()]
+    lines += [
+        "",
+        "## Warnings: accepted, but can never match",
+        "",
+        "These values CloudTrail accepts, but no real record can match them (or CloudTrail no longer lists",
+        "them). A `NetworkTrail` adds each as a CDK warning with the id below; silence one you mean with",
+        "`Annotations.of(trail).acknowledge_warning(id, reason)`. `selector.warnings()` returns them too.",
+        "",
+        f"{len(WARNED_INPUTS)} warnings.",
+        "",
+        "| Warning id | Input | Message | Rule | Source |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{w.annotation_id}` | {_cell(w.given)} | {_cell(w.fragment)} | {w.rule} | <{w.source}> |"
+        for w in WARNED_INPUTS
+    ]
+    lines += [
+        "",
+        "## Accepted: documented-valid inputs",
+        "",
+        "| Input | Why it is accepted | Source |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {_cell(given)} | {why} | <{url}> |" for given, why, url in ACCEPTED]
     return "\n".join(lines) + "\n"
 
 
