@@ -1,7 +1,8 @@
 """One coverage benchmark case: ``python -m benchmarks._coverage_case CASE N``, prints ``BENCH {...}``.
 
 Cases: ``app`` (the sample app with N environments, as ``benchmarks/synth.py`` builds it),
-``app+aspect`` (the same with ``NetworkActivityCoverage`` on the app), ``endpoints`` (the
+``app+noop`` (the same with a Python Aspect that does nothing: the floor of any Python Aspect,
+one round-trip from the jsii kernel to Python per construct), ``app+aspect`` (the same with ``NetworkActivityCoverage`` on the app), ``endpoints`` (the
 sample app plus three VPC endpoints per environment: KMS, S3 and CloudWatch Logs) and
 ``endpoints+aspect``.
 """
@@ -12,10 +13,11 @@ import json
 import sys
 import tempfile
 import time
+from typing import Any
 
 _T0 = time.perf_counter()
 
-CASES = ("app", "app+aspect", "endpoints", "endpoints+aspect")
+CASES = ("app", "app+noop", "app+aspect", "endpoints", "endpoints+aspect")
 
 
 def main(argv: list[str]) -> int:
@@ -41,15 +43,39 @@ def main(argv: list[str]) -> int:
                             service_name=f"com.amazonaws.{stack.region}.{name}",
                             vpc_endpoint_type="Gateway" if name == "s3" else "Interface",
                         )
+        spent = {"visits": 0, "visit_s": 0.0, "check_s": 0.0}
         if case.endswith("+aspect"):
             from network_trail import NetworkActivityCoverage
 
-            aspect = NetworkActivityCoverage()
-            cdk.Aspects.of(app).add(aspect)
+            class Timed(NetworkActivityCoverage):
+                """Times the Aspect's own Python work; the jsii round-trips around it are not included."""
+
+                def visit(self, node: Any) -> None:
+                    start = time.perf_counter()
+                    super().visit(node)
+                    spent["visit_s"] += time.perf_counter() - start
+                    spent["visits"] += 1
+
+                def check(self) -> dict[str, Any]:
+                    start = time.perf_counter()
+                    report = super().check()
+                    spent["check_s"] += time.perf_counter() - start
+                    return report
+
+            cdk.Aspects.of(app).add(Timed())
+        if case == "app+noop":
+            import jsii
+
+            @jsii.implements(cdk.IAspect)
+            class Noop:
+                def visit(self, node: Any) -> None:
+                    pass
+
+            cdk.Aspects.of(app).add(Noop())
         t_built = time.perf_counter()
         app.synth()
         t_synth = time.perf_counter()
-    result = {"case": case, "count": count, "build_s": t_built - _T0, "synth_s": t_synth - t_built}
+    result = {"case": case, "count": count, "build_s": t_built - _T0, "synth_s": t_synth - t_built, **spent}
     print("BENCH " + json.dumps(result), flush=True)
     return 0
 

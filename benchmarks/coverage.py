@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.synth import PYTHON, ROOT, child_env
 
 GOAL = 1.05
-CASES = ("app", "app+aspect", "endpoints", "endpoints+aspect")
+CASES = ("app", "app+noop", "app+aspect", "endpoints", "endpoints+aspect")
 
 
 def run(case: str, envs: int) -> tuple[float, float, dict[str, float]]:
@@ -60,11 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     cases = CASES if args.cases is None else tuple(args.cases.split(","))
     walls: dict[str, list[float]] = {c: [] for c in cases}
     cpus: dict[str, list[float]] = {c: [] for c in cases}
+    reports: dict[str, list[dict[str, float]]] = {c: [] for c in cases}
     for rep in range(args.reps):
         for case in cases:
             wall, cpu, result = run(case, args.envs)
             walls[case].append(wall)
             cpus[case].append(cpu)
+            reports[case].append(result)
             print(
                 f"round {rep + 1}: {case:18} wall {wall:6.2f} s  cpu {cpu:6.2f} s  synth {result['synth_s']:6.2f} s"
             )
@@ -72,7 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'case':18} {'wall s':>8} {'cpu s':>8}")
     for case in cases:
         print(f"{case:18} {statistics.median(walls[case]):8.2f} {statistics.median(cpus[case]):8.2f}")
-    for base, with_aspect in (("app", "app+aspect"), ("endpoints", "endpoints+aspect")):
+    for case in cases:
+        if case.endswith("+aspect"):
+            own = [r["visit_s"] + r["check_s"] for r in reports[case]]
+            visits = reports[case][0]["visits"]
+            print(
+                f"{case}: the Aspect's own Python work {statistics.median(own):.3f} s "
+                f"({visits} visits: {statistics.median(r['visit_s'] for r in reports[case]):.3f} s; "
+                f"check and report: {statistics.median(r['check_s'] for r in reports[case]):.3f} s)"
+            )
+    for base, with_aspect in (("app", "app+noop"), ("app", "app+aspect"), ("endpoints", "endpoints+aspect")):
         if base not in cases or with_aspect not in cases:
             continue
         cpu_ratio = statistics.median(cpus[with_aspect]) / statistics.median(cpus[base])
