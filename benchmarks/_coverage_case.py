@@ -50,9 +50,9 @@ def main(argv: list[str]) -> int:
             class Timed(NetworkActivityCoverage):
                 """Times the Aspect's own Python work; the jsii round-trips around it are not included."""
 
-                def visit(self, node: Any) -> None:
+                def _collect(self, construct: object) -> None:
                     start = time.perf_counter()
-                    super().visit(node)
+                    super()._collect(construct)
                     spent["visit_s"] += time.perf_counter() - start
                     spent["visits"] += 1
 

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             visits = reports[case][0]["visits"]
             print(
                 f"{case}: the Aspect's own Python work {statistics.median(own):.3f} s "
-                f"({visits} visits: {statistics.median(r['visit_s'] for r in reports[case]):.3f} s; "
+                f"({visits} calls from the kernel: {statistics.median(r['visit_s'] for r in reports[case]):.3f} s; "
                 f"check and report: {statistics.median(r['check_s'] for r in reports[case]):.3f} s)"
             )
     for base, with_aspect in (("app", "app+noop"), ("app", "app+aspect"), ("endpoints", "endpoints+aspect")):
