@@ -2,7 +2,7 @@
 
 Each case is a whole process (``python -m benchmarks._coverage_case CASE N``) with the
 venv's ``bin`` first on PATH (jsii on Node 24), timed from here; the cases run interleaved,
-one of each per round, and the figures are medians over ``--reps`` rounds, so the ratios
+one of each per round in a rotating order, and the figures are medians over ``--reps`` rounds, so the ratios
 compare runs made under the same load. Goal: the Aspect adds at most 5 % to the synth of
 the 100-environment sample app (wall time of the whole process, ``app+aspect`` / ``app``).
 
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     cpus: dict[str, list[float]] = {c: [] for c in cases}
     reports: dict[str, list[dict[str, float]]] = {c: [] for c in cases}
     for rep in range(args.reps):
-        for case in cases:
+        # Each round starts one case later, so no case always runs first or after the same one.
+        for case in cases[rep % len(cases) :] + cases[: rep % len(cases)]:
             wall, cpu, result = run(case, args.envs)
             walls[case].append(wall)
             cpus[case].append(cpu)
