@@ -315,3 +315,20 @@ def test_cli_logs_give_the_cost_of_turning_denied_only_to_all(tmp_path: Path) ->
         "lowerBound": False,
         "extraMonthlyCostUsd": round(7 * 72 * 0.10 / 100_000, 2),
     }
+
+
+def test_an_aspect_on_a_stage_reports_into_the_stage_assembly(tmp_path: Path) -> None:
+    # GIVEN a nested Stage (as CDK Pipelines makes) holding an endpoint, with the Aspect on the stage
+    app = cdk.App(context=FEATURE_FLAGS, analytics_reporting=False, outdir=str(tmp_path))
+    stage = cdk.Stage(app, "Prod", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    stack = cdk.Stack(stage, "Endpoints")
+    _vpc(stack).add_interface_endpoint("Kms", service=ec2.InterfaceVpcEndpointAwsService.KMS)
+    aspect = NetworkActivityCoverage()
+    cdk.Aspects.of(stage).add(aspect)
+    # WHEN the app is synthesized
+    app.synth()
+    # THEN the stage's assembly holds the report and the endpoint is not logged
+    report = json.loads((Path(stage.outdir) / REPORT_FILE).read_text())
+    assert [(r["endpoint"], r["status"]) for r in report["endpoints"]] == [
+        ("Prod/Endpoints/Vpc/Kms/Resource", "not-logged")
+    ]
