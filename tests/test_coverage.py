@@ -137,24 +137,45 @@ def test_without_a_trail_every_supported_endpoint_is_not_logged(tmp_path: Path) 
     )
 
 
-def test_a_single_region_trail_of_another_region_does_not_cover(tmp_path: Path) -> None:
-    # GIVEN a log-all trail for KMS in eu-west-1 that is not multi-Region
+@pytest.mark.parametrize(
+    ("account", "region", "props", "status"),
+    [
+        # a trail logs the events of its own account; a single-Region trail only its Region's
+        (
+            "123456789012",
+            "eu-west-1",
+            {"is_multi_region_trail": False, "include_global_service_events": False},
+            "not-logged",
+        ),
+        ("123456789012", "eu-west-1", {}, "all"),
+        ("210987654321", "us-east-1", {}, "not-logged"),
+        (
+            "210987654321",
+            "us-east-1",
+            {
+                "organization_id": "o-a1b2c3d4e5",
+                "is_organization_trail": True,
+                "management_account_id": "210987654321",
+            },
+            "all",
+        ),
+    ],
+    ids=["single-region-elsewhere", "multi-region", "other-account", "organization-trail"],
+)
+def test_only_trails_that_see_the_endpoint_cover_it(
+    tmp_path: Path, account: str, region: str, props: dict[str, Any], status: str
+) -> None:
+    # GIVEN a log-all KMS trail in another stack and an endpoint in 123456789012/us-east-1
     app = cdk.App(context=FEATURE_FLAGS, analytics_reporting=False, outdir=str(tmp_path))
     stack = new_stack(app, "Endpoints")
     _vpc(stack).add_interface_endpoint("Kms", service=ec2.InterfaceVpcEndpointAwsService.KMS)
-    other = cdk.Stack(app, "Trail", env=cdk.Environment(account="123456789012", region="eu-west-1"))
-    NetworkTrail(
-        other,
-        "NetworkTrail",
-        selectors=[presets.log_all("kms")],
-        is_multi_region_trail=False,
-        include_global_service_events=False,
-    )
+    other = cdk.Stack(app, "Trail", env=cdk.Environment(account=account, region=region))
+    NetworkTrail(other, "NetworkTrail", selectors=[presets.log_all("kms")], **props)
     aspect = NetworkActivityCoverage()
     cdk.Aspects.of(app).add(aspect)
     app.synth()
     assert aspect.report is not None
-    assert _statuses(aspect.report) == {"Kms": "not-logged"}
+    assert _statuses(aspect.report) == {"Kms": status}
 
 
 def test_for_endpoints_scopes_selectors_to_cdk_endpoints() -> None:
