@@ -32,13 +32,17 @@ from .sources import (
 
 if TYPE_CHECKING:
     from .athena import NetworkActivityQueries
+    from .coverage import NetworkActivityCoverage
     from .detection import NetworkActivityAlarms
+    from .endpoint_coverage import CoverageStatus
     from .log_archive import ImportedLogArchive, LogArchive
     from .trail import ManagementEvents, NetworkTrail
 
 # The construct imports aws_cdk (about 1 s and a Node process): load it on first use only, so the
 # pure parts (selectors, presets, the simulator and its command line) start fast.
 _LAZY = {
+    "CoverageStatus": "endpoint_coverage",
+    "NetworkActivityCoverage": "coverage",
     "ImportedLogArchive": "log_archive",
     "LogArchive": "log_archive",
     "ManagementEvents": "trail",
@@ -64,6 +68,7 @@ __all__ = [
     "REMOVED_SOURCES",
     "SOURCE_LIST_DATE",
     "Condition",
+    "CoverageStatus",
     "CustomEventSource",
     "EventSource",
     "Field",
@@ -72,6 +77,7 @@ __all__ = [
     "ManagementEvents",
     "ManagementEventsSelector",
     "NetworkActivityAlarms",
+    "NetworkActivityCoverage",
     "NetworkActivityEventSource",
     "NetworkActivityQueries",
     "NetworkActivitySelector",
