@@ -35,10 +35,14 @@ if TYPE_CHECKING:
     from .cdk.detection import NetworkActivityAlarms
     from .cdk.log_archive import ImportedLogArchive, LogArchive
     from .cdk.trail import ManagementEvents, NetworkTrail
+    from .coverage import NetworkActivityCoverage
+    from .endpoint_coverage import CoverageStatus
 
 # The construct imports aws_cdk (about 1 s and a Node process): load it on first use only, so the
 # pure parts (selectors, presets, the simulator and its command line) start fast.
 _LAZY = {
+    "CoverageStatus": "endpoint_coverage",
+    "NetworkActivityCoverage": "coverage",
     "ImportedLogArchive": "cdk.log_archive",
     "LogArchive": "cdk.log_archive",
     "ManagementEvents": "cdk.trail",
@@ -64,6 +68,7 @@ __all__ = [
     "REMOVED_SOURCES",
     "SOURCE_LIST_DATE",
     "Condition",
+    "CoverageStatus",
     "CustomEventSource",
     "EventSource",
     "Field",
@@ -72,6 +77,7 @@ __all__ = [
     "ManagementEvents",
     "ManagementEventsSelector",
     "NetworkActivityAlarms",
+    "NetworkActivityCoverage",
     "NetworkActivityEventSource",
     "NetworkActivityQueries",
     "NetworkActivitySelector",

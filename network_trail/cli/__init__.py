@@ -599,3 +599,14 @@ def _print_report(report: SimulationReport, source: str | None = None) -> None:
             "\ncost: $0.10 per 100,000 network activity events, $2.00 per 100,000 management events "
             "(an extra copy), scaled from the covered span to 30 days"
         )
+
+
+def _register_coverage() -> None:
+    from .._coverage_command import make_command  # the command's logic lives there
+
+    main.add_command(
+        make_command(selector_input_options, lambda options: [i.selector_set() for i in _load(options)])
+    )
+
+
+_register_coverage()

@@ -20,6 +20,7 @@ from .sources import CURRENT_SOURCES, GA_SOURCES, EventSource, NetworkActivityEv
 __all__ = [
     "Preset",
     "access_denied",
+    "for_endpoints",
     "for_sources",
     "ga_access_denied",
     "log_all",
@@ -161,3 +162,84 @@ def management_events(*, read_only: bool | None = None, name: str | None = None)
 
 ALL_SOURCES: tuple[NetworkActivityEventSource, ...] = CURRENT_SOURCES
 """The sources the CloudTrail User Guide lists (newest copy); removed ones are not included."""
+
+
+def for_endpoints(
+    endpoints: Iterable[object],
+    *,
+    preset: Preset | str = Preset.ACCESS_DENIED,
+    event_names: Sequence[str] = (),
+    skip_unsupported: bool = False,
+) -> tuple[NetworkActivitySelector, ...]:
+    """One selector per event source, scoped to the given VPC endpoints.
+
+    Each endpoint's service name is mapped to its event source
+    (:func:`network_trail.endpoints.map_service_name`): ``com.amazonaws.<region>.ecr.dkr``
+    to ``ecr.amazonaws.com``, a FIPS ``kms-fips`` to ``kms.amazonaws.com``. The endpoints of
+    one source share its selector's ``vpcEndpointId`` condition. Endpoint ids of the app are
+    tokens until deploy: they are accepted as they are.
+
+    :param endpoints: ``ec2.InterfaceVpcEndpoint``, ``ec2.GatewayVpcEndpoint`` or ``ec2.CfnVPCEndpoint``
+        objects of the app, or ``(endpoint id, service name)`` pairs.
+    :param preset: which console template. Default: Preset.ACCESS_DENIED
+    :param event_names: scope every selector to these API actions. Default: - every API action
+    :param skip_unsupported: leave out endpoints whose service has no network activity events
+        (a partner's endpoint service, CloudWatch Logs, a Resource endpoint) instead of failing.
+        Default: false
+    :raises NetworkTrailError: listing every endpoint that cannot be logged, with the reason,
+        unless ``skip_unsupported``; or when no endpoint is left.
+    """
+    from ..endpoints import map_endpoint, to_vpc_endpoint
+
+    single_pair = (
+        isinstance(endpoints, tuple) and len(endpoints) == 2 and all(isinstance(v, str) for v in endpoints)
+    )
+    if isinstance(endpoints, str) or single_pair:
+        raise NetworkTrailError(
+            f"endpoints must be a sequence of endpoints, got {endpoints!r}: wrap it, e.g. [endpoint] "
+            f"or [('vpce-0123456789abcdef0', 'com.amazonaws.us-east-1.kms')]",
+            code="InvalidEndpoint",
+        )
+    problems: list[str] = []
+    by_source: dict[EventSource, list[str]] = {}
+    for i, value in enumerate(endpoints):
+        try:
+            endpoint = to_vpc_endpoint(value, parameter=f"endpoints[{i}]")
+        except NetworkTrailError as err:
+            problems.extend(err.problems)
+            continue
+        mapping = map_endpoint(endpoint.service_name, endpoint.endpoint_type)
+        if mapping.event_source is None:
+            if not skip_unsupported:
+                problems.append(
+                    f"endpoints[{i}] ({endpoint.label or endpoint.endpoint_id}, service {mapping.service_name!r}) "
+                    f"cannot be logged: {mapping.reason}. Remove it, or pass skip_unsupported=True"
+                )
+            continue
+        ids = by_source.setdefault(mapping.event_source, [])
+        if endpoint.endpoint_id not in ids:
+            ids.append(endpoint.endpoint_id)
+    if problems:
+        raise NetworkTrailError(problems, code="UnsupportedEndpoint")
+    if not by_source:
+        raise NetworkTrailError(
+            "endpoints holds no endpoint that network activity events can log: give at least one endpoint "
+            "of a supported service (see NetworkActivityEventSource)",
+            code="NoEndpoints",
+        )
+    factory = log_all if _preset(preset) is Preset.LOG_ALL else access_denied
+    return tuple(
+        factory(source, vpc_endpoint_ids=tuple(ids), event_names=event_names)
+        for source, ids in by_source.items()
+    )
+
+
+def _preset(preset: Preset | str) -> Preset:
+    try:
+        return Preset(preset)
+    except ValueError:
+        raise NetworkTrailError(
+            f"preset must be one of {[p.value for p in Preset]}, got {preset!r}: "
+            f"{did_you_mean(preset, [p.value for p in Preset])}pick one of them",
+            code="UnknownPreset",
+        ) from None

@@ -796,6 +796,43 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "at least 10,000,000 (Athena's minimum), or None for no limit",
         "e.g. 10 * 1024**3 for 10 GiB",
     ),
+    # --- presets.for_endpoints ----------------------------------------------------------------------
+    BadInput(
+        "endpoints-single-pair",
+        "presets",
+        'for_endpoints(("vpce-0a1b2c3d4e5f60718", "com.amazonaws.us-east-1.kms"))',
+        lambda: presets.for_endpoints((VPCE, "com.amazonaws.us-east-1.kms")),
+        "'vpce-0a1b2c3d4e5f60718'",
+        "must be a sequence of endpoints",
+        "wrap it, e.g. [endpoint]",
+    ),
+    BadInput(
+        "endpoints-not-an-endpoint",
+        "presets",
+        'for_endpoints(["vpce-0a1b2c3d4e5f60718"])',
+        lambda: presets.for_endpoints([VPCE]),
+        "got 'vpce-0a1b2c3d4e5f60718' of type str",
+        "must be an ec2.InterfaceVpcEndpoint, ec2.GatewayVpcEndpoint, ec2.CfnVPCEndpoint",
+        "(endpoint.vpc_endpoint_id, 'com.amazonaws.<region>.<service>')",
+    ),
+    BadInput(
+        "endpoints-unsupported-service",
+        "presets",
+        'for_endpoints([("vpce-0a1b2c3d4e5f60718", "com.amazonaws.us-east-1.logs")])',
+        lambda: presets.for_endpoints([(VPCE, "com.amazonaws.us-east-1.logs")]),
+        "service 'com.amazonaws.us-east-1.logs'",
+        "no network activity event source for 'logs'",
+        "Remove it, or pass skip_unsupported=True",
+    ),
+    BadInput(
+        "endpoints-partner-service",
+        "presets",
+        'for_endpoints([("vpce-0a1b2c3d4e5f60718", "com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f6a7b8")])',
+        lambda: presets.for_endpoints([(VPCE, "com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f6a7b8")]),
+        "vpce-svc-0a1b2c3d4e5f6a7b8",
+        "only for calls to AWS services",
+        "Remove it, or pass skip_unsupported=True",
+    ),
 )
 """Every catalogued bad input; ids are unique and stable (the docs link to them)."""
 
