@@ -32,17 +32,17 @@ from .model.sources import (
 
 if TYPE_CHECKING:
     from .cdk.athena import NetworkActivityQueries
+    from .cdk.coverage import NetworkActivityCoverage
     from .cdk.detection import NetworkActivityAlarms
     from .cdk.log_archive import ImportedLogArchive, LogArchive
     from .cdk.trail import ManagementEvents, NetworkTrail
-    from .coverage import NetworkActivityCoverage
-    from .endpoint_coverage import CoverageStatus
+    from .simulator.endpoint_coverage import CoverageStatus
 
 # The construct imports aws_cdk (about 1 s and a Node process): load it on first use only, so the
 # pure parts (selectors, presets, the simulator and its command line) start fast.
 _LAZY = {
-    "CoverageStatus": "endpoint_coverage",
-    "NetworkActivityCoverage": "coverage",
+    "CoverageStatus": "simulator.endpoint_coverage",
+    "NetworkActivityCoverage": "cdk.coverage",
     "ImportedLogArchive": "cdk.log_archive",
     "LogArchive": "cdk.log_archive",
     "ManagementEvents": "cdk.trail",

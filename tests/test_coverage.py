@@ -15,8 +15,8 @@ from aws_cdk.assertions import Annotations, Match, Template
 from click.testing import CliRunner
 
 from network_trail import NetworkActivityCoverage, NetworkTrail, NetworkTrailError, presets
+from network_trail.cdk.coverage import REPORT_FILE
 from network_trail.cli import main
-from network_trail.coverage import REPORT_FILE
 
 from .conftest import DATA, FEATURE_FLAGS, new_stack
 

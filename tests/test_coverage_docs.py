@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from network_trail._coverage_example import BEGIN, END, PAGE, refreshed_page
+from tools.coverage_example import BEGIN, END, PAGE, refreshed_page
 
 from .conftest import ROOT
 
@@ -12,5 +12,5 @@ def test_example_report_is_up_to_date() -> None:
     committed = (ROOT / PAGE).read_text()
     assert BEGIN in committed and END in committed
     assert committed == refreshed_page(committed, ROOT), (
-        f"{PAGE} is stale: run .venv/bin/python -m network_trail._coverage_example"
+        f"{PAGE} is stale: run .venv/bin/python -m tools.coverage_example"
     )

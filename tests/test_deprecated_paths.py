@@ -27,6 +27,9 @@ MOVED = [
     ("network_trail.diff", "diff_selectors", "network_trail.simulator.diff"),
     ("network_trail.verify", "verify_trail", "network_trail.cli.verify"),
     ("network_trail.athena_sql", "compile_simulation", "network_trail.simulator.athena_sql"),
+    ("network_trail.endpoints", "map_service_name", "network_trail.model.endpoints"),
+    ("network_trail.endpoint_coverage", "CoverageStatus", "network_trail.simulator.endpoint_coverage"),
+    ("network_trail.coverage", "NetworkActivityCoverage", "network_trail.cdk.coverage"),
 ]
 
 

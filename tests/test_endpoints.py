@@ -10,9 +10,9 @@ import pytest
 from botocore.validate import ParamValidator
 
 from network_trail import NetworkActivityEventSource, NetworkTrailError, presets
-from network_trail.endpoint_coverage import CoverageStatus, evaluate_endpoint
-from network_trail.endpoints import EndpointKind, VpcEndpoint, map_endpoint, map_service_name
+from network_trail.model.endpoints import EndpointKind, VpcEndpoint, map_endpoint, map_service_name
 from network_trail.simulator import SelectorSet
+from network_trail.simulator.endpoint_coverage import CoverageStatus, evaluate_endpoint
 
 from .conftest import DATA
 

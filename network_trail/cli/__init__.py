@@ -602,7 +602,7 @@ def _print_report(report: SimulationReport, source: str | None = None) -> None:
 
 
 def _register_coverage() -> None:
-    from .._coverage_command import make_command  # the command's logic lives there
+    from ._coverage_command import make_command  # the command's logic lives there
 
     main.add_command(
         make_command(selector_input_options, lambda options: [i.selector_set() for i in _load(options)])

@@ -174,7 +174,7 @@ def for_endpoints(
     """One selector per event source, scoped to the given VPC endpoints.
 
     Each endpoint's service name is mapped to its event source
-    (:func:`network_trail.endpoints.map_service_name`): ``com.amazonaws.<region>.ecr.dkr``
+    (:func:`network_trail.model.endpoints.map_service_name`): ``com.amazonaws.<region>.ecr.dkr``
     to ``ecr.amazonaws.com``, a FIPS ``kms-fips`` to ``kms.amazonaws.com``. The endpoints of
     one source share its selector's ``vpcEndpointId`` condition. Endpoint ids of the app are
     tokens until deploy: they are accepted as they are.
@@ -189,7 +189,7 @@ def for_endpoints(
     :raises NetworkTrailError: listing every endpoint that cannot be logged, with the reason,
         unless ``skip_unsupported``; or when no endpoint is left.
     """
-    from ..endpoints import map_endpoint, to_vpc_endpoint
+    from .endpoints import map_endpoint, to_vpc_endpoint
 
     single_pair = (
         isinstance(endpoints, tuple) and len(endpoints) == 2 and all(isinstance(v, str) for v in endpoints)

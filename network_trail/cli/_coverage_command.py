@@ -18,11 +18,11 @@ from typing import Any, Final, NoReturn
 
 import click
 
-from .endpoint_coverage import CoverageStatus, EndpointCoverage, coverage_report, evaluate_endpoint
-from .endpoints import VpcEndpoint
-from .errors import NetworkTrailError
-from .model.selectors import ACCESS_DENIED_ERROR_CODE
-from .simulator import NETWORK_ACTIVITY_PRICE_PER_EVENT, SelectorSet, simulate
+from ..errors import NetworkTrailError
+from ..model.endpoints import VpcEndpoint
+from ..model.selectors import ACCESS_DENIED_ERROR_CODE
+from ..simulator import NETWORK_ACTIVITY_PRICE_PER_EVENT, SelectorSet, simulate
+from ..simulator.endpoint_coverage import CoverageStatus, EndpointCoverage, coverage_report, evaluate_endpoint
 
 __all__ = ["DenialToAllCost", "denial_to_all_costs", "load_endpoints", "make_command", "run_coverage"]
 
