@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import botocore.session
@@ -10,34 +11,76 @@ import pytest
 from botocore.validate import ParamValidator
 
 from network_trail import NetworkActivityEventSource, NetworkTrailError, presets
-from network_trail.model.endpoints import EndpointKind, VpcEndpoint, map_endpoint, map_service_name
+from network_trail.model.endpoints import (
+    SUB_SERVICES,
+    EndpointKind,
+    VpcEndpoint,
+    map_endpoint,
+    map_service_name,
+)
 from network_trail.simulator import SelectorSet
 from network_trail.simulator.endpoint_coverage import CoverageStatus, evaluate_endpoint
 
 from .conftest import DATA
 
-# Service names as AWS's PrivateLink pages print them (aws-services-privatelink-support.html,
-# aws-services-cross-region-privatelink-support.html) and the source each one's API is logged under.
+# Service names as AWS's pages print them, and the source each one's API is logged under.
+# PL = https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+# XR = https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html
+# A source is the service's name when CloudTrail's network activity list names it so
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html);
+# the sub-services cite the page that shows the service's eventSource.
 DOCUMENTED = [
+    # https://docs.aws.amazon.com/kms/latest/developerguide/vpce-create-endpoint.html: "com.amazonaws.us-west-2.kms",
+    # and "com.amazonaws.us-west-2.kms-fips" for "an AWS KMS FIPS endpoint"
+    ("com.amazonaws.us-west-2.kms", "kms.amazonaws.com", False),
+    ("com.amazonaws.us-west-2.kms-fips", "kms.amazonaws.com", True),
     ("com.amazonaws.eu-west-1.kms", "kms.amazonaws.com", False),
-    ("com.amazonaws.eu-west-1.kms-fips", "kms.amazonaws.com", True),
-    ("cn.com.amazonaws.cn-north-1.kms-fips", "kms.amazonaws.com", True),
-    ("com.amazonaws.us-east-1.appconfig-fips", "appconfig.amazonaws.com", True),
-    ("com.amazonaws.us-east-1.s3", "s3.amazonaws.com", False),
-    ("cn.com.amazonaws.cn-north-1.s3", "s3.amazonaws.com", False),
-    ("com.amazonaws.us-gov-west-1.dynamodb", "dynamodb.amazonaws.com", False),
+    (
+        "cn.com.amazonaws.cn-north-1.kms-fips",
+        "kms.amazonaws.com",
+        True,
+    ),  # XR: cn.com.amazonaws.region.kms-fips
+    (
+        "com.amazonaws.us-east-1.appconfig-fips",
+        "appconfig.amazonaws.com",
+        True,
+    ),  # PL: ...region.appconfig-fips
+    ("cn.com.amazonaws.cn-north-1.s3", "s3.amazonaws.com", False),  # XR: cn.com.amazonaws.region.s3
+    # PL, example output of describe-vpc-endpoint-services: aws.api.us-east-1.bcm-data-exports, ...freetier,
+    # ...qbusiness
     ("aws.api.us-east-1.bcm-data-exports", "bcm-data-exports.amazonaws.com", False),
     ("aws.api.us-east-1.freetier", "freetier.amazonaws.com", False),
     ("aws.api.us-east-1.qbusiness", "qbusiness.amazonaws.com", False),
+    # XR: com.amazonaws.region.kinesis-firehose; eventSource firehose.amazonaws.com:
+    # https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-firehose.html
     ("com.amazonaws.us-east-1.kinesis-firehose", "firehose.amazonaws.com", False),
+    # "the service name of Amazon SageMaker API service is com.amazonaws.region.sagemaker.api":
+    # https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-vpc.html; eventSource sagemaker.amazonaws.com in the
+    # log entries of https://docs.aws.amazon.com/sagemaker/latest/dg/understanding-sagemaker-entries.html
     ("com.amazonaws.us-east-1.sagemaker.api", "sagemaker.amazonaws.com", False),
+    # endpoint suffixes bedrock, bedrock-runtime, bedrock-agent, bedrock-agent-runtime:
+    # https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html; eventSource
+    # bedrock.amazonaws.com: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-bedrock.html
+    ("com.amazonaws.us-east-1.bedrock", "bedrock.amazonaws.com", False),
     ("com.amazonaws.us-east-1.bedrock-runtime", "bedrock.amazonaws.com", False),
-    ("com.amazonaws.ap-southeast-2.secretsmanager", "secretsmanager.amazonaws.com", False),
+    ("com.amazonaws.us-east-1.bedrock-agent", "bedrock.amazonaws.com", False),
+    ("com.amazonaws.us-east-1.bedrock-agent-runtime", "bedrock.amazonaws.com", False),
+    # data plane endpoint com.amazonaws.region.bedrock-agentcore:
+    # https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/vpc-interface-endpoints.html
+    ("com.amazonaws.us-east-1.bedrock-agentcore", "bedrock-agentcore.amazonaws.com", False),
+    # com.amazonaws.region.ecr.dkr and com.amazonaws.region.ecr.api:
+    # https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (XR: cn.com.amazonaws.region.ecr.dkr);
+    # eventSource ecr.amazonaws.com: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ecr.html
     ("com.amazonaws.eu-west-1.ecr.api", "ecr.amazonaws.com", False),
     ("com.amazonaws.eu-west-1.ecr.dkr", "ecr.amazonaws.com", False),
     ("cn.com.amazonaws.cn-north-1.ecr.dkr", "ecr.amazonaws.com", False),
+    ("com.amazonaws.route53", "route53.amazonaws.com", False),  # XR: com.amazonaws.route53 (global)
+    # The com.amazonaws.<region>.<service> form of PL, for the 2026 sources with an obvious endpoint name
     ("com.amazonaws.eu-west-1.sts", "sts.amazonaws.com", False),
-    ("com.amazonaws.route53", "route53.amazonaws.com", False),
+    ("com.amazonaws.eu-west-1.ssm", "ssm.amazonaws.com", False),
+    ("com.amazonaws.eu-west-1.ec2", "ec2.amazonaws.com", False),
+    ("com.amazonaws.ap-southeast-2.secretsmanager", "secretsmanager.amazonaws.com", False),
+    ("com.amazonaws.us-gov-west-1.dynamodb", "dynamodb.amazonaws.com", False),
     ("com.amazonaws.eu-west-1.states", "states.amazonaws.com", False),
 ]
 
@@ -50,6 +93,32 @@ def test_documented_service_names_map_to_their_source(name: str, source: str, fi
         NetworkActivityEventSource(source),
         fips,
     )
+
+
+# S3 and DynamoDB "support both gateway endpoints and interface endpoints", with one service name each
+# (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html): both types map to the service.
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("com.amazonaws.us-east-1.s3", NetworkActivityEventSource.S3),
+        ("com.amazonaws.us-east-1.dynamodb", NetworkActivityEventSource.DYNAMODB),
+    ],
+)
+@pytest.mark.parametrize("endpoint_type", ["Gateway", "Interface"])
+def test_gateway_and_interface_endpoints_of_a_service_map_alike(
+    name: str, source: NetworkActivityEventSource, endpoint_type: str
+) -> None:
+    mapping = map_endpoint(name, endpoint_type)
+    assert (mapping.kind, mapping.event_source) == (EndpointKind.AWS_SERVICE, source)
+
+
+def test_every_sub_service_cites_its_name_page_and_its_event_source_page() -> None:
+    # GIVEN the names whose source has another name WHEN the reason is read THEN it shows both AWS pages
+    for name, (source, reason) in SUB_SERVICES.items():
+        pages = re.findall(r"https://docs\.aws\.amazon\.com/\S+\.html", reason)
+        assert len(set(pages)) == 2, (name, reason)
+        assert source in reason
+        assert map_service_name(f"com.amazonaws.us-east-1.{name}").reason == reason
 
 
 def test_region_tokens_of_cdk_names_are_accepted() -> None:
@@ -72,7 +141,21 @@ def test_region_tokens_of_cdk_names_are_accepted() -> None:
         ("com.amazonaws.iam", EndpointKind.AWS_SERVICE, "'iam'"),
         ("com.amazonaws.us-east-1.nova-act", EndpointKind.AWS_SERVICE, "no longer in CloudTrail's list"),
         ("com.amazonaws.s3-global.accesspoint", EndpointKind.AWS_SERVICE, "Multi-Region Access Points"),
+        # aws.sagemaker.Region.notebook reaches a notebook instance:
+        # https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-interface-endpoint.html
         ("aws.sagemaker.us-east-1.notebook", EndpointKind.AWS_SERVICE, "notebooks or Studio"),
+        # documented names whose event source no AWS page gives: reported, never mapped to a look-alike
+        (
+            "api.aws.us-east-1.cassandra-streams",
+            EndpointKind.AWS_SERVICE,
+            "'cassandra-streams'",
+        ),  # PL example
+        ("com.amazonaws.us-east-1.bedrock-mantle", EndpointKind.AWS_SERVICE, "'bedrock-mantle'"),
+        (
+            "com.amazonaws.us-east-1.bedrock-agentcore.gateway",
+            EndpointKind.AWS_SERVICE,
+            "'bedrock-agentcore.gateway'",
+        ),
         ("com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f6a7b8", EndpointKind.ENDPOINT_SERVICE, "partner"),
         ("${Token[TOKEN.42]}", EndpointKind.UNKNOWN, "only known at deploy time"),
         ("my-service", EndpointKind.UNKNOWN, "none of the documented forms"),

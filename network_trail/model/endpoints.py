@@ -7,14 +7,23 @@ this module does it from the documented forms of service names and reports,
 never guesses, what it cannot map:
 
 - ``com.amazonaws.<region>.<service>``, ``cn.com.amazonaws.<region>.<service>``
-  (China), ``com.amazonaws.<service>`` (global services: ``iam``, ``route53``),
-  ``aws.api.<region>.<service>``, ``api.aws.<region>.<service>`` and
-  ``aws.sagemaker.<region>.<service>``
+  (China) and ``com.amazonaws.<service>`` (global services: ``iam``, ``route53``)
   (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html,
   https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html);
-- FIPS endpoints add ``-fips`` to the service (``kms-fips``, ``appconfig-fips``: same pages);
+- ``aws.api.<region>.<service>`` and ``api.aws.<region>.<service>``: the example
+  output of ``describe-vpc-endpoint-services`` on the first page above lists
+  ``aws.api.us-east-1.bcm-data-exports`` and ``api.aws.us-east-1.cassandra-streams``;
+- ``aws.sagemaker.<region>.notebook`` (and the ``aws.sagemaker.`` name of Studio)
+  reach a notebook instance or Studio, not an AWS API, and are reported as unsupported
+  (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-interface-endpoint.html,
+  https://docs.aws.amazon.com/sagemaker/latest/dg/studio-interface-endpoint.html);
+- FIPS endpoints add ``-fips`` to the service: ``com.amazonaws.<region>.kms-fips``
+  "connects to an AWS KMS FIPS endpoint"
+  (https://docs.aws.amazon.com/kms/latest/developerguide/vpce-create-endpoint.html),
+  ``appconfig-fips`` (the list above), ``cn.com.amazonaws.<region>.kms-fips`` (the
+  cross-Region page); a FIPS endpoint maps to its service's source;
 - dual-stack and IPv6 endpoints keep the service name: the IP address type is a
-  separate endpoint setting (``IpAddressType``,
+  separate parameter of the request (``IpAddressType``: ``ipv4 | dualstack | ipv6``,
   https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html);
 - ``com.amazonaws.vpce.<region>.vpce-svc-<id>`` is an endpoint service of an
   account (a partner's, a Marketplace seller's or your own), whose calls are no
@@ -66,42 +75,58 @@ _REGION: Final = re.compile(r"^(?:[a-z]{2}(?:-[a-z]+)+-\d+|<region>)$")
 _ENDPOINT_SERVICE: Final = re.compile(r"^com\.amazonaws\.vpce\.([^.]+)\.(vpce-svc-[0-9a-zA-Z]+)$")
 _REGIONAL_PREFIXES: Final = ("cn.com.amazonaws.", "com.amazonaws.", "aws.api.", "api.aws.", "aws.sagemaker.")
 _NON_API_PREFIXES: Final = ("aws.sagemaker.",)
+_SAGEMAKER_NOTEBOOK_URL: Final = (
+    "https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-interface-endpoint.html"
+)
 _SERVICE_LABELS: Final = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*$")
 
-_ECR_LOG = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/logging-using-cloudtrail.html"
-_BEDROCK_LOG = "https://docs.aws.amazon.com/bedrock/latest/userguide/logging-using-cloudtrail.html"
+
+def _sub(event_source: str, what: str, name_page: str, source_page: str) -> tuple[str, str]:
+    """A :data:`SUB_SERVICES` entry: the source and the reason, with the page of each."""
+    return event_source, (
+        f"{what} (service name: {name_page}); CloudTrail logs the service as {event_source} ({source_page})"
+    )
+
+
+# Each entry cites the AWS page that names the endpoint service and the page that
+# shows the service's eventSource (the EventBridge reference lists "eventSource" for
+# the events CloudTrail delivers; SageMaker's CloudTrail page shows log entries).
+_ECR_VPCE = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"
+_ECR_SOURCE = "https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ecr.html"
+_BEDROCK_VPCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html"
+_BEDROCK_SOURCE = "https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-bedrock.html"
 
 SUB_SERVICES: Final[dict[str, tuple[str, str]]] = {
-    "ecr.api": (
-        "ecr.amazonaws.com",
-        f"the Amazon ECR API, logged by CloudTrail as ecr.amazonaws.com ({_ECR_LOG})",
+    "ecr.api": _sub("ecr.amazonaws.com", "the Amazon ECR API endpoint", _ECR_VPCE, _ECR_SOURCE),
+    "ecr.dkr": _sub(
+        "ecr.amazonaws.com", "the Amazon ECR Docker Registry API endpoint", _ECR_VPCE, _ECR_SOURCE
     ),
-    "ecr.dkr": (
-        "ecr.amazonaws.com",
-        "the Docker Registry API of Amazon ECR: image pulls are ECR API actions (BatchGetImage, "
-        f"GetDownloadUrlForLayer) logged by CloudTrail as ecr.amazonaws.com ({_ECR_LOG})",
-    ),
-    "kinesis-firehose": (
+    "kinesis-firehose": _sub(
         "firehose.amazonaws.com",
-        "Amazon Data Firehose, logged by CloudTrail as firehose.amazonaws.com "
-        "(https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudtrail.html)",
+        "Amazon Data Firehose",
+        "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html",
+        "https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-firehose.html",
     ),
-    "sagemaker.api": (
+    "sagemaker.api": _sub(
         "sagemaker.amazonaws.com",
-        "the SageMaker API, logged by CloudTrail as sagemaker.amazonaws.com "
-        "(https://docs.aws.amazon.com/sagemaker/latest/dg/logging-using-cloudtrail.html)",
+        "the SageMaker API endpoint",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-vpc.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/understanding-sagemaker-entries.html",
     ),
-    "bedrock-runtime": (
-        "bedrock.amazonaws.com",
-        f"the Amazon Bedrock runtime API, logged by CloudTrail as bedrock.amazonaws.com ({_BEDROCK_LOG})",
+    "bedrock-runtime": _sub(
+        "bedrock.amazonaws.com", "the Amazon Bedrock Runtime API endpoint", _BEDROCK_VPCE, _BEDROCK_SOURCE
     ),
-    "bedrock-agent": (
+    "bedrock-agent": _sub(
         "bedrock.amazonaws.com",
-        f"the Agents for Amazon Bedrock API, logged by CloudTrail as bedrock.amazonaws.com ({_BEDROCK_LOG})",
+        "the Amazon Bedrock Agents build-time API endpoint",
+        _BEDROCK_VPCE,
+        _BEDROCK_SOURCE,
     ),
-    "bedrock-agent-runtime": (
+    "bedrock-agent-runtime": _sub(
         "bedrock.amazonaws.com",
-        f"the Agents for Amazon Bedrock runtime API, logged by CloudTrail as bedrock.amazonaws.com ({_BEDROCK_LOG})",
+        "the Amazon Bedrock Agents runtime API endpoint",
+        _BEDROCK_VPCE,
+        _BEDROCK_SOURCE,
     ),
 }
 """Endpoint service names whose event source has another name: ``(eventSource, reason)``.
@@ -247,7 +272,10 @@ def map_service_name(service_name: str) -> ServiceMapping:
     fips = any(label.endswith("-fips") for label in service.split("."))
     base = ".".join(label.removesuffix("-fips") for label in service.split("."))
     if shown.startswith(_NON_API_PREFIXES):
-        source, why = None, f"{service!r} serves SageMaker notebooks or Studio, not an AWS API"
+        source, why = (
+            None,
+            (f"{service!r} serves SageMaker notebooks or Studio, not an AWS API ({_SAGEMAKER_NOTEBOOK_URL})"),
+        )
     else:
         source, why = _lookup(base)
     return ServiceMapping(
