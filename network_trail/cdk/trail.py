@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudtrail as cloudtrail
@@ -48,7 +49,7 @@ from ..model.validation import (
     trail_name_problems,
 )
 from . import _compliance, _defaults, _resources
-from ._log_store import build_log_store
+from ._log_store import LogStore, build_log_store
 from ._organization import foreign_resource_problems, organization_trail_problems
 
 __all__ = ["ManagementEvents", "NetworkTrail"]
@@ -113,6 +114,70 @@ class ManagementEvents(StrEnum):
 _SINGLE_SELECTOR = (str, NetworkActivitySelector, ManagementEventsSelector)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _TrailProps:
+    """The keyword arguments of :class:`NetworkTrail`, gathered once and handed to its steps.
+
+    One field per keyword argument, with its name and type, in the signature's order (a test
+    checks it); :class:`NetworkTrail` documents each.
+    """
+
+    selectors: Sequence[Selector] | None
+    management_events: ManagementEvents
+    trail_name: str | None
+    bucket: s3.IBucket | None
+    encryption_key: kms.IKey | None
+    key_alias: str | None
+    s3_key_prefix: str | None
+    is_multi_region_trail: bool
+    include_global_service_events: bool
+    enable_file_validation: bool
+    log_retention: cdk.Duration | None
+    noncurrent_version_expiration: cdk.Duration | None
+    server_access_logs_bucket: s3.IBucket | None
+    removal_policy: cdk.RemovalPolicy | None
+    send_to_cloud_watch_logs: bool
+    cloud_watch_logs_retention: logs.RetentionDays | None
+    object_lock_retention: s3.ObjectLockRetention | None
+    organization_id: str | None
+    is_organization_trail: bool
+    management_account_id: str | None
+    delegated_administrator: bool
+    tags: Mapping[str, str] | None
+
+    @classmethod
+    def gather(cls, arguments: Mapping[str, Any]) -> _TrailProps:
+        """The props out of ``arguments``, ``NetworkTrail.__init__``'s ``locals()``."""
+        return cls(**{field.name: arguments[field.name] for field in fields(cls)})
+
+    @property
+    def applied_removal_policy(self) -> cdk.RemovalPolicy:
+        """``removal_policy``, or the default for the resources the construct creates."""
+        return self.removal_policy if self.removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
+
+
+class _LogsDelivery(NamedTuple):
+    """What CloudWatch Logs delivery created."""
+
+    log_group: logs.LogGroup
+    role: iam.Role
+    policy: iam.ManagedPolicy
+    stream_arns: list[str]
+
+
+def _arn_parts(props: _TrailProps, name: str, *, partition: str, region: str, account: str) -> TrailArnParts:
+    """What the trail's ARN and log paths are made of, for the policies and the grants."""
+    return TrailArnParts(
+        partition=partition,
+        region=region,
+        # An organization trail belongs to the management account, whoever creates it.
+        account=props.management_account_id if props.management_account_id is not None else account,
+        trail_name=name,
+        s3_key_prefix=props.s3_key_prefix,
+        organization_id=props.organization_id if props.is_organization_trail else None,
+    )
+
+
 def _naming_problems(name: str, key_alias: str | None, s3_key_prefix: str | None) -> list[str]:
     """Problems of the trail's name, the key alias and the S3 key prefix."""
     problems = trail_name_problems(name)
@@ -155,19 +220,11 @@ def _choose_selectors(
     return chosen, problems
 
 
-def _trail_option_problems(
-    stack_account: str,
-    *,
-    is_multi_region_trail: bool,
-    include_global_service_events: bool,
-    organization_id: str | None,
-    is_organization_trail: bool,
-    management_account_id: str | None,
-    delegated_administrator: bool,
-) -> list[str]:
+def _trail_option_problems(stack_account: str, props: _TrailProps) -> list[str]:
     """Problems of the trail's Region and organization options."""
     problems: list[str] = []
-    if is_multi_region_trail and not include_global_service_events:
+    organization_id = props.organization_id
+    if props.is_multi_region_trail and not props.include_global_service_events:
         problems.append(
             "is_multi_region_trail=True needs include_global_service_events=True (CloudTrail "
             "rejects the combination with InvalidParameterCombination): set "
@@ -182,28 +239,30 @@ def _trail_option_problems(
             f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, "
             f"got {organization_id!r}: find it with 'aws organizations describe-organization'"
         )
-    if is_organization_trail and organization_id is None:
+    if props.is_organization_trail and organization_id is None:
         problems.append(
             "is_organization_trail=True needs organization_id: an organization trail writes under "
             "AWSLogs/<o-id>/, which the bucket policy must allow; pass organization_id='o-…'"
         )
     problems += organization_trail_problems(
         stack_account=stack_account,
-        is_organization_trail=is_organization_trail,
-        management_account_id=management_account_id,
-        delegated_administrator=delegated_administrator,
+        is_organization_trail=props.is_organization_trail,
+        management_account_id=props.management_account_id,
+        delegated_administrator=props.delegated_administrator,
     )
     return problems
 
 
-def _provided_resource_problems(
-    *,
-    bucket: s3.IBucket | None,
-    encryption_key: kms.IKey | None,
-    knobs: Sequence[tuple[object, str, object]],
-    removal_policy: cdk.RemovalPolicy | None,
-) -> list[str]:
+def _provided_resource_problems(props: _TrailProps) -> list[str]:
     """Knobs that only act on a created resource, passed with the provided one."""
+    bucket, encryption_key, removal_policy = props.bucket, props.encryption_key, props.removal_policy
+    knobs = (
+        (bucket, "log_retention", props.log_retention),
+        (bucket, "noncurrent_version_expiration", props.noncurrent_version_expiration),
+        (bucket, "server_access_logs_bucket", props.server_access_logs_bucket),
+        (bucket, "object_lock_retention", props.object_lock_retention),
+        (encryption_key, "key_alias", props.key_alias),
+    )
     problems: list[str] = []
     for given, knob, value in knobs:
         if given is not None and value is not None:
@@ -309,179 +368,61 @@ class NetworkTrail(Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        props = _TrailProps.gather(locals())  # first, while the locals are the arguments only
         stack = cdk.Stack.of(self)
         # Every property read is a round-trip to the jsii kernel: read the stack's once.
         partition, region, account = stack.partition, stack.region, stack.account
-        name = (
-            trail_name
-            if trail_name is not None
-            else cdk.Names.unique_resource_name(self, max_length=128, separator="-")
-        )
-        chosen, warnings = self._check(
-            stack,
-            name,
-            selectors=selectors,
-            management_events=management_events,
-            bucket=bucket,
-            encryption_key=encryption_key,
-            key_alias=key_alias,
-            s3_key_prefix=s3_key_prefix,
-            is_multi_region_trail=is_multi_region_trail,
-            include_global_service_events=include_global_service_events,
-            log_retention=log_retention,
-            noncurrent_version_expiration=noncurrent_version_expiration,
-            server_access_logs_bucket=server_access_logs_bucket,
-            removal_policy=removal_policy,
-            send_to_cloud_watch_logs=send_to_cloud_watch_logs,
-            cloud_watch_logs_retention=cloud_watch_logs_retention,
-            object_lock_retention=object_lock_retention,
-            organization_id=organization_id,
-            is_organization_trail=is_organization_trail,
-            management_account_id=management_account_id,
-            delegated_administrator=delegated_administrator,
-            tags=tags,
-        )
+        name = self._name(props.trail_name)
+        chosen, warnings = self._check(stack, account, name, props)
         self._selectors: list[Selector] = chosen
         self._trail_name = name
-        self._parts = TrailArnParts(
-            partition=partition,
-            region=region,
-            # An organization trail belongs to the management account, whoever creates it.
-            account=management_account_id if management_account_id is not None else account,
-            trail_name=name,
-            s3_key_prefix=s3_key_prefix,
-            organization_id=organization_id if is_organization_trail else None,
-        )
-        policy = removal_policy if removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
+        self._parts = _arn_parts(props, name, partition=partition, region=region, account=account)
         self._warn_about(warnings, chosen)
-        log_group_arn, logs_key_statements = self._logs_key_plan(
-            send_to_cloud_watch_logs, encryption_key, name, account
-        )
-        # The created resources are handed to _compliance, never looked up again by id: every
-        # lookup, like every property read, is a round-trip to the jsii kernel.
-        store = build_log_store(
-            self,
-            partition=partition,
-            account=account,
-            key_statements=key_policy_statements(self._parts, log_group_arn=log_group_arn),
-            alias_name=key_alias or _defaults.default_alias(name),
-            bucket_statements=lambda bucket_arn: bucket_policy_statements(self._parts, bucket_arn),
-            removal_policy=policy,
-            organization_id=organization_id,
-            encryption_key=encryption_key,
-            bucket=bucket,
-            server_access_logs_bucket=server_access_logs_bucket,
-            log_retention=log_retention,
-            noncurrent_version_expiration=noncurrent_version_expiration,
-            object_lock_retention=object_lock_retention,
-            add_to_provided=self._add_or_warn,
-        )
+        log_group_arn, logs_key_statements = self._logs_key_plan(props, name, account)
+        store = self._log_store(props, name, account, log_group_arn)
         self._key: kms.IKey = store.key
         self._alias: kms.IAlias | None = store.alias
         self._bucket: s3.IBucket = store.bucket
         self._access_logs_bucket: s3.IBucket | None = store.access_logs_bucket
         self._log_group: logs.ILogGroup | None = None
-        logs_delivery = (
-            self._cloud_watch_logs(name, cloud_watch_logs_retention, policy, account, logs_key_statements)
-            if send_to_cloud_watch_logs
-            else None
-        )
-        self._cfn_trail = self._create_trail(
-            name,
-            s3_key_prefix=s3_key_prefix,
-            is_multi_region_trail=is_multi_region_trail,
-            include_global_service_events=include_global_service_events,
-            enable_file_validation=enable_file_validation,
-            is_organization_trail=is_organization_trail,
-            logs_role=logs_delivery[1] if logs_delivery else None,
-            depends_on=[store.bucket_policy, logs_delivery[2] if logs_delivery else None],
-        )
-        _resources.tag_all(self, tags)
-        # Fixes by construction and acknowledged rule findings, each with its reason (docs/security.md).
-        _compliance.harden_and_acknowledge(
-            self,
-            cfn_trail=self._cfn_trail,
-            cloud_watch_logs=self._log_group is not None,
-            bucket=store.created_bucket,
-            cfn_bucket=store.cfn_bucket,
-            access_logs_bucket=store.created_access_logs_bucket,
-            cfn_access_logs_bucket=store.cfn_access_logs_bucket,
-            logs_policy=logs_delivery[2] if logs_delivery else None,
-            stream_arns=logs_delivery[3] if logs_delivery else (),
-            stack=stack,
-            log_retention=log_retention,
-            object_lock_retention=object_lock_retention,
-        )
+        logs_delivery = self._cloud_watch_logs(props, name, account, logs_key_statements)
+        self._cfn_trail = self._create_trail(props, name, store, logs_delivery)
+        _resources.tag_all(self, props.tags)
+        self._harden_and_acknowledge(props, stack, store, logs_delivery)
 
     # --- steps -----------------------------------------------------------------------------------
+    def _name(self, trail_name: str | None) -> str:
+        """``trail_name``, or a name unique to the construct path, stable across deploys."""
+        if trail_name is not None:
+            return trail_name
+        return cdk.Names.unique_resource_name(self, max_length=128, separator="-")
+
     def _check(
-        self,
-        stack: cdk.Stack,
-        name: str,
-        *,
-        selectors: Sequence[Selector] | None,
-        management_events: ManagementEvents,
-        bucket: s3.IBucket | None,
-        encryption_key: kms.IKey | None,
-        key_alias: str | None,
-        s3_key_prefix: str | None,
-        is_multi_region_trail: bool,
-        include_global_service_events: bool,
-        log_retention: cdk.Duration | None,
-        noncurrent_version_expiration: cdk.Duration | None,
-        server_access_logs_bucket: s3.IBucket | None,
-        removal_policy: cdk.RemovalPolicy | None,
-        send_to_cloud_watch_logs: bool,
-        cloud_watch_logs_retention: logs.RetentionDays | None,
-        object_lock_retention: s3.ObjectLockRetention | None,
-        organization_id: str | None,
-        is_organization_trail: bool,
-        management_account_id: str | None,
-        delegated_administrator: bool,
-        tags: Mapping[str, str] | None,
+        self, stack: cdk.Stack, account: str, name: str, props: _TrailProps
     ) -> tuple[list[Selector], list[str]]:
         """Check every parameter at once; return the selectors and their warnings, or raise all problems."""
-        problems = _naming_problems(name, key_alias, s3_key_prefix)
-        chosen, selection_problems = _choose_selectors(selectors, management_events)
+        problems = _naming_problems(name, props.key_alias, props.s3_key_prefix)
+        chosen, selection_problems = _choose_selectors(props.selectors, props.management_events)
         problems += selection_problems
-        problems += _trail_option_problems(
-            stack.account,
-            is_multi_region_trail=is_multi_region_trail,
-            include_global_service_events=include_global_service_events,
-            organization_id=organization_id,
-            is_organization_trail=is_organization_trail,
-            management_account_id=management_account_id,
-            delegated_administrator=delegated_administrator,
-        )
-        problems += foreign_resource_problems(stack, bucket=bucket, encryption_key=encryption_key)
-        problems += _provided_resource_problems(
-            bucket=bucket,
-            encryption_key=encryption_key,
-            knobs=(
-                (bucket, "log_retention", log_retention),
-                (bucket, "noncurrent_version_expiration", noncurrent_version_expiration),
-                (bucket, "server_access_logs_bucket", server_access_logs_bucket),
-                (bucket, "object_lock_retention", object_lock_retention),
-                (encryption_key, "key_alias", key_alias),
-            ),
-            removal_policy=removal_policy,
-        )
-        if cloud_watch_logs_retention is not None and not send_to_cloud_watch_logs:
+        problems += _trail_option_problems(account, props)
+        problems += foreign_resource_problems(stack, bucket=props.bucket, encryption_key=props.encryption_key)
+        problems += _provided_resource_problems(props)
+        if props.cloud_watch_logs_retention is not None and not props.send_to_cloud_watch_logs:
             problems.append(
-                f"cloud_watch_logs_retention={cloud_watch_logs_retention!r} needs "
+                f"cloud_watch_logs_retention={props.cloud_watch_logs_retention!r} needs "
                 f"send_to_cloud_watch_logs=True: set it, or remove cloud_watch_logs_retention"
             )
-        if tags is not None:
-            problems += tag_problems(tags)
+        if props.tags is not None:
+            problems += tag_problems(props.tags)
         errors, warnings = selector_set_problems(chosen)
-        if not isinstance(selectors, _SINGLE_SELECTOR):
+        if not isinstance(props.selectors, _SINGLE_SELECTOR):
             problems += errors  # else "selectors must be a sequence" already says what is wrong
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
         return chosen, warnings
 
     def _logs_key_plan(
-        self, send_to_cloud_watch_logs: bool, encryption_key: kms.IKey | None, name: str, account: str
+        self, props: _TrailProps, name: str, account: str
     ) -> tuple[str | None, list[dict[str, Any]]]:
         """Where the CloudWatch Logs key statement goes: the log group's ARN for the trail key's
         policy, or the statement for a key of its own (``LogsKey``).
@@ -489,25 +430,50 @@ class NetworkTrail(Construct):
         A key of another account (an imported LogArchive) cannot get the CloudWatch Logs statement
         from this app: the log group, in this account, is encrypted with a key of its own instead.
         """
-        if not send_to_cloud_watch_logs:
+        if not props.send_to_cloud_watch_logs:
             return None, []
         parts = self._parts
         log_group_arn = (
             f"arn:{parts.partition}:logs:{parts.region}:{account}:log-group:{_defaults.log_group_name(name)}"
         )
-        if encryption_key is not None and _other_account(encryption_key, account):
+        if props.encryption_key is not None and _other_account(props.encryption_key, account):
             return None, [logs_key_statement(parts.region, log_group_arn)]
         return log_group_arn, []
 
+    def _log_store(self, props: _TrailProps, name: str, account: str, log_group_arn: str | None) -> LogStore:
+        """The key and its alias, the log bucket, its access-log bucket and their policies."""
+        # The created resources are handed to _compliance, never looked up again by id: every
+        # lookup, like every property read, is a round-trip to the jsii kernel.
+        return build_log_store(
+            self,
+            partition=self._parts.partition,
+            account=account,
+            key_statements=key_policy_statements(self._parts, log_group_arn=log_group_arn),
+            alias_name=props.key_alias or _defaults.default_alias(name),
+            bucket_statements=lambda bucket_arn: bucket_policy_statements(self._parts, bucket_arn),
+            removal_policy=props.applied_removal_policy,
+            organization_id=props.organization_id,
+            encryption_key=props.encryption_key,
+            bucket=props.bucket,
+            server_access_logs_bucket=props.server_access_logs_bucket,
+            log_retention=props.log_retention,
+            noncurrent_version_expiration=props.noncurrent_version_expiration,
+            object_lock_retention=props.object_lock_retention,
+            add_to_provided=self._add_or_warn,
+        )
+
     def _cloud_watch_logs(
         self,
+        props: _TrailProps,
         name: str,
-        retention: logs.RetentionDays | None,
-        policy: cdk.RemovalPolicy,
         account: str,
         logs_key_statements: list[dict[str, Any]],
-    ) -> tuple[logs.LogGroup, iam.Role, iam.ManagedPolicy, list[str]]:
-        """The log group (with ``LogsKey`` when the trail's key cannot serve it), role and policy."""
+    ) -> _LogsDelivery | None:
+        """The log group (with ``LogsKey`` when the trail's key cannot serve it), role and policy,
+        or ``None`` when ``send_to_cloud_watch_logs`` is off."""
+        if not props.send_to_cloud_watch_logs:
+            return None
+        policy = props.applied_removal_policy
         logs_key = self._key
         if logs_key_statements:
             logs_key = _resources.create_key(
@@ -519,45 +485,66 @@ class NetworkTrail(Construct):
                 description="Encrypts the CloudWatch Logs copy of network activity events (network_trail)",
                 removal_policy=policy,
             )
-        delivery = self._create_cloud_watch_logs(name, retention, policy, account, logs_key)
-        self._log_group = delivery[0]
+        delivery = self._create_cloud_watch_logs(
+            name, props.cloud_watch_logs_retention, policy, account, logs_key
+        )
+        self._log_group = delivery.log_group
         return delivery
 
     def _create_trail(
         self,
+        props: _TrailProps,
         name: str,
-        *,
-        s3_key_prefix: str | None,
-        is_multi_region_trail: bool,
-        include_global_service_events: bool,
-        enable_file_validation: bool,
-        is_organization_trail: bool,
-        logs_role: iam.IRole | None,
-        depends_on: Sequence[Construct | None],
+        store: LogStore,
+        logs_delivery: _LogsDelivery | None,
     ) -> cloudtrail.CfnTrail:
         """The ``AWS::CloudTrail::Trail``, created after the policies CloudTrail checks."""
+        logs_role = logs_delivery.role if logs_delivery else None
         cfn_trail = cloudtrail.CfnTrail(
             self,
             "Trail",
             is_logging=True,
             trail_name=name,
             s3_bucket_name=self._bucket.bucket_name,
-            s3_key_prefix=s3_key_prefix,
+            s3_key_prefix=props.s3_key_prefix,
             kms_key_id=self._key.key_arn,
-            is_multi_region_trail=is_multi_region_trail,
-            include_global_service_events=include_global_service_events,
-            enable_log_file_validation=enable_file_validation,
-            is_organization_trail=True if is_organization_trail else None,
+            is_multi_region_trail=props.is_multi_region_trail,
+            include_global_service_events=props.include_global_service_events,
+            enable_log_file_validation=props.enable_file_validation,
+            is_organization_trail=True if props.is_organization_trail else None,
             cloud_watch_logs_log_group_arn=self._log_group.log_group_arn if self._log_group else None,
             cloud_watch_logs_role_arn=logs_role.role_arn if logs_role else None,
         )
         # Plain JSON through an override: one jsii call instead of one struct per field.
         cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(self._selectors))
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
-        for dependency in depends_on:
+        for dependency in (store.bucket_policy, logs_delivery.policy if logs_delivery else None):
             if dependency is not None:
                 cfn_trail.node.add_dependency(dependency)
         return cfn_trail
+
+    def _harden_and_acknowledge(
+        self,
+        props: _TrailProps,
+        stack: cdk.Stack,
+        store: LogStore,
+        logs_delivery: _LogsDelivery | None,
+    ) -> None:
+        """Fixes by construction and acknowledged rule findings, each with its reason (docs/security.md)."""
+        _compliance.harden_and_acknowledge(
+            self,
+            cfn_trail=self._cfn_trail,
+            cloud_watch_logs=self._log_group is not None,
+            bucket=store.created_bucket,
+            cfn_bucket=store.cfn_bucket,
+            access_logs_bucket=store.created_access_logs_bucket,
+            cfn_access_logs_bucket=store.cfn_access_logs_bucket,
+            logs_policy=logs_delivery.policy if logs_delivery else None,
+            stream_arns=logs_delivery.stream_arns if logs_delivery else (),
+            stack=stack,
+            log_retention=props.log_retention,
+            object_lock_retention=props.object_lock_retention,
+        )
 
     # --- helpers ---------------------------------------------------------------------------------
     def _create_cloud_watch_logs(
@@ -567,7 +554,7 @@ class NetworkTrail(Construct):
         policy: cdk.RemovalPolicy,
         account: str,
         key: kms.IKey,
-    ) -> tuple[logs.LogGroup, iam.Role, iam.ManagedPolicy, list[str]]:
+    ) -> _LogsDelivery:
         from aws_cdk import aws_logs as logs
 
         log_group = logs.LogGroup(
@@ -617,7 +604,7 @@ class NetworkTrail(Construct):
                 f"imported (cdk import), deleted, or the trail is renamed; see "
                 f"docs/troubleshooting.md#re-deploying-after-deleting-the-stack"
             )
-        return log_group, role, managed, stream_arns
+        return _LogsDelivery(log_group, role, managed, stream_arns)
 
     def _add_or_warn(
         self, resource: s3.IBucket | kms.IKey, statements: list[dict[str, Any]], what: str
