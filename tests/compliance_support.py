@@ -55,6 +55,8 @@ DELEGATED_ADMIN_ACCOUNT = "555555555555"
 MEMBER_ACCOUNT = "111111111111"
 ARCHIVE_KEY_ARN = "arn:aws:kms:us-east-1:777777777777:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 READER_ROLE_ARN = f"arn:aws:iam::{MEMBER_ACCOUNT}:role/network-log-reader"
+AUDITOR_ROLE_ARN = "arn:aws:iam::888888888888:role/network-log-auditor"
+"""A role of a security tooling account that reads every log file (``grant_read``)."""
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,10 @@ def _more_configurations(app: cdk.App) -> dict[str, cdk.Stack]:
     """The other construct configurations of docs/organization.md and docs/usage.md, one stack each.
 
     An archive for listed trails, one for an organization only, one with Object Lock and readers
-    (a role of a member account and one of its own); a workload trail writing to an imported
-    archive with CloudWatch Logs; an organization trail with Athena queries; a trail with a reader
-    in another account; an organization trail created by a delegated administrator.
+    (a role of a member account, one of its own, and an auditor of another account reading every
+    file); a workload trail writing to an imported archive with CloudWatch Logs; an organization
+    trail with Athena queries; a trail with readers in another account (one account's files, every
+    file); an organization trail created by a delegated administrator.
     """
     stacks: dict[str, cdk.Stack] = {}
     trails = _stack(app, "ArchiveTrails", "777777777777")
@@ -145,6 +148,7 @@ def _more_configurations(app: cdk.App) -> dict[str, cdk.Stack]:
         readers, "OwnReader", "arn:aws:iam::777777777777:role/auditor", mutable=False
     )
     archive.grant_read_account_logs(own, MEMBER_ACCOUNT)
+    archive.grant_read(iam.Role.from_role_arn(readers, "Auditor", AUDITOR_ROLE_ARN))
     stacks["archive-readers"] = readers
     workload = _stack(app, "WorkloadImportedArchive", MEMBER_ACCOUNT)
     imported = LogArchive.import_for_trail(
@@ -178,6 +182,7 @@ def _more_configurations(app: cdk.App) -> dict[str, cdk.Stack]:
     reader = _stack(app, "CrossAccountReader")
     trail = NetworkTrail(reader, "NetworkTrail", trail_name="network-activity")
     trail.grant_read_account_logs(iam.Role.from_role_arn(reader, "Reader", READER_ROLE_ARN), ACCOUNT)
+    trail.grant_read(iam.Role.from_role_arn(reader, "Auditor", AUDITOR_ROLE_ARN))
     stacks["cross-account-reader"] = reader
     delegated = _stack(app, "DelegatedAdministrator", DELEGATED_ADMIN_ACCOUNT)
     NetworkTrail(

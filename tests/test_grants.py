@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import aws_cdk as cdk
+import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
 
-from network_trail import NetworkTrail
+from network_trail import LogArchive, NetworkTrail
 from tests.conftest import ACCOUNT, REGION, new_stack
 
 KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
@@ -115,3 +118,118 @@ def test_statements_added_later_join_the_created_bucket_and_key_policies() -> No
     assert policies[0][-1]["Sid"] == "LaterRead"
     (key,) = template.find_resources("AWS::KMS::Key").values()
     assert key["Properties"]["KeyPolicy"]["Statement"][-1]["Sid"] == "LaterDecrypt"
+
+
+# --- the decrypt condition, for readers of this account and of another ----------------------------
+# The expected key-policy statement is the "Granting decrypt permissions for trails" shape of the
+# CloudTrail User Guide's "Configure AWS KMS key policies for CloudTrail"
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html):
+# the reader as principal, kms:Decrypt, Resource "*", Null kms:EncryptionContext:aws:cloudtrail:arn false.
+OTHER_ACCOUNT_READER = "arn:aws:iam::210987654321:role/log-auditor"
+LOG_FILES_ONLY = {"Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"}}
+# What Bucket.grant_read grants on the bucket and its objects (aws-cdk-lib BUCKET_READ_ACTIONS),
+# unchanged by the fix; the template lists the actions sorted.
+S3_READ_ACTIONS = ["s3:GetBucket*", "s3:GetObject*", "s3:List*"]
+
+
+def _store(kind: str, stack: cdk.Stack) -> NetworkTrail | LogArchive:
+    if kind == "NetworkTrail":
+        return NetworkTrail(stack, "NetworkTrail", trail_name="network-activity")
+    return LogArchive(stack, "Archive", organization_id="o-a1b2c3d4e5")
+
+
+def _resource_statements(template: Template, resource_type: str, key: str) -> list[dict[str, object]]:
+    return [
+        s for r in template.find_resources(resource_type).values() for s in r["Properties"][key]["Statement"]
+    ]
+
+
+@pytest.mark.parametrize("kind", ["NetworkTrail", "LogArchive"])
+def test_grant_read_to_another_account_conditions_the_key_policy_decrypt(kind: str) -> None:
+    # GIVEN a log store and a reader role of another account
+    stack = new_stack()
+    store = _store(kind, stack)
+    # WHEN the reader is granted every log file
+    store.grant_read(iam.Role.from_role_arn(stack, "Auditor", OTHER_ACCOUNT_READER))
+    template = Template.from_stack(stack)
+    # THEN the key policy lets it decrypt CloudTrail log files only, in the documented shape
+    on_key = [
+        s
+        for s in _resource_statements(template, "AWS::KMS::Key", "KeyPolicy")
+        if s.get("Principal") == {"AWS": OTHER_ACCOUNT_READER}
+    ]
+    assert on_key == [
+        {
+            "Action": "kms:Decrypt",
+            "Condition": LOG_FILES_ONLY,
+            "Effect": "Allow",
+            "Principal": {"AWS": OTHER_ACCOUNT_READER},
+            "Resource": "*",
+        }
+    ]
+    # AND the bucket policy holds the S3 read on the bucket and its objects, as before
+    bucket_arn = stack.resolve(store.bucket.bucket_arn)
+    on_bucket = [
+        s
+        for s in _resource_statements(template, "AWS::S3::BucketPolicy", "PolicyDocument")
+        if s.get("Principal") == {"AWS": OTHER_ACCOUNT_READER}
+    ]
+    assert on_bucket == [
+        {
+            "Action": S3_READ_ACTIONS,
+            "Effect": "Allow",
+            "Principal": {"AWS": OTHER_ACCOUNT_READER},
+            "Resource": [bucket_arn, {"Fn::Join": ["", [bucket_arn, "/*"]]}],
+        }
+    ]
+
+
+@pytest.mark.parametrize("kind", ["NetworkTrail", "LogArchive"])
+def test_grant_read_in_the_same_account_conditions_the_identity_policy_decrypt(kind: str) -> None:
+    # GIVEN a log store and a reader role of its own account
+    stack = new_stack()
+    store = _store(kind, stack)
+    # WHEN the reader is granted every log file
+    store.grant_read(reader(stack))
+    template = Template.from_stack(stack)
+    # THEN its identity policy holds the S3 read and the conditioned decrypt, nothing else
+    bucket_arn = stack.resolve(store.bucket.bucket_arn)
+    assert policy_statements(template) == [
+        {
+            "Action": S3_READ_ACTIONS,
+            "Effect": "Allow",
+            "Resource": [bucket_arn, {"Fn::Join": ["", [bucket_arn, "/*"]]}],
+        },
+        {
+            "Action": "kms:Decrypt",
+            "Condition": LOG_FILES_ONLY,
+            "Effect": "Allow",
+            "Resource": stack.resolve(store.key.key_arn),
+        },
+    ]
+    # AND neither the key nor the bucket policy names the role
+    role_arn = stack.resolve(template_role_arn(stack))
+    resource_side = _resource_statements(template, "AWS::KMS::Key", "KeyPolicy") + _resource_statements(
+        template, "AWS::S3::BucketPolicy", "PolicyDocument"
+    )
+    assert all(s.get("Principal") != {"AWS": role_arn} for s in resource_side)
+    assert "Reader" not in json.dumps(resource_side)
+
+
+def template_role_arn(stack: cdk.Stack) -> str:
+    role = stack.node.find_child("Reader")
+    assert isinstance(role, iam.Role)
+    return role.role_arn
+
+
+def test_grant_read_decrypts_with_the_trail_key_when_the_provided_bucket_has_another() -> None:
+    # GIVEN a provided bucket whose default key is not the trail's key
+    stack = new_stack()
+    bucket_key = kms.Key(stack, "BucketKey")
+    bucket = s3.Bucket(stack, "Logs", encryption_key=bucket_key)
+    trail = NetworkTrail(stack, "NetworkTrail", trail_name="network-activity", bucket=bucket)
+    # WHEN a role is granted read
+    trail.grant_read(reader(stack))
+    # THEN it may decrypt with the key CloudTrail encrypts the log files with, not the bucket's default
+    decrypts = [s for s in policy_statements(Template.from_stack(stack)) if s["Action"] == "kms:Decrypt"]
+    assert [s["Resource"] for s in decrypts] == [stack.resolve(trail.key.key_arn)]

@@ -229,6 +229,60 @@ READER_DECRYPT_CONDITION: dict[str, Any] = {"Null": {"kms:EncryptionContext:aws:
 """Readers decrypt CloudTrail log files only: the "Granting decrypt permissions for trails" shape of
 https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html"""
 
+BUCKET_READ_ACTIONS: tuple[str, ...] = ("s3:GetObject*", "s3:GetBucket*", "s3:List*")
+"""What ``Bucket.grant_read`` grants on a bucket and its objects (aws-cdk-lib's ``BUCKET_READ_ACTIONS``)."""
+
+
+def grant_read_log_files(grantee: iam.IGrantable, *, bucket: s3.IBucket, key: kms.IKey) -> iam.Grant:
+    """The whole-bucket read grant of ``NetworkTrail`` and ``LogArchive``.
+
+    The S3 statement ``Bucket.grant_read`` writes (:data:`BUCKET_READ_ACTIONS` on the bucket and
+    its objects, in the bucket policy too for a grantee of another account), and
+    :func:`grant_decrypt_log_files` on ``key``. Not ``Bucket.grant_read`` itself: its key grant
+    writes ``kms:Decrypt`` and ``kms:DescribeKey`` without a condition, in the key policy too for a
+    grantee of another account.
+
+    :param grantee: the principal to grant.
+    :param bucket: the log bucket.
+    :param key: the key the log files are encrypted with.
+    """
+    bucket_arn = bucket.bucket_arn
+    read = iam.Grant.add_to_principal_or_resource(
+        grantee=grantee,
+        actions=list(BUCKET_READ_ACTIONS),
+        resource_arns=[bucket_arn, f"{bucket_arn}/*"],
+        resource=bucket,
+    )
+    return read.combine(grant_decrypt_log_files(grantee, key))
+
+
+def grant_decrypt_log_files(grantee: iam.IGrantable, key: kms.IKey) -> iam.Grant:
+    """Let ``grantee`` decrypt CloudTrail log files with ``key``, and nothing else it encrypts.
+
+    ``kms:Decrypt`` with :data:`READER_DECRYPT_CONDITION` on the principal and, for a grantee of
+    another account, the same statement, condition included, in the key policy (CDK's ``Grant``
+    would write it there without the condition).
+
+    :param grantee: the principal to grant.
+    :param key: the key the log files are encrypted with.
+    """
+    decrypt = iam.Grant.add_to_principal(
+        grantee=grantee,
+        actions=["kms:Decrypt"],
+        resource_arns=[key.key_arn],
+        conditions=READER_DECRYPT_CONDITION,
+    )
+    if _cross_account(grantee, key.env.account):
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[grantee.grant_principal],
+                actions=["kms:Decrypt"],
+                resources=["*"],
+                conditions=READER_DECRYPT_CONDITION,
+            )
+        )
+    return decrypt
+
 
 def grant_read_prefixes(
     grantee: iam.IGrantable, *, bucket: s3.IBucket, key: kms.IKey, prefixes: Sequence[str]
@@ -267,23 +321,8 @@ def grant_read_prefixes(
                     conditions=conditions,
                 )
             )
-    decrypt = iam.Grant.add_to_principal(
-        grantee=grantee,
-        actions=["kms:Decrypt"],
-        resource_arns=[key.key_arn],
-        conditions=READER_DECRYPT_CONDITION,
-    )
-    if _cross_account(grantee, key.env.account):
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[grantee.grant_principal],
-                actions=["kms:Decrypt"],
-                resources=["*"],
-                conditions=READER_DECRYPT_CONDITION,
-            )
-        )
     assert grant is not None
-    return grant.combine(decrypt)
+    return grant.combine(grant_decrypt_log_files(grantee, key))
 
 
 def grant_read_account_logs(

@@ -233,11 +233,16 @@ class LogArchive(Construct):
         return self._access_logs_bucket
 
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` read every log file: bucket read and ``kms:Decrypt`` on the key.
+        """Let ``grantee`` read every log file.
+
+        The S3 read ``Bucket.grant_read`` writes (``s3:GetObject*``, ``s3:GetBucket*``,
+        ``s3:List*`` on the bucket and its objects) and ``kms:Decrypt`` of CloudTrail log files on
+        the key (``kms:EncryptionContext:aws:cloudtrail:arn`` not null); for a grantee of another
+        account, the same statements, the decrypt condition included, in the bucket and key policies.
 
         :param grantee: the principal to grant.
         """
-        return self._bucket.grant_read(grantee)
+        return _resources.grant_read_log_files(grantee, bucket=self._bucket, key=self._key)
 
     def grant_read_account_logs(self, grantee: iam.IGrantable, account_id: str) -> iam.Grant:
         """Let ``grantee`` read only one account's log files.

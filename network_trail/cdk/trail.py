@@ -732,14 +732,17 @@ class NetworkTrail(Construct):
         return json.dumps(self.selectors_json(), indent=2)
 
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` read the log files: bucket read and ``kms:Decrypt`` on the key.
+        """Let ``grantee`` read every log file.
+
+        Grants the S3 read ``Bucket.grant_read`` writes (``s3:GetObject*``, ``s3:GetBucket*``,
+        ``s3:List*`` on the bucket and its objects) and ``kms:Decrypt`` of CloudTrail log files on
+        the key (``kms:EncryptionContext:aws:cloudtrail:arn`` not null). A grantee in another
+        account gets the same statements, the decrypt condition included, in the bucket and key
+        policies as well (the bucket and key must be defined in this app for that).
 
         :param grantee: the principal to grant.
         """
-        grant = self._bucket.grant_read(grantee)
-        if self._bucket.encryption_key is None:
-            grant = grant.combine(self._key.grant_decrypt(grantee))
-        return grant
+        return _resources.grant_read_log_files(grantee, bucket=self._bucket, key=self._key)
 
     def grant_read_account_logs(self, grantee: iam.IGrantable, account_id: str) -> iam.Grant:
         """Let ``grantee`` read only the log files of one account.

@@ -159,7 +159,7 @@ PROVENANCE: Final[tuple[Provenance, ...]] = (
         ANY_PRINCIPAL,
         ("kms:Decrypt",),
         ("kms:EncryptionContext:aws:cloudtrail:arn",),
-        "grant_read_account_logs: decrypt CloudTrail log files only (Null … false)",
+        "grant_read and grant_read_account_logs: decrypt CloudTrail log files only (Null … false)",
         "Configure AWS KMS key policies for CloudTrail: granting decrypt permissions for trails",
         f"{_UG}/create-kms-key-policy-for-cloudtrail.html",
     ),
