@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from network_trail import NetworkTrailError
-from network_trail.cdk.detection import (
+from network_trail.model._filter_patterns import (
     MAX_ALLOWED_ACCOUNTS,
     MAX_PATTERN_LENGTH,
     denied_pattern,

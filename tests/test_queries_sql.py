@@ -21,7 +21,7 @@ import pytest
 import sqlglot
 
 from network_trail import NetworkTrailError
-from network_trail.cdk.athena import (
+from network_trail.model._queries import (
     PARTITION_KEYS,
     TABLE_COLUMNS,
     SavedQuery,

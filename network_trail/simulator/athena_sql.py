@@ -47,6 +47,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from ..errors import NetworkTrailError
+from ..model._queries import DEFAULT_TABLE_NAME, GLUE_NAME
 from . import (
     MANAGEMENT_PRICE_PER_EVENT,
     NETWORK_ACTIVITY_PRICE_PER_EVENT,
@@ -73,12 +74,6 @@ __all__ = [
     "report_from_rows",
     "run_simulation",
 ]
-
-DEFAULT_TABLE_NAME: Final = "network_activity"
-"""The table :class:`~network_trail.NetworkActivityQueries` creates unless told otherwise."""
-
-GLUE_NAME: Final = re.compile(r"^[a-z0-9_]{1,255}$")
-"""Glue database and table names: lowercase letters, digits and ``_``."""
 
 WORKGROUP_NAME: Final = re.compile(r"^[a-zA-Z0-9._-]{1,128}$")
 """Athena workgroup names (``StartQueryExecution`` ``WorkGroup``, botocore's Athena model)."""
