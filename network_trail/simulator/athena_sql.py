@@ -55,10 +55,8 @@ from . import (
     SetReport,
     SimulationReport,
     SourceCount,
-    _FieldTest,
-    _parse,
-    _ParsedSelector,
 )
+from ._parse import _FieldTest, _parse, _ParsedSelector
 
 __all__ = [
     "ATHENA_PRICE_PER_TB_USD",

@@ -1,0 +1,204 @@
+"""Advanced event selectors as JSON, parsed and checked, and the values a selector sees in a record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ..errors import NetworkTrailError, did_you_mean
+
+OPERATORS: Final = ("Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWith", "NotEndsWith")
+SELECTOR_FIELDS: Final = (
+    "eventCategory",
+    "eventSource",
+    "eventName",
+    "eventType",
+    "errorCode",
+    "readOnly",
+    "resources.type",
+    "resources.ARN",
+    "sessionCredentialFromConsole",
+    "userIdentity.arn",
+    "vpcEndpointId",
+)
+"""Every field a trail's advanced selectors can test: management, data and network activity events (API
+``AdvancedFieldSelector``); CloudTrail rejects others."""
+SELECT_OPERATORS: Final = frozenset({"Equals", "StartsWith", "EndsWith"})
+"""Operators that include events: OR'd with each other within one field selector."""
+DESELECT_OPERATORS: Final = frozenset({"NotEquals", "NotStartsWith", "NotEndsWith"})
+"""Operators that exclude events: AND'd with each other and with the SELECT group."""
+RESOURCES_PREFIX: Final = "resources."
+"""Fields under this prefix are tested against the elements of the record's ``resources`` array."""
+_BOOLEAN_FIELDS: Final = frozenset({"readOnly", "sessionCredentialFromConsole"})
+
+
+# ---------------------------------------------------------------------------
+# Parsing the selector JSON
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldTest:
+    field: str
+    operators: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def selects(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The SELECT operators (OR'd)."""
+        return tuple(o for o in self.operators if o[0] in SELECT_OPERATORS)
+
+    @property
+    def deselects(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The DESELECT operators (AND'd)."""
+        return tuple(o for o in self.operators if o[0] not in SELECT_OPERATORS)
+
+    @property
+    def on_resources(self) -> bool:
+        """Whether the field is tested against the elements of ``resources``."""
+        return self.field.startswith(RESOURCES_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class _ParsedSelector:
+    name: str
+    fields: tuple[_FieldTest, ...]
+
+    @property
+    def resource_tests(self) -> tuple[_FieldTest, ...]:
+        """The ``resources.*`` field selectors, which must hold for one element together."""
+        return tuple(t for t in self.fields if t.on_resources)
+
+    def key(self) -> str:
+        """What the selector matches, without its name: equal keys match the same records."""
+        return json.dumps(
+            [[f.field, [[op, sorted(v)] for op, v in sorted(f.operators)]] for f in self.fields]
+        )
+
+
+def _parse(selectors: Sequence[Mapping[str, Any]], parameter: str) -> tuple[_ParsedSelector, ...]:
+    if isinstance(selectors, Mapping | str | bytes):
+        raise NetworkTrailError(
+            f"{parameter} must be a list of advanced event selectors, got {selectors!r}: pass "
+            f"render_selectors(...) or the AdvancedEventSelectors list of a trail"
+        )
+    problems: list[str] = []
+    out: list[_ParsedSelector] = []
+    for i, sel in enumerate(selectors):
+        where = f"{parameter}[{i}]"
+        if not isinstance(sel, Mapping) or not isinstance(sel.get("FieldSelectors"), list):
+            problems.append(f"{where} must be an object with a 'FieldSelectors' list, got {sel!r}")
+            continue
+        name = sel.get("Name")
+        tests: list[_FieldTest] = []
+        for j, fs in enumerate(sel["FieldSelectors"]):
+            fwhere = f"{where}.FieldSelectors[{j}]"
+            if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str) or not fs["Field"]:
+                problems.append(f"{fwhere} must be an object with a non-empty 'Field' string, got {fs!r}")
+                continue
+            if fs["Field"] not in SELECTOR_FIELDS:
+                problems.append(
+                    f"{fwhere} has the field {fs['Field']!r}, which CloudTrail selectors of trails do not take "
+                    f"(AdvancedFieldSelector): {did_you_mean(fs['Field'], SELECTOR_FIELDS)}use one of "
+                    f"{list(SELECTOR_FIELDS)}"
+                )
+            ops: list[tuple[str, tuple[str, ...]]] = []
+            for op, values in fs.items():
+                if op == "Field":
+                    continue
+                if op not in OPERATORS:
+                    problems.append(
+                        f"{fwhere} has unknown operator {op!r}: {did_you_mean(op, OPERATORS)}use one of "
+                        f"{list(OPERATORS)}"
+                    )
+                    continue
+                if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+                    problems.append(f"{fwhere}.{op} must be a non-empty list of strings, got {values!r}")
+                    continue
+                ops.append((op, tuple(values)))
+            if not ops:
+                problems.append(f"{fwhere} has no operator: give at least one of {list(OPERATORS)}")
+            tests.append(_FieldTest(fs["Field"], tuple(ops)))
+        if not sel["FieldSelectors"]:
+            problems.append(f"{where}.FieldSelectors is empty: a selector needs at least eventCategory")
+        out.append(_ParsedSelector(name if isinstance(name, str) else f"selector {i}", tuple(tests)))
+    if problems:
+        raise NetworkTrailError(problems)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# Field values of a record
+
+
+def _normalize(field_name: str, value: object) -> str | None:
+    if field_name in _BOOLEAN_FIELDS and isinstance(value, bool):
+        return "true" if value else "false"
+    if field_name == "sessionCredentialFromConsole" and value is None:
+        return "false"  # records carry the field only when it is true
+    return value if isinstance(value, str) else None
+
+
+def _lookup(record: Mapping[str, Any], field_name: str) -> str | None:
+    """The value a selector sees for ``field_name`` (``None`` when the record lacks it).
+
+    Not for ``resources.*`` fields, which have one value per element: :func:`_resource_elements`.
+    """
+    value: object = record
+    for part in field_name.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if field_name == "eventCategory" and value is None:
+        return "Data" if record.get("managementEvent") is False else "Management"
+    return _normalize(field_name, value)
+
+
+_NO_ELEMENT: Final[tuple[Mapping[str, Any], ...]] = ({},)
+
+
+def _resource_elements(resources: object) -> Sequence[Mapping[str, Any]]:
+    """The elements of a record's ``resources`` array; one empty element when there is none."""
+    if not isinstance(resources, list) or not resources:
+        return _NO_ELEMENT
+    return [e if isinstance(e, Mapping) else {} for e in resources]
+
+
+def _element_value(element: Mapping[str, Any], field_name: str) -> str | None:
+    value = element.get(field_name[len(RESOURCES_PREFIX) :])
+    return value if isinstance(value, str) else None
+
+
+def _holds(operator: str, values: tuple[str, ...], actual: str | None) -> bool:
+    """Whether one operator holds for ``actual``: a SELECT operator matches, a DESELECT one does not."""
+    if operator == "Equals":
+        return actual in values
+    if operator == "NotEquals":
+        return actual not in values
+    if actual is None:
+        return operator not in SELECT_OPERATORS
+    if operator == "StartsWith":
+        return actual.startswith(values)
+    if operator == "NotStartsWith":
+        return not actual.startswith(values)
+    if operator == "EndsWith":
+        return actual.endswith(values)
+    return not actual.endswith(values)
+
+
+def _field_holds(test: _FieldTest, actual: str | None) -> bool:
+    """CloudTrail's rule for one field selector: any SELECT operator, and every DESELECT operator."""
+    selects = test.selects
+    if selects and not any(_holds(op, values, actual) for op, values in selects):
+        return False
+    return all(_holds(op, values, actual) for op, values in test.deselects)
+
+
+def _resources_matcher(tests: Sequence[_FieldTest]) -> Callable[[object], bool]:
+    """Whether one element of a ``resources`` array meets every ``resources.*`` field selector."""
+
+    def matches(resources: object) -> bool:
+        return any(
+            all(_field_holds(t, _element_value(e, t.field)) for t in tests)
+            for e in _resource_elements(resources)
+        )
+
+    return matches
