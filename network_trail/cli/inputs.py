@@ -407,17 +407,16 @@ def _sources(values: Sequence[str]) -> list[EventSource]:
         if value == "ga":
             out.extend(GA_SOURCES)
             continue
+        # On the command line a source added after the list is given as the full eventSource.
+        unlisted = (
+            f"give the full eventSource, e.g. --source {value}.amazonaws.com, to use a source AWS "
+            f"added after that list"
+        )
         try:
-            out.append(to_event_source(value, parameter="--source"))
-        except NetworkTrailError as err:
+            out.append(to_event_source(value, parameter="--source", unlisted=unlisted))
+        except NetworkTrailError:
             if not value.endswith(".amazonaws.com"):
-                # The library's message names the nearest sources; on the command line a source added
-                # after the list is given as the full eventSource.
-                head = err.problems[0].split(" use a NetworkActivityEventSource member")[0].rstrip(": ")
-                fix = f"give the full eventSource, e.g. --source {value}.amazonaws.com, to use a source AWS added after that list"
-                raise NetworkTrailError(
-                    f"{head} Or {fix}" if head.endswith("?") else f"{head}: check the spelling, or {fix}"
-                ) from None
+                raise
             out.append(_custom_source(value))
     return out
 

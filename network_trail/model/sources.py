@@ -226,11 +226,17 @@ EventSource = NetworkActivityEventSource | CustomEventSource
 """Either a known :class:`NetworkActivityEventSource` or a :class:`CustomEventSource`."""
 
 
-def to_event_source(value: object, *, parameter: str = "event_source") -> EventSource:
+def to_event_source(
+    value: object, *, parameter: str = "event_source", unlisted: str | None = None
+) -> EventSource:
     """Turn a user value into an :data:`EventSource`, or raise a clear error.
 
     Accepts an enum member, a :class:`CustomEventSource`, a full ``eventSource``
     string of a known source, or the short service name (``"kms"``).
+
+    :param parameter: the name the error gives the value. Default: - "event_source"
+    :param unlisted: how the caller names a source the list does not know yet, for the error's fix.
+      Default: - a ``NetworkActivityEventSource`` member, or ``CustomEventSource(...)``
     """
     if isinstance(value, (NetworkActivityEventSource, CustomEventSource)):
         return value
@@ -240,7 +246,9 @@ def to_event_source(value: object, *, parameter: str = "event_source") -> EventS
             return NetworkActivityEventSource(full)
         except ValueError:
             pass
-        raise NetworkTrailError(_unknown_source_message(value, full, parameter), code="UnknownEventSource")
+        raise NetworkTrailError(
+            _unknown_source_message(value, full, parameter, unlisted), code="UnknownEventSource"
+        )
     raise NetworkTrailError(
         f"{parameter} must be a NetworkActivityEventSource, a CustomEventSource or a string, "
         f"got {value!r} of type {type(value).__name__}",
@@ -248,14 +256,16 @@ def to_event_source(value: object, *, parameter: str = "event_source") -> EventS
     )
 
 
-def _unknown_source_message(value: str, full: str, parameter: str) -> str:
+def _unknown_source_message(value: str, full: str, parameter: str, unlisted: str | None) -> str:
     names = [s.value.removesuffix(".amazonaws.com") for s in CURRENT_SOURCES]
     hint = did_you_mean(value.removesuffix(".amazonaws.com"), names)
-    message = (
+    head = (
         f"{parameter} {value!r} is not a network activity event source listed by CloudTrail "
-        f"(list of {SOURCE_LIST_DATE}, {len(CURRENT_SOURCES)} sources): {hint}use a "
-        f"NetworkActivityEventSource member or its name (e.g. 'kms')"
+        f"(list of {SOURCE_LIST_DATE}, {len(CURRENT_SOURCES)} sources): "
     )
+    if unlisted is not None:
+        return head + (f"{hint}Or {unlisted}" if hint else f"check the spelling, or {unlisted}")
+    message = f"{head}{hint}use a NetworkActivityEventSource member or its name (e.g. 'kms')"
     if _SOURCE_SHAPE.match(full):  # suggest a custom source only for something shaped like one
         message += f", or CustomEventSource({full!r}) for a source AWS added after that list"
     return message
