@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -187,6 +187,18 @@ class _Progress:
         self.stream.flush()
 
 
+def _jobs_option(help_text: str) -> Callable[[Any], Any]:
+    """``--jobs``/``-j``: how many processes read log files (default: one per CPU)."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=lambda: os.cpu_count() or 1,
+        show_default="number of CPUs",
+        help=help_text,
+    )
+
+
 def _athena_options(func: Any) -> Any:
     """The options of ``simulate --athena``: one SQL query over the NetworkActivityQueries table."""
     options = [
@@ -256,14 +268,7 @@ def _athena_command(sets: Sequence[SelectorSet], as_json: bool, athena: dict[str
 @_athena_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad file.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=lambda: os.cpu_count() or 1,
-    show_default="number of CPUs",
-    help="Processes reading files in parallel.",
-)
+@_jobs_option("Processes reading files in parallel.")
 @click.option(
     "--progress/--no-progress", default=None, help="Progress on stderr. Default: only on a terminal."
 )
@@ -414,14 +419,7 @@ def explain_command(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the selectors differ (for pipelines).")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=lambda: os.cpu_count() or 1,
-    show_default="number of CPUs",
-    help="Processes reading --logs in parallel.",
-)
+@_jobs_option("Processes reading --logs in parallel.")
 def diff_command(
     log_paths: tuple[Path, ...], as_json: bool, exit_code: bool, jobs: int, selector_options: SelectorOptions
 ) -> None:
