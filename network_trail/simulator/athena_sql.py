@@ -48,7 +48,8 @@ from typing import Any, Final
 
 from ..errors import NetworkTrailError
 from ..model._queries import DEFAULT_TABLE_NAME, GLUE_NAME
-from . import (
+from ._parse import _FieldTest, _parse, _ParsedSelector
+from ._report import (
     MANAGEMENT_PRICE_PER_EVENT,
     NETWORK_ACTIVITY_PRICE_PER_EVENT,
     SelectorSet,
@@ -56,7 +57,6 @@ from . import (
     SimulationReport,
     SourceCount,
 )
-from ._parse import _FieldTest, _parse, _ParsedSelector
 
 __all__ = [
     "ATHENA_PRICE_PER_TB_USD",

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from . import MANAGEMENT_PRICE_PER_EVENT, NETWORK_ACTIVITY_PRICE_PER_EVENT, SimulationReport
+from ._report import MANAGEMENT_PRICE_PER_EVENT, NETWORK_ACTIVITY_PRICE_PER_EVENT, SimulationReport
 
 __all__ = ["LoggedChange", "SelectorChange", "SelectorDiff", "diff_logged", "diff_selectors"]
 

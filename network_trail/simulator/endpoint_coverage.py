@@ -35,7 +35,7 @@ from typing import Any, Final, Literal
 from ..model.endpoints import TOKEN_MARK, ServiceMapping, VpcEndpoint, map_endpoint
 from ..model.selectors import ACCESS_DENIED_ERROR_CODE
 from ..model.sources import SOURCE_LIST_DATE
-from . import SelectorSet
+from ._report import SelectorSet
 
 __all__ = [
     "CoverageStatus",
