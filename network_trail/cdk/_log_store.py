@@ -23,6 +23,7 @@ from constructs import Construct
 
 from ..model._policies import organization_deny_statement
 from . import _resources
+from ._compliance import node_of
 
 AddToProvided = Callable[[s3.IBucket | kms.IKey, list[dict[str, Any]], str], None]
 """Adds statements to a provided resource's policy or warns; called with the resource, the
@@ -143,7 +144,7 @@ def build_log_store(
         noncurrent_version_expiration=noncurrent_version_expiration,
         object_lock_retention=object_lock_retention,
     )
-    cfn_bucket = created_bucket.node.default_child
+    cfn_bucket = node_of(created_bucket).default_child
     assert isinstance(cfn_bucket, s3.CfnBucket)
     bucket_arn = created_bucket.bucket_arn
     access_statement = _resources.enable_access_logging(
@@ -151,7 +152,7 @@ def build_log_store(
     )
     cfn_access_logs: s3.CfnBucket | None = None
     if created_access_logs is not None:
-        child = created_access_logs.node.default_child
+        child = node_of(created_access_logs).default_child
         assert isinstance(child, s3.CfnBucket)
         cfn_access_logs = child
         _resources.attach_bucket_policy(created_access_logs, [access_statement])
