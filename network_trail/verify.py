@@ -1,5 +1,5 @@
-"""Deprecated: use :mod:`network_trail.cli.verify` (this path is removed in 0.3.0)."""
+"""Deprecated: use :mod:`network_trail.cli._verify_checks` (this path is removed in 0.3.0)."""
 
 from ._deprecated import forward
 
-__getattr__ = forward(__name__, "network_trail.cli.verify")
+__getattr__ = forward(__name__, "network_trail.cli._verify_checks")
