@@ -154,6 +154,25 @@ def simulate_command(
     simulation over the NetworkActivityQueries table, reading only the days
     --from to --to; with --run, run it in --workgroup (boto3) and print the report.
     """
+    _check_paths(paths, athena)
+    sets = [i.selector_set() for i in _load(selector_options)]
+    if athena["athena"]:
+        _athena_command(sets, as_json, athena)
+        return
+    if Path("-") in paths:
+        jobs = 1  # standard input is read once, in this process
+    show = sys.stderr.isatty() if progress is None else progress
+    report = _simulate_files(paths, sets, jobs=jobs, fail_fast=fail_fast, show_progress=show)
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        _print_report(report)
+    if report.problems:
+        sys.exit(1)
+
+
+def _check_paths(paths: tuple[Path, ...], athena: dict[str, Any]) -> None:
+    """Exit 2 unless there are PATHS without --athena's options, or --athena without PATHS."""
     used = [option for option, key in _ATHENA_ONLY.items() if athena[key]]
     if athena["athena"] and paths:
         _fail(
@@ -164,15 +183,14 @@ def simulate_command(
         _fail(f"{', '.join(used)} {are} of --athena: add --athena, or drop them to simulate log files")
     if not athena["athena"] and not paths:
         _fail("simulate needs log files or directories (PATHS, - for standard input), or --athena")
-    sets = [i.selector_set() for i in _load(selector_options)]
-    if athena["athena"]:
-        _athena_command(sets, as_json, athena)
-        return
-    if Path("-") in paths:
-        jobs = 1  # standard input is read once, in this process
-    show = sys.stderr.isatty() if progress is None else progress
+
+
+def _simulate_files(
+    paths: tuple[Path, ...], sets: Sequence[SelectorSet], *, jobs: int, fail_fast: bool, show_progress: bool
+) -> SimulationReport:
+    """The report of the log files, each bad file reported on stderr; exit 2 on an unreadable path."""
     try:
-        bar = _Progress(sys.stderr, sum(1 for _ in iter_log_files(paths))) if show else None
+        bar = _Progress(sys.stderr, sum(1 for _ in iter_log_files(paths))) if show_progress else None
     except NetworkTrailError as err:
         _fail(str(err))
 
@@ -194,12 +212,7 @@ def simulate_command(
         _fail(str(err))
     if bar:
         bar.close()
-    if as_json:
-        _print_json(report.to_json())
-    else:
-        _print_report(report)
-    if report.problems:
-        sys.exit(1)
+    return report
 
 
 def _print_report(report: SimulationReport, source: str | None = None) -> None:
