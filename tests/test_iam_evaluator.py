@@ -290,6 +290,13 @@ def test_multivalued_value_without_set_operator_is_unknown() -> None:
     assert result.verdict is Verdict.UNKNOWN and result.unknown_keys == {"aws:TagKeys"}
 
 
+def test_requests_hash_and_compare_by_value_with_case_insensitive_keys() -> None:
+    first = Request("s3:GetObject", "*", ROLE, {"aws:TagKeys": ("a",), "AWS:SourceVpce": "vpce-1a2b3c4d"})
+    second = Request("s3:GetObject", "*", ROLE, {"aws:sourcevpce": "vpce-1a2b3c4d", "aws:tagkeys": ("a",)})
+    assert first == second and hash(first) == hash(second) and len({first, second}) == 1
+    assert first != Request("s3:GetObject", "*", ROLE, {"aws:TagKeys": ("b",)})
+
+
 def test_deciding_statements_and_reason() -> None:
     policy = {"Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}
     result = one(policy, Request("s3:GetObject", "*", ROLE))
