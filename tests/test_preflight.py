@@ -55,6 +55,12 @@ MEMBER_OWN_TRAIL = Writer(trail_arn=MEMBER_TRAIL, organization_id=ORG)
 ARCHIVES: dict[str, tuple[tuple[Writer, ...], str | None, tuple[Reader, ...]]] = {
     "log-archive": ((ORGANIZATION_TRAIL, MEMBER_OWN_TRAIL), ORG, ()),
     "archive-trails": ((Writer(trail_arn=ORG_TRAIL), Writer(trail_arn=MEMBER_TRAIL)), None, ()),
+    "archive-organization": ((ORGANIZATION_TRAIL,), ORG, ()),
+    "archive-readers": (
+        (ORGANIZATION_TRAIL, MEMBER_OWN_TRAIL),
+        ORG,
+        (Reader(role_arn=READER_ROLE_ARN, account_id=MEMBER_ACCOUNT), Reader(role_arn=AUDITOR_ROLE_ARN)),
+    ),
 }
 """The writers (and readers) of each LogArchive configuration of tests/compliance_support.py."""
 
