@@ -30,6 +30,7 @@ __all__ = [
     "assembly_stacks",
     "log_store_policies",
     "preflight_json",
+    "preflight_log_store",
     "preflight_stacks",
     "requests_by_statement",
 ]
@@ -575,3 +576,36 @@ def requests_by_statement(reports: Sequence[tuple[str, PreflightReport]]) -> str
             f"{'<br>'.join(sorted(refuses)) or '-'} | {', '.join(where)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def preflight_log_store(
+    stack: StackTemplate,
+    writers: Sequence[Writer],
+    *,
+    organization_id: str | None = None,
+    readers: Sequence[Reader] = (),
+) -> PreflightReport:
+    """The preflight of a stack's CloudTrail log bucket and key (e.g. a ``LogArchive``'s) for ``writers``.
+
+    :param stack: the stack holding the bucket whose policy admits CloudTrail.
+    :param writers: the trails that write to it.
+    :param organization_id: the organization the bucket admits. Default: - the writers'
+    :param readers: readers of the log files. Default: - none
+    :raises NetworkTrailError: when the stack has no CloudTrail log bucket.
+    """
+    found = log_store_policies(stack)
+    if found is None:
+        raise NetworkTrailError(
+            f"stack {stack.name!r} has no S3 bucket whose policy admits cloudtrail.amazonaws.com"
+        )
+    bucket, key, bucket_key, policies = found
+    setup = DeliverySetup(
+        partition=_partition(stack.region),
+        bucket_name=bucket,
+        key_arn=key,
+        writers=tuple(writers),
+        bucket_key=bucket_key,
+        organization_id=organization_id,
+        readers=tuple(readers),
+    )
+    return run_preflight(setup, policies)
