@@ -25,6 +25,7 @@ from ..model.iam import Policy, parse_policy
 
 __all__ = [
     "EXAMPLE_MEMBER",
+    "LogStorePreflight",
     "StackTemplate",
     "TrailPreflight",
     "assembly_stacks",
@@ -33,6 +34,7 @@ __all__ = [
     "preflight_log_store",
     "preflight_stacks",
     "requests_by_statement",
+    "trail_less_log_stores",
 ]
 
 TRAIL_METADATA: Final = "network-trail"
@@ -512,10 +514,21 @@ def _check_json(check: Check) -> dict[str, Any]:
     }
 
 
-def preflight_json(results: Sequence[TrailPreflight]) -> dict[str, Any]:
-    """The preflight of every trail as JSON (``network-trail preflight --json``)."""
+def preflight_json(
+    results: Sequence[TrailPreflight], log_stores: Sequence[LogStorePreflight] = ()
+) -> dict[str, Any]:
+    """The preflight of every trail (and log archive) as JSON (``network-trail preflight --json``)."""
     return {
-        "ok": all(r.report.ok for r in results),
+        "ok": all(r.report.ok for r in results) and all(r.report.ok for r in log_stores),
+        "log_stores": [
+            {
+                "stack": r.stack,
+                "bucket": r.bucket,
+                "ok": r.report.ok,
+                "checks": [_check_json(c) for c in r.report.checks],
+            }
+            for r in log_stores
+        ],
         "trails": [
             {
                 "stack": r.stack,
@@ -609,3 +622,23 @@ def preflight_log_store(
         readers=tuple(readers),
     )
     return run_preflight(setup, policies)
+
+
+@dataclass(frozen=True, slots=True)
+class LogStorePreflight:
+    """The preflight of a stack's log bucket and key without a trail in the assembly (a ``LogArchive``)."""
+
+    stack: str
+    bucket: str
+    report: PreflightReport
+
+
+def trail_less_log_stores(stacks: Sequence[StackTemplate]) -> list[StackTemplate]:
+    """The stacks holding a CloudTrail log bucket but no trail: log archives, checked with given writers."""
+    found = []
+    for stack in stacks:
+        resolver = _Resolver(stack)
+        has_trail = any(True for _ in resolver.of_type("AWS::CloudTrail::Trail"))
+        if not has_trail and log_store_policies(stack) is not None:
+            found.append(stack)
+    return found
