@@ -12,7 +12,6 @@ Limits: DuckDB is not Trino; this proves the logic and the column names, not Ath
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from network_trail import NetworkTrailError
 from network_trail.model._queries import DISTINCT_CALLS_DAYS, distinct_calls_sql, network_activity_queries
 from network_trail.simulator.calls import CALL_COLUMNS, calls_from_rows, distinct_calls, read_calls_csv
 
-from .test_athena_sql import END, OUT_OF_RANGE, START, in_range_records, load, record
+from .test_athena_sql import END, START, in_range_records, log_file_of, record, result_rows, table_of
 
 ROLE = {
     "type": "AssumedRole",
@@ -65,28 +64,16 @@ def records() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect()
-    connection.execute("SET TimeZone = 'UTC'")
-    load(connection, tmp_path_factory.mktemp("calls") / "records.ndjson", records() + OUT_OF_RANGE)
-    return connection
+    return table_of(tmp_path_factory, records())
 
 
 @pytest.fixture(scope="module")
 def log_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("logs") / "records.json"
-    path.write_text(json.dumps({"Records": records()}))
-    return path
+    return log_file_of(tmp_path_factory, records())
 
 
 def query_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, str | None]]:
-    """The result rows as GetQueryResults gives them: every value a string, NULL as None."""
-    result = con.execute(sqlglot.transpile(sql, read="athena", write="duckdb")[0])
-    names = [d[0] for d in result.description]
-    assert names == list(CALL_COLUMNS)
-    return [
-        {n: None if v is None else str(v) for n, v in zip(names, row, strict=True)}
-        for row in result.fetchall()
-    ]
+    return result_rows(con, sql, CALL_COLUMNS)
 
 
 @pytest.mark.parametrize("by_source_ip", [False, True])
