@@ -240,7 +240,7 @@ def _typed_decoder(by_source_ip: bool) -> Any:
     if _msgspec is None:
         return None
 
-    def struct(name: str, fields: list[tuple[str, Any, None]]) -> Any:
+    def struct(name: str, fields: list[tuple[str, Any, None]] | list[tuple[str, Any]]) -> Any:
         return _msgspec.defstruct(name, fields, gc=False)
 
     text = str | None
@@ -263,7 +263,7 @@ def _typed_decoder(by_source_ip: bool) -> Any:
     if by_source_ip:
         fields.append(("sourceIPAddress", text, None))
     record = struct("Record", [*fields, ("userIdentity", identity | None, None)])
-    return _msgspec.json.Decoder(struct("LogFile", [("Records", list[record])]))
+    return _msgspec.json.Decoder(struct("LogFile", [("Records", list[record])]))  # type: ignore[valid-type]
 
 
 _DECODERS: Final = {False: _typed_decoder(False), True: _typed_decoder(True)}
