@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..errors import NetworkTrailError
-from .sources import NetworkActivityEventSource
+from .sources import CURRENT_SOURCES
 
 __all__ = [
     "ACTION_EXCEPTIONS",
@@ -208,7 +208,8 @@ _EVENT_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,127}$")
 # Lambda's CloudTrail event names may carry the API version ("GetFunction20150331v2"); they are
 # the same public API (_LAMBDA_CLOUDTRAIL).
 _LAMBDA_VERSIONED: Final = re.compile(r"^(?P<base>[A-Za-z]+?)20\d{6}(?:v\d+)?$")
-_KNOWN_HOSTS: Final = frozenset(s.value.removesuffix(".amazonaws.com") for s in NetworkActivityEventSource)
+# The 96 sources of the current list; the 4 the list no longer names (REMOVED_SOURCES) have no checked prefix.
+_KNOWN_HOSTS: Final = frozenset(s.value.removesuffix(".amazonaws.com") for s in CURRENT_SOURCES)
 
 
 def _host(event_source: str) -> str:
@@ -242,7 +243,7 @@ def _mapping(event_source: str, event_name: str | None) -> ActionMapping | str |
     """The actions of a call (a documented exception or the default rule), or why they are unknown (a str)."""
     host = _host(event_source)
     if host not in _KNOWN_HOSTS:
-        return f"{event_source} is not a network activity event source this release knows"
+        return f"{event_source} is not one of the {len(CURRENT_SOURCES)} network activity event sources of the current list"
     if host in UNVERIFIED_PREFIXES:
         return UNVERIFIED_PREFIXES[host]
     if not isinstance(event_name, str) or not _EVENT_NAME.match(event_name):
