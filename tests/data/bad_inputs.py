@@ -31,6 +31,8 @@ from network_trail import (
     selector_from_json,
 )
 from network_trail.app.config import load_environments
+from network_trail.model.iam_actions import iam_actions
+from network_trail.simulator.calls import calls_from_rows, distinct_calls, load_org_accounts
 
 ACCOUNT = "123456789012"
 VPCE = "vpce-0a1b2c3d4e5f60718"
@@ -795,6 +797,43 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "got 1000000",
         "at least 10,000,000 (Athena's minimum), or None for no limit",
         "e.g. 10 * 1024**3 for 10 GiB",
+    ),
+    # --- event names to IAM actions, distinct calls ----------------------------------------------------
+    BadInput(
+        "iam-actions-event-source",
+        "iam_actions",
+        'iam_actions("kms", "Decrypt")',
+        lambda: iam_actions("kms", "Decrypt"),
+        "got 'kms'",
+        "must be an eventSource of the shape '<service>.amazonaws.com'",
+        "e.g. 'kms.amazonaws.com'",
+    ),
+    BadInput(
+        "calls-jobs",
+        "distinct_calls",
+        "distinct_calls(paths, jobs=0)",
+        lambda: distinct_calls(["-"], jobs=0),
+        "got 0",
+        "jobs must be a whole number of processes, at least 1",
+        "at least 1",
+    ),
+    BadInput(
+        "calls-result-row",
+        "distinct_calls",
+        'calls_from_rows([{"event_source": "kms.amazonaws.com", "calls": "many"}])',
+        lambda: calls_from_rows([{"event_source": "kms.amazonaws.com", "calls": "many"}]),
+        "'calls': 'many'",
+        "calls a whole number",
+        "give the query's result unchanged",
+    ),
+    BadInput(
+        "org-accounts-arn",
+        "distinct_calls",
+        'load_org_accounts({"Accounts": [{"Id": "111111111111", "Arn": "o-exampleorgid"}]})',
+        lambda: load_org_accounts({"Accounts": [{"Id": "111111111111", "Arn": "o-exampleorgid"}]}),
+        "Accounts[0]",
+        "'arn:aws:organizations::<management account>:account/<o-id>/<Id>'",
+        "pass the output of `aws organizations list-accounts` unchanged",
     ),
     # --- presets.for_endpoints ----------------------------------------------------------------------
     BadInput(
