@@ -7,7 +7,6 @@ Pure functions over :class:`~network_trail.simulator.replay.ReplayReport` and
 from __future__ import annotations
 
 import json
-import pprint
 from collections.abc import Sequence
 from typing import Final
 
@@ -187,7 +186,8 @@ def advice_cdk(proposals: Sequence[Proposal], *, shape: Shape) -> str:
             "",
             "from network_trail.cdk.endpoint_policy import apply_endpoint_policy",
             "",
-            "ENDPOINT_POLICIES = " + pprint.pformat(policies, sort_dicts=False, width=110),
+            # Proposals hold strings, lists and objects only: their JSON is a Python literal.
+            "ENDPOINT_POLICIES = " + json.dumps(policies, indent=4),
             "",
             f'# In the stack that defines the endpoint: apply_endpoint_policy(endpoint, ENDPOINT_POLICIES["{first}"])',
             "",
