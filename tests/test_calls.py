@@ -3,7 +3,8 @@
 ``kms-listkeys-allowed.json`` and ``kms-listkeys-denied-external.json`` are the network activity examples
 of the CloudTrail User Guide, "Understanding CloudTrail events"
 (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-events.html);
-``s3-listbuckets-allowed.json`` is a public redacted real record. The principal ARN of an
+``s3-listbuckets-allowed.json`` is a public redacted real record
+(https://gist.github.com/rami-wiz/b8ecdb99edbf5e7cfaf086409a704b01, "Allowed - Management"). The principal ARN of an
 ``AssumedRole`` caller is the role's ARN, as the IAM User Guide says of ``aws:PrincipalArn``
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
 """

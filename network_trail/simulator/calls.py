@@ -352,8 +352,8 @@ def _results(
         yield from pool.imap(_count_in_worker, [(path, by_source_ip) for path in files])
 
 
-def _sort_key(call: DistinctCall) -> tuple[Any, ...]:
-    fields = (
+def _key_of(call: DistinctCall) -> _Key:
+    return (
         call.event_source,
         call.event_name,
         call.vpc_endpoint_id,
@@ -365,7 +365,10 @@ def _sort_key(call: DistinctCall) -> tuple[Any, ...]:
         call.source_ip,
         call.error_code,
     )
-    return (-call.count, *((value is None, value or "") for value in fields))
+
+
+def _sort_key(call: DistinctCall) -> tuple[Any, ...]:
+    return (-call.count, *((value is None, value or "") for value in _key_of(call)))
 
 
 def _calls(counter: _Counter) -> tuple[DistinctCall, ...]:
@@ -478,19 +481,7 @@ def calls_from_rows(rows: Iterable[Mapping[str, object]], *, where: str = "row")
     counter = _Counter()
     for index, row in enumerate(rows):
         call = _call_of_row(row, f"{where} {index + 1}")
-        key: _Key = (
-            call.event_source,
-            call.event_name,
-            call.vpc_endpoint_id,
-            call.vpc_endpoint_account,
-            call.principal_type,
-            call.principal_account,
-            call.principal_arn,
-            call.invoked_by,
-            call.source_ip,
-            call.error_code,
-        )
-        counter.add(key, call.count, call.first_seen, call.last_seen)
+        counter.add(_key_of(call), call.count, call.first_seen, call.last_seen)
     return _calls(counter)
 
 
