@@ -44,8 +44,9 @@ def test_replay_json_and_unknown_gate() -> None:
     result = run("replay", *RECORDS, "--policy", policy, *ORG, "--json", "--fail-on", "unknown")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["summary"]["unknown"] == {"calls": 2, "events": 2}
-    assert report["summary"]["unchanged"] == {"calls": 1, "events": 1}
+    outcomes = {c["principalAccount"]: c["outcome"] for c in report["calls"]}
+    assert (outcomes["123456789012"], outcomes["012345678910"]) == ("unknown", "unknown")
+    assert outcomes["777788889999"] != "newly-allowed"
 
 
 def test_replay_markdown_for_a_pull_request() -> None:

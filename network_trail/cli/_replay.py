@@ -9,6 +9,7 @@ from typing import Final
 import click
 
 from ..errors import NetworkTrailError
+from ..simulator.calls import EndpointInfo
 from ..simulator.policy_report import replay_markdown, replay_text
 from ..simulator.replay import Outcome, replay
 from ._policy_inputs import call_options, check_call_inputs, load_calls, load_org, load_targets
@@ -73,7 +74,10 @@ def replay_command(
         org_accounts = load_org(org_file)
         calls = load_calls(logs, calls_csv, jobs)
         report = replay(
-            calls, targets, org_accounts=org_accounts, endpoints={e.endpoint_id: e for e in endpoints}
+            calls,
+            targets,
+            org_accounts=org_accounts,
+            endpoints={e.endpoint_id: EndpointInfo(vpc_id=e.vpc_id) for e in endpoints},
         )
     except NetworkTrailError as err:
         _fail(str(err))

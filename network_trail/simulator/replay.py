@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from ..model.iam import UNKNOWN, Evaluation, Policy, Verdict, evaluate_policy, parse_policy
 from ..model.iam_actions import conditional_iam_actions, iam_actions
-from .calls import DistinctCall, call_request
+from .calls import DistinctCall, EndpointInfo, call_request
 from .endpoint_policies import PolicyTarget
 
 __all__ = ["Outcome", "ReplayReport", "ReplayRow", "call_label", "replay", "replay_call"]
@@ -183,7 +183,7 @@ def replay_call(
     *,
     label: str,
     org_accounts: Mapping[str, str] | None = None,
-    endpoints: Mapping[str, Any] | None = None,
+    endpoints: Mapping[str, EndpointInfo] | None = None,
 ) -> ReplayRow:
     """One call replayed against one parsed policy.
 
@@ -191,9 +191,10 @@ def replay_call(
     :param policy: the policy, from :func:`network_trail.model.iam.parse_policy`.
     :param label: the policy's label in the report.
     :param org_accounts: account id → organization id (``aws:PrincipalOrgID``). Default: - unknown
-    :param endpoints: the endpoints by id (``aws:SourceVpc``). Default: - unknown
+    :param endpoints: endpoint id → its VPC (``aws:SourceVpc``). Default: - unknown
     """
     actions = None if call.event_name is None else iam_actions(call.event_source, call.event_name)
+    # An event name with no documented action: the action is UNKNOWN, which the evaluator's Request takes.
     wanted: Sequence[Any] = (UNKNOWN,) if actions is None else actions
     evaluations = [
         evaluate_policy(policy, call_request(call, action, org_accounts=org_accounts, endpoints=endpoints))
@@ -210,7 +211,7 @@ def _conditional(
     policy: Policy,
     allowed: Evaluation,
     org_accounts: Mapping[str, str] | None,
-    endpoints: Mapping[str, Any] | None,
+    endpoints: Mapping[str, EndpointInfo] | None,
 ) -> Evaluation:
     """``allowed``, or unknown when an action the operation needs for some parameters is not allowed."""
     assert call.event_name is not None
@@ -237,14 +238,14 @@ def replay(
     targets: Sequence[PolicyTarget],
     *,
     org_accounts: Mapping[str, str] | None = None,
-    endpoints: Mapping[str, Any] | None = None,
+    endpoints: Mapping[str, EndpointInfo] | None = None,
 ) -> ReplayReport:
     """Replay every call against every policy that gates it.
 
     :param calls: the distinct calls of the logs.
     :param targets: the policies, with the calls each gates.
     :param org_accounts: account id → organization id. Default: - ``aws:PrincipalOrgID`` unknown
-    :param endpoints: the endpoints by id. Default: - ``aws:SourceVpc`` unknown
+    :param endpoints: endpoint id → its VPC. Default: - ``aws:SourceVpc`` unknown
     :raises NetworkTrailError: when a policy document is malformed (the evaluator's message).
     """
     policies = [(t, parse_policy(t.document, name=t.label)) for t in targets if t.document is not None]
