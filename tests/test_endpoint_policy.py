@@ -193,3 +193,24 @@ def test_proposal_policy_reads_the_advice() -> None:
         proposal_policy(advice, "vpce-3")
     with pytest.raises(NetworkTrailError, match="advice must be the JSON of `network-trail advise --json`"):
         proposal_policy({"VpcEndpoints": []}, "vpce-1")
+
+
+@pytest.mark.parametrize("shape", ["perimeter", "both"])
+def test_advice_of_the_documented_records_in_the_app_snapshot(
+    shape: str, snapshot: SnapshotAssertion
+) -> None:
+    # The User Guide's records and list-accounts output (tests/data/endpoint-policies/README.md), advised and
+    # applied: the endpoints' synthesized policies are pinned.
+    from network_trail.simulator.advise import Shape, advice_report, advise
+    from network_trail.simulator.calls import distinct_calls, load_org_accounts
+    from tests.test_replay import RECORDS, sample_endpoints
+
+    calls = distinct_calls([DATA / name for name in RECORDS]).calls
+    org = load_org_accounts(policy("org-accounts.json"))
+    advice = advice_report(
+        advise(calls, sample_endpoints(), shape=Shape(shape), org_accounts=org), shape=Shape(shape)
+    )
+    stack, kms, s3 = endpoints_stack()
+    apply_endpoint_policy(kms, proposal_policy(advice, "vpce-EXAMPLE08c1b6b9b7"))
+    apply_endpoint_policy(s3, proposal_policy(advice, "vpce-03y53r4ukkkuygzg0"))
+    assert endpoint_policies(stack) == snapshot.use_extension(JSONSnapshotExtension)
