@@ -247,7 +247,7 @@ def test_typed_and_plain_json_paths_agree(tmp_path: Path, monkeypatch: pytest.Mo
     write_log(tmp_path / "a.json", [sample(n) for n in SAMPLES] + [service])
     write_log(tmp_path / "b.json.gz", [odd, sample(SAMPLES[2])], gz=True)
     typed = distinct_calls([tmp_path], by_source_ip=True)
-    monkeypatch.setattr(calls_module, "_DECODER", None)
+    monkeypatch.setattr(calls_module, "_msgspec", None)
     assert distinct_calls([tmp_path], by_source_ip=True) == typed
     assert [
         c.event_name for c in typed.calls if c.count == 1 and c.event_source == "kms.amazonaws.com"

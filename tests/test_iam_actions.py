@@ -107,6 +107,16 @@ ACTIONS = [
     ("s3.amazonaws.com", "CopyObject", ("s3:GetObject", "s3:PutObject"), S3),
     ("s3.amazonaws.com", "DeleteObjects", ("s3:DeleteObject",), S3),
     ("s3.amazonaws.com", "GetBucketEncryption", ("s3:GetEncryptionConfiguration",), S3),
+    ("s3.amazonaws.com", "DeleteBucketEncryption", ("s3:PutEncryptionConfiguration",), S3),
+    ("s3.amazonaws.com", "DeleteBucketCors", ("s3:PutBucketCORS",), S3),
+    ("s3.amazonaws.com", "DeleteBucketAnalyticsConfiguration", ("s3:PutAnalyticsConfiguration",), S3),
+    ("s3.amazonaws.com", "DeleteBucketInventoryConfiguration", ("s3:PutInventoryConfiguration",), S3),
+    (
+        "s3.amazonaws.com",
+        "DeleteBucketIntelligentTieringConfiguration",
+        ("s3:PutIntelligentTieringConfiguration",),
+        S3,
+    ),
     ("lambda.amazonaws.com", "Invoke", ("lambda:InvokeFunction",), f"{SAR}/list_awslambda.html"),
     (
         "lambda.amazonaws.com",

@@ -128,6 +128,13 @@ _S3_ACTIONS: Final[dict[str, ActionMapping]] = {
     "PutObjectLockConfiguration": _s3("PutBucketObjectLockConfiguration"),
     "GetBucketAccelerateConfiguration": _s3("GetAccelerateConfiguration"),
     "PutBucketAccelerateConfiguration": _s3("PutAccelerateConfiguration"),
+    **{
+        f"{verb}Bucket{kind}Configuration{plural}": _s3(
+            f"{'Get' if verb in ('Get', 'List') else 'Put'}{kind}Configuration"
+        )
+        for kind in ("Analytics", "Inventory", "Metrics", "IntelligentTiering")
+        for verb, plural in (("Get", ""), ("List", "s"), ("Put", ""), ("Delete", ""))
+    },
     # Object operations
     "GetObject": _s3("GetObject", "GetObjectVersion"),
     "HeadObject": _s3("GetObject", "GetObjectVersion"),

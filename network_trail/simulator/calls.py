@@ -229,16 +229,20 @@ def _count_records(
     return problems
 
 
-def _typed_decoder() -> Any:
+def _typed_decoder(by_source_ip: bool) -> Any:
     """A msgspec decoder of log files keeping only the fields of a distinct call, or None without msgspec.
 
     Every kept value must be a string or null, and records and ``userIdentity`` objects: a file
     with anything else fails the decoding and is read again as plain JSON (:func:`_count_records`),
-    which handles every type and reports what it cannot read.
+    which handles every type and reports what it cannot read. The structs hold only strings and
+    structs, so they need no cycle collection (``gc=False``, about a third faster).
     """
     if _msgspec is None:
         return None
-    struct = _msgspec.defstruct
+
+    def struct(name: str, fields: list[tuple[str, Any, None]] | list[tuple[str, Any]]) -> Any:
+        return _msgspec.defstruct(name, fields, gc=False)
+
     text = str | None
     issuer = struct("Issuer", [("arn", text, None)])
     session = struct("Session", [("sessionIssuer", issuer | None, None)])
@@ -247,57 +251,54 @@ def _typed_decoder() -> Any:
         [(name, text, None) for name in ("type", "accountId", "arn", "invokedBy")]
         + [("sessionContext", session | None, None)],
     )
-    fields: list[tuple[str, Any, None]] = [
-        (name, text, None)
-        for name in (
-            "eventCategory",
-            "eventSource",
-            "eventName",
-            "vpcEndpointId",
-            "vpcEndpointAccountId",
-            "errorCode",
-            "eventTime",
-            "sourceIPAddress",
-        )
-    ]
+    names = (
+        "eventCategory",
+        "eventSource",
+        "eventName",
+        "vpcEndpointId",
+        "vpcEndpointAccountId",
+        "errorCode",
+    )
+    fields = [(name, text, None) for name in (*names, "eventTime")]
+    if by_source_ip:
+        fields.append(("sourceIPAddress", text, None))
     record = struct("Record", [*fields, ("userIdentity", identity | None, None)])
     return _msgspec.json.Decoder(struct("LogFile", [("Records", list[record])]))  # type: ignore[valid-type]
 
 
-_DECODER: Final = _typed_decoder()
-
-
-def _typed_principal(identity: Any) -> tuple[str | None, str | None, str | None, str | None]:
-    """``(type, account, arn, invoked_by)`` of a decoded ``userIdentity`` (see :func:`_principal`)."""
-    if identity is None:
-        return None, None, None, None
-    kind = identity.type
-    arn = invoked_by = None
-    if kind == "AssumedRole":
-        context = identity.sessionContext
-        issuer = context.sessionIssuer if context is not None else None
-        arn = issuer.arn if issuer is not None else None
-    elif kind in _ARN_TYPES:
-        arn = identity.arn
-    elif kind == "AWSService":
-        invoked_by = identity.invokedBy
-    return kind, identity.accountId, arn, invoked_by
+_DECODERS: Final = {False: _typed_decoder(False), True: _typed_decoder(True)}
 
 
 def _count_typed(data: bytes, counter: _Counter, by_source_ip: bool) -> bool:
-    """Count a log file with the typed decoder; False (nothing counted) when it cannot decode the file."""
+    """Count a log file with the typed decoder; False (nothing counted) when it cannot decode the file.
+
+    The principal is read as :func:`_principal` reads it, inlined: this loop runs once per record.
+    """
     try:
-        records = _DECODER.decode(data).Records
+        records = _DECODERS[by_source_ip].decode(data).Records
     except (_msgspec.DecodeError, _msgspec.ValidationError):
         return False
     by_key = counter.by_key
+    skipped = 0
+    arn_types = _ARN_TYPES
     for rec in records:
         source = rec.eventSource
         if rec.eventCategory != "NetworkActivity" or source is None:
-            counter.skipped += 1
+            skipped += 1
             continue
-        kind, account, arn, invoked_by = _typed_principal(rec.userIdentity)
-        when = rec.eventTime
+        identity = rec.userIdentity
+        kind = account = arn = invoked_by = None
+        if identity is not None:
+            kind = identity.type
+            account = identity.accountId
+            if kind == "AssumedRole":
+                context = identity.sessionContext
+                if context is not None and context.sessionIssuer is not None:
+                    arn = context.sessionIssuer.arn
+            elif kind in arn_types:
+                arn = identity.arn
+            elif kind == "AWSService":
+                invoked_by = identity.invokedBy
         key: _Key = (
             source,
             rec.eventName,
@@ -310,17 +311,19 @@ def _count_typed(data: bytes, counter: _Counter, by_source_ip: bool) -> bool:
             rec.sourceIPAddress if by_source_ip else None,
             rec.errorCode,
         )
+        when = rec.eventTime
         entry = by_key.get(key)
         if entry is None:
             by_key[key] = [1, when, when]
-        else:  # _Counter.add, inlined: this loop runs once per record
+        else:
             entry[0] += 1
             if when is not None:
                 if entry[1] is None or when < entry[1]:
                     entry[1] = when
                 if entry[2] is None or when > entry[2]:
                     entry[2] = when
-        counter.records += 1
+    counter.skipped += skipped
+    counter.records += len(records) - skipped
     return True
 
 
@@ -328,7 +331,7 @@ def _count_file(path: Path, by_source_ip: bool) -> tuple[_Counter, list[FileProb
     counter = _Counter()
     try:
         data = _read_bytes(path)
-        if _DECODER is not None and _count_typed(data, counter, by_source_ip):
+        if _msgspec is not None and _count_typed(data, counter, by_source_ip):
             return counter, [], True
         records = _parse_records(data)
     except NetworkTrailError as err:
