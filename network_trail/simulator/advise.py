@@ -69,7 +69,8 @@ class Proposal:
     :param outside: accounts outside the organization that called it: a human decides. Default: - none
     :param other_accounts: without an organization map, observed accounts other than the endpoint's
         owner, added: check they are yours. Default: - none
-    :param unmapped: event names with no documented IAM action (not added). Default: - none
+    :param unmapped: ``"<eventSource> <eventName>"`` of operations with no documented IAM action (not
+        added: with shape ``both``, a caller that made only such calls is not allowed). Default: - none
     :param conditional: actions some observed operations need only for some request parameters
         (not added). Default: - none
     :param problems: endpoint-policy rules the proposal breaks (then ``policy`` is None). Default: - none
