@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.simulate import ACCOUNT, cpu_model, generate, peak_rss_mib, selectors, timed  # noqa: E402
+from benchmarks.simulate import ACCOUNT, cpu_model, generate, peak_rss_mib, selectors, timed
 
 POLICY = {
     "Version": "2012-10-17",
@@ -46,7 +46,9 @@ POLICY = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--per-file", type=int, default=2_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/nt-bench-replay"))
@@ -79,14 +81,21 @@ def main() -> None:
     print(f"load average after the timed runs: {os.getloadavg()[0]:.1f}")
     n = args.records
     print(f"{'':<24}{'wall s':>8}{'events/s':>12}{'CPU s':>8}")
-    for label, wall, cpu in (("network-trail simulate", t_sim, c_sim), ("network-trail replay", t_rep, c_rep)):
+    for label, wall, cpu in (
+        ("network-trail simulate", t_sim, c_sim),
+        ("network-trail replay", t_rep, c_rep),
+    ):
         print(f"{label:<24}{wall:8.2f}{n / wall:12,.0f}{cpu:8.2f}")
-    print(f"replay / simulate: {t_rep / t_sim:.2f}x (wall), {c_rep / c_sim:.2f}x (CPU); goal: at most 1.5x (wall)")
+    print(
+        f"replay / simulate: {t_rep / t_sim:.2f}x (wall), {c_rep / c_sim:.2f}x (CPU); goal: at most 1.5x (wall)"
+    )
 
     quarter = files[: max(1, len(files) // 4)]
     rss_small = peak_rss_mib([*replay_cmd, *map(str, quarter)])
     rss_large = peak_rss_mib([*replay_cmd, *map(str, files)])
-    print(f"peak RSS of replay: {len(quarter)} files {rss_small:.1f} MiB, {len(files)} files {rss_large:.1f} MiB")
+    print(
+        f"peak RSS of replay: {len(quarter)} files {rss_small:.1f} MiB, {len(files)} files {rss_large:.1f} MiB"
+    )
     if events != n:
         raise SystemExit(f"replay accounted for {events:,} events of {n:,}")
 

@@ -115,7 +115,8 @@ def load_targets(
         return [_policy_option(p) for p in policies], endpoints
     if endpoints_file is not None:
         items = _read_json("--endpoints", endpoints_file)
-        raw = items.get("VpcEndpoints") if isinstance(items, Mapping) else items
+        # load_endpoints read the same file and checked its shape: a list of endpoint objects.
+        raw = items["VpcEndpoints"] if isinstance(items, Mapping) else items
         return describe_targets(raw, endpoints), endpoints
     if template is not None:
         stacks = [(stack, _read_json("--template", file)) for stack, file in _template_files(template)]
