@@ -165,8 +165,9 @@ def test_copy_object_needs_tagging_only_when_the_request_sets_tags() -> None:
         # No documented prefix for these sources.
         ("partnercentral-prm.amazonaws.com", "ListThings"),
         ("rdsdataapi.amazonaws.com", "ExecuteStatement"),
-        # Not a network activity source; no event name.
+        # Not a network activity source, or no longer listed (REMOVED_SOURCES); no event name.
         ("iam.amazonaws.com", "GetRole"),
+        ("nova-act.amazonaws.com", "ListWorkflows"),
         ("kms.amazonaws.com", ""),
         ("kms.amazonaws.com", None),
     ],

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..errors import NetworkTrailError
-from .sources import NetworkActivityEventSource
+from .sources import CURRENT_SOURCES
 
 __all__ = [
     "ACTION_EXCEPTIONS",
@@ -208,7 +208,8 @@ _EVENT_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,127}$")
 # Lambda's CloudTrail event names may carry the API version ("GetFunction20150331v2"); they are
 # the same public API (_LAMBDA_CLOUDTRAIL).
 _LAMBDA_VERSIONED: Final = re.compile(r"^(?P<base>[A-Za-z]+?)20\d{6}(?:v\d+)?$")
-_KNOWN_HOSTS: Final = frozenset(s.value.removesuffix(".amazonaws.com") for s in NetworkActivityEventSource)
+# The 96 sources of the current list; the 4 the list no longer names (REMOVED_SOURCES) have no checked prefix.
+_KNOWN_HOSTS: Final = frozenset(s.value.removesuffix(".amazonaws.com") for s in CURRENT_SOURCES)
 
 
 def _host(event_source: str) -> str:
@@ -238,11 +239,11 @@ def iam_prefix(event_source: str) -> str:
     return exception[0] if exception else host
 
 
-def _mapping(event_source: str, event_name: str) -> ActionMapping | str | None:
-    """The documented mapping, a reason it is unknown (str), or None for the default rule."""
+def _mapping(event_source: str, event_name: str | None) -> ActionMapping | str | None:
+    """The actions of a call (a documented exception or the default rule), or why they are unknown (a str)."""
     host = _host(event_source)
     if host not in _KNOWN_HOSTS:
-        return f"{event_source} is not a network activity event source this release knows"
+        return f"{event_source} is not one of the {len(CURRENT_SOURCES)} network activity event sources of the current list"
     if host in UNVERIFIED_PREFIXES:
         return UNVERIFIED_PREFIXES[host]
     if not isinstance(event_name, str) or not _EVENT_NAME.match(event_name):
@@ -260,7 +261,7 @@ def _mapping(event_source: str, event_name: str) -> ActionMapping | str | None:
     return ActionMapping((f"{iam_prefix(event_source)}:{event_name}",), (), "")
 
 
-def iam_actions(event_source: str, event_name: str) -> tuple[str, ...] | None:
+def iam_actions(event_source: str, event_name: str | None) -> tuple[str, ...] | None:
     """The IAM actions that authorize one API call seen in a network activity record.
 
     ``(<prefix>:<eventName>,)`` by default (see :func:`iam_prefix`); the documented actions
@@ -271,7 +272,7 @@ def iam_actions(event_source: str, event_name: str) -> tuple[str, ...] | None:
     request parameters: :func:`conditional_iam_actions`.
 
     :param event_source: the record's ``eventSource``.
-    :param event_name: the record's ``eventName``.
+    :param event_name: the record's ``eventName`` (None when the record has none).
     :returns: the actions, or ``None`` when they are unknown: an operation whose action depends on
         what the record lacks (:data:`UNKNOWN_ACTIONS`), a source whose prefix is not documented
         (:data:`UNVERIFIED_PREFIXES`) or unknown to this release, or a missing or malformed ``eventName``.
@@ -281,7 +282,7 @@ def iam_actions(event_source: str, event_name: str) -> tuple[str, ...] | None:
     return mapping.required if isinstance(mapping, ActionMapping) else None
 
 
-def conditional_iam_actions(event_source: str, event_name: str) -> tuple[str, ...]:
+def conditional_iam_actions(event_source: str, event_name: str | None) -> tuple[str, ...]:
     """Actions that some calls of this operation also need, depending on request parameters.
 
     A network activity record carries no request parameters, so whether a call needed them is
@@ -290,7 +291,7 @@ def conditional_iam_actions(event_source: str, event_name: str) -> tuple[str, ..
     only when it sets tags). Empty for the default rule and for unknown actions.
 
     :param event_source: the record's ``eventSource``.
-    :param event_name: the record's ``eventName``.
+    :param event_name: the record's ``eventName`` (None when the record has none).
     """
     mapping = _mapping(event_source, event_name)
     return mapping.conditional if isinstance(mapping, ActionMapping) else ()

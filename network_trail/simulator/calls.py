@@ -23,6 +23,7 @@ from typing import Any, Final
 
 from ..errors import NetworkTrailError
 from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID
+from ..model.iam import ABSENT, UNKNOWN, ContextValue, Request, RequestPrincipal
 from ._logs import FileProblem, _parse_records, _read_bytes, iter_log_files
 
 _msgspec: Any
@@ -37,6 +38,8 @@ __all__ = [
     "CALL_COLUMNS",
     "DistinctCall",
     "DistinctCalls",
+    "EndpointInfo",
+    "call_request",
     "calls_from_rows",
     "distinct_calls",
     "load_org_accounts",
@@ -553,3 +556,125 @@ def load_org_accounts(data: object, *, where: str = "org_accounts") -> dict[str,
     if problems:
         raise NetworkTrailError(problems)
     return accounts
+
+
+# ---------------------------------------------------------------------------
+# A call as a request of the IAM policy evaluator
+
+_KEYS_PAGE: Final = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
+CONTEXT_KEY_PAGES: Final[Mapping[str, str]] = {
+    "aws:PrincipalAccount": f"{_KEYS_PAGE}#condition-keys-principalaccount",
+    "aws:PrincipalArn": f"{_KEYS_PAGE}#condition-keys-principalarn",
+    "aws:PrincipalOrgID": f"{_KEYS_PAGE}#condition-keys-principalorgid",
+    "aws:PrincipalIsAWSService": f"{_KEYS_PAGE}#condition-keys-principalisawsservice",
+    "aws:SourceVpce": f"{_KEYS_PAGE}#condition-keys-sourcevpce",
+    "aws:SourceVpc": f"{_KEYS_PAGE}#condition-keys-sourcevpc",
+    "aws:SourceVpcArn": f"{_KEYS_PAGE}#condition-keys-sourcevpcarn",
+    "aws:VpceAccount": f"{_KEYS_PAGE}#condition-keys-vpceaccount",
+    "aws:VpceOrgID": f"{_KEYS_PAGE}#condition-keys-vpceorgid",
+    "aws:VpcSourceIp": f"{_KEYS_PAGE}#condition-keys-vpcsourceip",
+    "aws:SourceIp": f"{_KEYS_PAGE}#condition-keys-sourceip",
+}
+"""The condition keys :func:`call_request` sets, and the IAM User Guide entry saying what each holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointInfo:
+    """What ``describe-vpc-endpoints`` tells of an endpoint that a record does not.
+
+    :param vpc_id: the endpoint's ``VpcId`` (``aws:SourceVpc``). Default: - unknown
+    :param vpc_arn: the ARN of that VPC (``aws:SourceVpcArn``); the output does not state the VPC's
+        owner account, so it is given explicitly. Default: - unknown
+    """
+
+    vpc_id: str | None = None
+    vpc_arn: str | None = None
+
+
+def _known(value: str | None) -> ContextValue:
+    return value if value is not None else UNKNOWN
+
+
+def _org_of(account: str | None, org_accounts: Mapping[str, str] | None) -> ContextValue:
+    """The organization id of ``account`` from the map; UNKNOWN for an account outside it or without a map.
+
+    An account the map does not list may belong to another organization, or to none (then the key is
+    absent): neither is known.
+    """
+    if org_accounts is None or account is None:
+        return UNKNOWN
+    return org_accounts.get(account, UNKNOWN)
+
+
+def _principal_of(call: DistinctCall) -> RequestPrincipal:
+    """Who called, as the evaluator matches a ``Principal`` element.
+
+    For an assumed role the ``Principal`` element is matched against both the role ARN and the
+    session ARN; a distinct call keeps the role only (sessions are not part of a call), so the
+    ARN is UNKNOWN and only ``"*"`` and account principals decide.
+    """
+    if call.principal_type == "AWSService":
+        return (
+            RequestPrincipal(account=None, arn=None, service=call.invoked_by)
+            if call.invoked_by
+            else RequestPrincipal.unknown()
+        )
+    arn = call.principal_arn if call.principal_type in _ARN_TYPES else None
+    return RequestPrincipal(
+        account=UNKNOWN if call.principal_account is None else call.principal_account,
+        arn=UNKNOWN if arn is None else arn,
+    )
+
+
+def call_request(
+    call: DistinctCall,
+    action: str,
+    *,
+    org_accounts: Mapping[str, str] | None = None,
+    endpoints: Mapping[str, EndpointInfo] | None = None,
+) -> Request:
+    """The open-world request of the IAM evaluator for one distinct call and one of its IAM actions.
+
+    Known from the record (IAM User Guide, global condition keys, :data:`CONTEXT_KEY_PAGES`):
+    ``aws:PrincipalAccount``, ``aws:PrincipalArn`` (the role for an assumed role; unknown for callers
+    of other accounts, whose records have no ARN), ``aws:PrincipalIsAWSService``, ``aws:SourceVpce``,
+    ``aws:VpceAccount`` and ``aws:VpcSourceIp`` (when the calls were grouped by address);
+    ``aws:SourceIp`` is known absent (not in the request context of a request through a VPC
+    endpoint). With ``org_accounts``: ``aws:PrincipalOrgID`` and ``aws:VpceOrgID``; with
+    ``endpoints``: ``aws:SourceVpc`` and ``aws:SourceVpcArn``. For a call an AWS service made, the
+    network keys are unknown (the page says they are not passed for service calls made on your
+    behalf). Everything else, the resource among it, is unknown.
+
+    :param call: the distinct call.
+    :param action: one of ``iam_actions(call.event_source, call.event_name)``.
+    :param org_accounts: account id → organization id, e.g. from :func:`load_org_accounts`.
+        Default: - organization ids unknown
+    :param endpoints: endpoint id → :class:`EndpointInfo`. Default: - VPCs unknown
+    """
+    service = call.principal_type == "AWSService"
+    context: dict[str, ContextValue] = {
+        "aws:PrincipalIsAWSService": service if call.principal_type is not None else UNKNOWN,
+        "aws:PrincipalAccount": UNKNOWN if service else _known(call.principal_account),
+        "aws:PrincipalArn": UNKNOWN if service else _known(call.principal_arn),
+        "aws:PrincipalOrgID": UNKNOWN if service else _org_of(call.principal_account, org_accounts),
+    }
+    if not service:
+        info = (endpoints or {}).get(call.vpc_endpoint_id or "", EndpointInfo())
+        context.update(
+            {
+                "aws:SourceVpce": _known(call.vpc_endpoint_id),
+                "aws:VpceAccount": _known(call.vpc_endpoint_account),
+                "aws:VpceOrgID": _org_of(call.vpc_endpoint_account, org_accounts),
+                "aws:VpcSourceIp": _known(call.source_ip),
+                "aws:SourceVpc": _known(info.vpc_id),
+                "aws:SourceVpcArn": _known(info.vpc_arn),
+                "aws:SourceIp": ABSENT if call.vpc_endpoint_id is not None else UNKNOWN,
+            }
+        )
+    return Request(
+        action=action,
+        resource=UNKNOWN,
+        principal=_principal_of(call),
+        context=context,
+        absent_is_unknown=True,
+    )
