@@ -158,12 +158,12 @@ class _Observed:
             group = self.people
             group.accounts.add(call.principal_account)
         group.calls += 1
-        actions = None if call.event_name is None else iam_actions(call.event_source, call.event_name)
+        actions = iam_actions(call.event_source, call.event_name)
         if actions is None:
             self.unmapped.add(f"{call.event_source} {call.event_name}")
             return
         group.actions.update(actions)
-        self.conditional.update(conditional_iam_actions(call.event_source, call.event_name or ""))
+        self.conditional.update(conditional_iam_actions(call.event_source, call.event_name))
 
 
 def _policy(observed: _Observed, shape: Shape, org_accounts: Mapping[str, str] | None) -> dict[str, Any]:

@@ -193,7 +193,7 @@ def replay_call(
     :param org_accounts: account id → organization id (``aws:PrincipalOrgID``). Default: - unknown
     :param endpoints: endpoint id → its VPC (``aws:SourceVpc``). Default: - unknown
     """
-    actions = None if call.event_name is None else iam_actions(call.event_source, call.event_name)
+    actions = iam_actions(call.event_source, call.event_name)
     # An event name with no documented action: the action is UNKNOWN, which the evaluator's Request takes.
     wanted: Sequence[Any] = (UNKNOWN,) if actions is None else actions
     evaluations = [
@@ -201,7 +201,7 @@ def replay_call(
         for action in wanted
     ]
     evaluation = _combined(evaluations)
-    if evaluation.verdict is Verdict.ALLOW and actions is not None and call.event_name is not None:
+    if evaluation.verdict is Verdict.ALLOW and actions is not None:
         evaluation = _conditional(call, policy, evaluation, org_accounts, endpoints)
     return ReplayRow(call, label, actions, _outcome(call.denied, evaluation.verdict), evaluation)
 
@@ -214,7 +214,6 @@ def _conditional(
     endpoints: Mapping[str, EndpointInfo] | None,
 ) -> Evaluation:
     """``allowed``, or unknown when an action the operation needs for some parameters is not allowed."""
-    assert call.event_name is not None
     for action in conditional_iam_actions(call.event_source, call.event_name):
         request = call_request(call, action, org_accounts=org_accounts, endpoints=endpoints)
         if evaluate_policy(policy, request).verdict is not Verdict.ALLOW:
