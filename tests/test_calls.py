@@ -252,3 +252,12 @@ def test_typed_and_plain_json_paths_agree(tmp_path: Path, monkeypatch: pytest.Mo
     assert [
         c.event_name for c in typed.calls if c.count == 1 and c.event_source == "kms.amazonaws.com"
     ].count(None) == 1
+
+
+def test_standard_input_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    lines = "\n".join(json.dumps(sample(n)) for n in SAMPLES).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines)))
+    assert set(distinct_calls(["-"]).calls) == {KMS_ALLOWED, KMS_DENIED, S3_ALLOWED}

@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - exercised only without msgspec
 
 __all__ = [
     "CALL_COLUMNS",
+    "CONTEXT_KEY_PAGES",
     "DistinctCall",
     "DistinctCalls",
     "EndpointInfo",
