@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Final
 
 from ..errors import NetworkTrailError, did_you_mean, raise_if
@@ -27,6 +26,17 @@ from .sources import (
     NetworkActivityEventSource,
     source_label,
     to_event_source,
+)
+from .vocabulary import (
+    ACCESS_DENIED_ERROR_CODE,
+    EXCLUDABLE_MANAGEMENT_SOURCES,
+    MAX_NAME_LENGTH,
+    MAX_VALUE_LENGTH,
+    OPERATOR_ATTRS,
+    TRAIL_RULES,
+    EventCategory,
+    Field,
+    Operator,
 )
 
 __all__ = [
@@ -41,12 +51,6 @@ __all__ = [
     "selector_from_json",
 ]
 
-ACCESS_DENIED_ERROR_CODE: Final = "VpceAccessDenied"
-"""The only ``errorCode`` value CloudTrail accepts in a network activity selector."""
-
-MAX_VALUE_LENGTH: Final = 2048
-MAX_NAME_LENGTH: Final = 1000
-
 # Real ids are "vpce-" and 17 lower-case hex digits (8 for old endpoints). The API
 # accepts any value of 1 to 2048 characters, so other values only warn: they can
 # never match a real record (AWS's own placeholder "vpce-example8c1b6b9b7" too).
@@ -56,41 +60,7 @@ _ARN: Final = re.compile(r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[^:]*:[0-9]*:.+$")
 Warning = tuple[str, str]
 """``(annotation id, message)``: a value CloudTrail accepts but that can never match a real record."""
 
-EXCLUDABLE_MANAGEMENT_SOURCES: Final = ("kms.amazonaws.com", "rdsdata.amazonaws.com")
-"""The only sources a management events selector can exclude (``eventSource NotEquals``)."""
-
-
-class Field(StrEnum):
-    """A field of a CloudTrail record that a network activity selector can test."""
-
-    EVENT_CATEGORY = "eventCategory"
-    EVENT_SOURCE = "eventSource"
-    EVENT_NAME = "eventName"
-    ERROR_CODE = "errorCode"
-    VPC_ENDPOINT_ID = "vpcEndpointId"
-    USER_IDENTITY_ARN = "userIdentity.arn"
-    READ_ONLY = "readOnly"
-
-
-class Operator(StrEnum):
-    """A field-selector operator, spelled as in CloudFormation and the API."""
-
-    EQUALS = "Equals"
-    NOT_EQUALS = "NotEquals"
-    STARTS_WITH = "StartsWith"
-    NOT_STARTS_WITH = "NotStartsWith"
-    ENDS_WITH = "EndsWith"
-    NOT_ENDS_WITH = "NotEndsWith"
-
-
-_OPERATOR_ATTRS: Final[tuple[tuple[Operator, str], ...]] = (
-    (Operator.EQUALS, "equals"),
-    (Operator.NOT_EQUALS, "not_equals"),
-    (Operator.STARTS_WITH, "starts_with"),
-    (Operator.NOT_STARTS_WITH, "not_starts_with"),
-    (Operator.ENDS_WITH, "ends_with"),
-    (Operator.NOT_ENDS_WITH, "not_ends_with"),
-)
+_OPERATOR_ATTRS: Final = OPERATOR_ATTRS
 
 # Output order of the optional fields follows AWS's examples: errorCode, then vpcEndpointId.
 _CONDITION_FIELDS: Final[tuple[tuple[str, Field], ...]] = (
@@ -552,7 +522,10 @@ def _count_values(selector: Mapping[str, Any]) -> int:
 
 _FIELD_ATTR: Final[dict[str, str]] = {f.value: a for a, f in _CONDITION_FIELDS}
 _OP_ATTR: Final[dict[str, str]] = {op.value: a for op, a in _OPERATOR_ATTRS}
-_EQUALS_ONLY: Final = (Field.EVENT_CATEGORY.value, Field.EVENT_SOURCE.value, Field.ERROR_CODE.value)
+_NETWORK_RULES: Final = TRAIL_RULES[EventCategory.NETWORK_ACTIVITY]
+_EQUALS_ONLY: Final = tuple(
+    f.value for f, rule in _NETWORK_RULES.fields.items() if rule.operators == {Operator.EQUALS}
+)
 
 
 def selector_from_json(
@@ -674,19 +647,16 @@ def selector_from_json(
 
 _KNOWN_VALUES: Final = frozenset(s.value for s in NetworkActivityEventSource)
 
-_NETWORK_FIELDS: Final = (
-    Field.EVENT_NAME.value,
-    Field.ERROR_CODE.value,
-    Field.VPC_ENDPOINT_ID.value,
-    Field.USER_IDENTITY_ARN.value,
-)
+_NETWORK_FIELDS: Final = tuple(f.value for f, rule in _NETWORK_RULES.fields.items() if not rule.required)
 
 
 def _management_from_json(
     by_field: dict[str, dict[str, list[Any]]], name: object, parameter: str, problems: list[str]
 ) -> ManagementEventsSelector:
     """A management events selector: ``readOnly`` and ``eventSource NotEquals``, the fields a trail allows."""
-    allowed = (Field.READ_ONLY.value, Field.EVENT_SOURCE.value)
+    allowed = tuple(
+        f.value for f in TRAIL_RULES[EventCategory.MANAGEMENT].fields if f is not Field.EVENT_CATEGORY
+    )
     for fname in sorted(set(by_field) - set(allowed)):
         problems.append(
             f"{parameter} is a management events selector with the field {fname!r}: on a trail "

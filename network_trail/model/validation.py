@@ -15,6 +15,7 @@ from typing import Final
 
 from ._tokens import is_unresolved
 from .selectors import ManagementEventsSelector, NetworkActivitySelector, Selector, Warning
+from .vocabulary import MAX_VALUES_PER_TRAIL
 
 __all__ = [
     "MAX_VALUES_PER_TRAIL",
@@ -24,9 +25,6 @@ __all__ = [
     "selector_warnings",
     "trail_name_problems",
 ]
-
-MAX_VALUES_PER_TRAIL: Final = 500
-"""Values across all conditions of all advanced selectors of a trail (Quotas in AWS CloudTrail)."""
 
 MAX_S3_KEY_PREFIX_LENGTH: Final = 200
 

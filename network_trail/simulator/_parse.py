@@ -8,30 +8,23 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..errors import NetworkTrailError, did_you_mean
-
-OPERATORS: Final = ("Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWith", "NotEndsWith")
-SELECTOR_FIELDS: Final = (
-    "eventCategory",
-    "eventSource",
-    "eventName",
-    "eventType",
-    "errorCode",
-    "readOnly",
-    "resources.type",
-    "resources.ARN",
-    "sessionCredentialFromConsole",
-    "userIdentity.arn",
-    "vpcEndpointId",
+from ..model.vocabulary import (
+    BOOLEAN_FIELDS,
+    DESELECT_OPERATORS,
+    RESOURCES_PREFIX,
+    SELECT_OPERATORS,
+    Field,
+    Operator,
 )
+
+__all__ = ["DESELECT_OPERATORS", "OPERATORS", "RESOURCES_PREFIX", "SELECTOR_FIELDS", "SELECT_OPERATORS"]
+
+OPERATORS: Final = tuple(op.value for op in Operator)
+"""Every operator of a field selector, in CloudFormation's order (the vocabulary's :class:`Operator`)."""
+SELECTOR_FIELDS: Final = tuple(f.value for f in Field)
 """Every field a trail's advanced selectors can test: management, data and network activity events (API
-``AdvancedFieldSelector``); CloudTrail rejects others."""
-SELECT_OPERATORS: Final = frozenset({"Equals", "StartsWith", "EndsWith"})
-"""Operators that include events: OR'd with each other within one field selector."""
-DESELECT_OPERATORS: Final = frozenset({"NotEquals", "NotStartsWith", "NotEndsWith"})
-"""Operators that exclude events: AND'd with each other and with the SELECT group."""
-RESOURCES_PREFIX: Final = "resources."
-"""Fields under this prefix are tested against the elements of the record's ``resources`` array."""
-_BOOLEAN_FIELDS: Final = frozenset({"readOnly", "sessionCredentialFromConsole"})
+``AdvancedFieldSelector``, the vocabulary's :class:`Field`); CloudTrail rejects others."""
+_BOOLEAN_FIELDS: Final = frozenset(f.value for f in BOOLEAN_FIELDS)
 
 
 # ---------------------------------------------------------------------------

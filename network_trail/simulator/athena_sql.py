@@ -48,6 +48,7 @@ from typing import Any, Final
 
 from ..errors import NetworkTrailError
 from ..model._queries import DEFAULT_TABLE_NAME, GLUE_NAME
+from ..model.vocabulary import Field
 from ._parse import _FieldTest, _parse, _ParsedSelector
 from ._report import (
     MANAGEMENT_PRICE_PER_EVENT,
@@ -83,16 +84,16 @@ ATHENA_PRICE_PER_TB_USD: Final = 5.00
 """Athena SQL queries: $5 per TB scanned, rounded up to the megabyte, 10 MB minimum (Athena pricing page)."""
 
 FIELD_COLUMNS: Final[Mapping[str, str]] = {
-    "eventCategory": "eventcategory",
-    "eventSource": "eventsource",
-    "eventName": "eventname",
-    "eventType": "eventtype",
-    "readOnly": "readonly",
-    "errorCode": "errorcode",
-    "vpcEndpointId": "vpcendpointid",
-    "userIdentity.arn": "useridentity.arn",
-    "resources.type": "type",
-    "resources.ARN": "arn",
+    Field.EVENT_CATEGORY: "eventcategory",
+    Field.EVENT_SOURCE: "eventsource",
+    Field.EVENT_NAME: "eventname",
+    Field.EVENT_TYPE: "eventtype",
+    Field.READ_ONLY: "readonly",
+    Field.ERROR_CODE: "errorcode",
+    Field.VPC_ENDPOINT_ID: "vpcendpointid",
+    Field.USER_IDENTITY_ARN: "useridentity.arn",
+    Field.RESOURCES_TYPE: "type",
+    Field.RESOURCES_ARN: "arn",
 }
 """Selector fields of a trail (``AdvancedFieldSelector``) and the table column each reads.
 
@@ -202,7 +203,7 @@ def _field_problems(label: str, selectors: Sequence[_ParsedSelector]) -> list[st
             if test.field not in FIELD_COLUMNS:
                 problems.append(
                     f"set {label!r} selector [{i}] {selector.name!r} tests field {test.field!r}, which the "
-                    f"Athena table has no column for: Athena can simulate {sorted(FIELD_COLUMNS)}; "
+                    f"Athena table has no column for: Athena can simulate {sorted(map(str, FIELD_COLUMNS))}; "
                     f"simulate these selectors on log files instead"
                 )
     return problems

@@ -13,12 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ..model.vocabulary import Operator
 from ._report import MANAGEMENT_PRICE_PER_EVENT, NETWORK_ACTIVITY_PRICE_PER_EVENT, SimulationReport
 
 __all__ = ["LoggedChange", "SelectorChange", "SelectorDiff", "diff_logged", "diff_selectors"]
 
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
-_OPERATOR_ORDER: Final = ("Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWith", "NotEndsWith")
+_OPERATOR_ORDER: Final = tuple(op.value for op in Operator)
 Rendered = Mapping[str, Any]
 
 
