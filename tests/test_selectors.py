@@ -392,9 +392,10 @@ def test_fails_when_selector_from_json_has_no_event_category() -> None:
         selector_from_json({"FieldSelectors": [KMS_SOURCE]})
 
 
-def test_fails_when_selector_from_json_has_another_event_category() -> None:
-    data = {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}, KMS_SOURCE]}
-    with pytest.raises(NetworkTrailError, match=r"eventCategory is \['Data'\]"):
+def test_fails_when_selector_from_json_has_an_event_data_store_category() -> None:
+    # API-AFS: Insight, ConfigurationItem, Evidence and ActivityAuditLog are for event data stores only.
+    data = {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Insight"]}]}
+    with pytest.raises(NetworkTrailError, match=r"eventCategory is \['Insight'\]: a trail's selectors take"):
         selector_from_json(data)
 
 

@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from ._tokens import is_unresolved
-from .selectors import ManagementEventsSelector, NetworkActivitySelector, Selector, Warning
+from .selectors import (
+    DataEventSelector,
+    ManagementEventsSelector,
+    NetworkActivitySelector,
+    TrailSelector,
+    Warning,
+)
 from .vocabulary import MAX_VALUES_PER_TRAIL
 
 __all__ = [
@@ -27,6 +33,7 @@ __all__ = [
 ]
 
 MAX_S3_KEY_PREFIX_LENGTH: Final = 200
+_SELECTOR_TYPES: Final = (NetworkActivitySelector, ManagementEventsSelector, DataEventSelector)
 
 _TRAIL_NAME: Final = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _ADJACENT: Final = re.compile(r"[._-]{2}")
@@ -134,7 +141,7 @@ def tag_problems(tags: object, *, parameter: str = "tags") -> list[str]:
 
 
 def selector_set_problems(
-    selectors: Sequence[Selector], *, parameter: str = "selectors"
+    selectors: Sequence[TrailSelector], *, parameter: str = "selectors"
 ) -> tuple[list[str], list[str]]:
     """Rules about all the selectors of one trail: ``(errors, warnings)``.
 
@@ -158,7 +165,7 @@ def selector_set_problems(
     management = 0
     unconditioned: dict[str, int] = {}
     for i, sel in enumerate(selectors):
-        if not isinstance(sel, (NetworkActivitySelector, ManagementEventsSelector)):
+        if not isinstance(sel, _SELECTOR_TYPES):
             errors.append(
                 f"{parameter}[{i}] must be a NetworkActivitySelector or ManagementEventsSelector, "
                 f"got {sel!r}: build selectors with the presets module"
@@ -175,7 +182,7 @@ def selector_set_problems(
         seen.setdefault(key, i)
         if isinstance(sel, ManagementEventsSelector):
             management += 1
-        elif len(rendered["FieldSelectors"]) == 2:
+        elif isinstance(sel, NetworkActivitySelector) and len(rendered["FieldSelectors"]) == 2:
             unconditioned.setdefault(sel.source_value, i)
     if management > 1:
         errors.append(
@@ -201,7 +208,7 @@ def selector_set_problems(
     return errors, warnings
 
 
-def selector_warnings(selectors: Sequence[Selector], *, parameter: str = "selectors") -> list[Warning]:
+def selector_warnings(selectors: Sequence[TrailSelector], *, parameter: str = "selectors") -> list[Warning]:
     """``(annotation id, message)`` for every value CloudTrail accepts but can never match.
 
     Upper-case or malformed VPC endpoint ids, ``userIdentity.arn`` values that are
@@ -211,7 +218,7 @@ def selector_warnings(selectors: Sequence[Selector], *, parameter: str = "select
     """
     found: list[Warning] = []
     for i, sel in enumerate(selectors):
-        if isinstance(sel, (NetworkActivitySelector, ManagementEventsSelector)):
+        if isinstance(sel, _SELECTOR_TYPES):
             found.extend(
                 (wid, f"{parameter}[{i}] ({sel.selector_name!r}): {msg}") for wid, msg in sel.warnings()
             )

@@ -180,6 +180,11 @@ class CategoryRule:
     url: str
 
     @property
+    def label(self) -> str:
+        """The category in words, e.g. ``"network activity"``."""
+        return {"NetworkActivity": "network activity"}.get(self.category.value, self.category.value.lower())
+
+    @property
     def names(self) -> tuple[str, ...]:
         """The field names, in the page's order."""
         return tuple(f.value for f in self.fields)
@@ -373,7 +378,7 @@ def category_problems(
     for name in by_field:
         if name not in rules.names:
             errors.append(
-                f"{parameter} field {name!r} is not supported for {category.value} events of a trail "
+                f"{parameter} field {name!r} is not supported for {rules.label} events of a trail "
                 f"(AdvancedFieldSelector, {rules.url}): {did_you_mean(name, rules.names)}use one of "
                 f"{list(rules.names)}"
             )
@@ -382,7 +387,8 @@ def category_problems(
         if ops is None:
             if rule.required:
                 errors.append(
-                    f"{parameter} has no {rule.field.value} field: {category.value} selectors require it ({rule.url})"
+                    f"{parameter} has no {rule.field.value} field: selectors of {rules.label} events require it "
+                    f"({rule.url})"
                 )
             continue
         errors.extend(_rule_problems(rule, ops, f"{parameter} field {rule.field.value!r}"))
@@ -399,8 +405,13 @@ def _rule_problems(rule: FieldRule, ops: Mapping[str, list[Any]], where: str) ->
     wrong = sorted(set(ops) - {op.value for op in rule.operators})
     allowed = sorted(op.value for op in rule.operators)
     if wrong:
-        problems.append(f"{where} uses {wrong}: CloudTrail allows only {allowed} on it ({rule.url})")
+        problems.append(
+            f"{where} uses {wrong}: CloudTrail allows only {' and '.join(allowed)} on "
+            f"{rule.field.value} ({rule.url})"
+        )
     values = [v for op in ops.values() for v in op]
+    if not all(isinstance(v, str) for v in values):
+        return [*problems, f"{where} must hold strings, got {values!r} ({API_AFS})"]
     if rule.single and len(values) != 1:
         problems.append(f"{where} must hold exactly one value, got {values!r} ({rule.url})")
     if rule.values is not None:
