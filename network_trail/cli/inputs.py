@@ -36,7 +36,13 @@ import click
 
 from ..errors import NetworkTrailError
 from ..model.presets import Preset, for_sources, management_events
-from ..model.selectors import NetworkActivitySelector, Selector, render_selectors, selector_from_json
+from ..model.selectors import (
+    NetworkActivitySelector,
+    Selector,
+    TrailSelector,
+    render_selectors,
+    selector_from_json,
+)
 from ..model.sources import (
     GA_SOURCES,
     SOURCE_LIST_DATE,
@@ -97,7 +103,7 @@ class SelectorInput:
     """
 
     label: str
-    selectors: tuple[Selector, ...]
+    selectors: tuple[TrailSelector, ...]
     warnings: tuple[str, ...] = ()
     trail: TemplateTrail | None = None
 
@@ -355,7 +361,9 @@ def _preset_request(raw: Mapping[str, list[str]]) -> PresetRequest:
 # Checking a list of selectors with the construct's rules
 
 
-def _checked(label: str, selectors: Sequence[Selector], problems: list[str], **extra: Any) -> SelectorInput:
+def _checked(
+    label: str, selectors: Sequence[TrailSelector], problems: list[str], **extra: Any
+) -> SelectorInput:
     """The input, or a :class:`NetworkTrailError` with every problem of the set."""
     errors, warnings = selector_set_problems(selectors, parameter=label) if not problems else ([], [])
     if problems or errors:
@@ -377,7 +385,7 @@ def _from_json(label: str, raw: object, **extra: Any) -> SelectorInput:
             f"AdvancedEventSelectors list, or the output of `aws cloudtrail get-event-selectors` with --live"
         )
     problems: list[str] = []
-    selectors: list[Selector] = []
+    selectors: list[TrailSelector] = []
     for i, item in enumerate(raw):
         try:
             selectors.append(selector_from_json(item, parameter=f"{label}[{i}]", allow_custom_source=True))
