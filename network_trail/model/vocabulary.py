@@ -310,6 +310,8 @@ DATA_RESOURCE_TYPES: Final = frozenset(
         "AWS::S3Express::Object",
         "AWS::S3ObjectLambda::AccessPoint",
         "AWS::S3Outposts::Object",
+        "AWS::S3Tables::Table",
+        "AWS::S3Tables::TableBucket",
         "AWS::SageMaker::Endpoint",
         "AWS::SageMaker::ExperimentTrialComponent",
         "AWS::SageMaker::FeatureGroup",

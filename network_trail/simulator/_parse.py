@@ -15,6 +15,7 @@ from ..model.vocabulary import (
     SELECT_OPERATORS,
     Field,
     Operator,
+    record_category,
 )
 
 __all__ = ["DESELECT_OPERATORS", "OPERATORS", "RESOURCES_PREFIX", "SELECTOR_FIELDS", "SELECT_OPERATORS"]
@@ -141,7 +142,7 @@ def _lookup(record: Mapping[str, Any], field_name: str) -> str | None:
     for part in field_name.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
     if field_name == "eventCategory" and value is None:
-        return "Data" if record.get("managementEvent") is False else "Management"
+        return record_category(record).category
     return _normalize(field_name, value)
 
 
