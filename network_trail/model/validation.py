@@ -11,8 +11,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
+from ..errors import NetworkTrailError
 from ._tokens import is_unresolved
 from .selectors import (
     DataEventSelector,
@@ -20,12 +21,14 @@ from .selectors import (
     NetworkActivitySelector,
     TrailSelector,
     Warning,
+    selector_from_json,
 )
 from .vocabulary import MAX_VALUES_PER_TRAIL
 
 __all__ = [
     "MAX_VALUES_PER_TRAIL",
     "alias_problems",
+    "data_event_selectors_of",
     "s3_key_prefix_problems",
     "selector_set_problems",
     "selector_warnings",
@@ -223,3 +226,43 @@ def selector_warnings(selectors: Sequence[TrailSelector], *, parameter: str = "s
                 (wid, f"{parameter}[{i}] ({sel.selector_name!r}): {msg}") for wid, msg in sel.warnings()
             )
     return found
+
+
+def data_event_selectors_of(
+    items: object, *, parameter: str = "data_event_selectors"
+) -> tuple[list[DataEventSelector], list[str]]:
+    """The data event selectors of ``items`` and the problems of each: the construct's escape hatch.
+
+    Each item is a :class:`~network_trail.model.selectors.DataEventSelector` or its JSON
+    (``{"Name": ..., "FieldSelectors": [...]}``, with ``eventCategory`` ``Data``), checked with the
+    vocabulary's rules like any selector of a trail.
+
+    :param items: the selectors.
+    :param parameter: how messages name them. Default: "data_event_selectors"
+    """
+    if items is None:
+        return [], []
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
+        return [], [
+            f"{parameter} must be a list of DataEventSelector or selector JSON objects, got {items!r}: "
+            f"wrap it, e.g. [DataEventSelector(resource_type='AWS::S3::Object')]"
+        ]
+    out: list[DataEventSelector] = []
+    problems: list[str] = []
+    for i, item in enumerate(items):
+        where = f"{parameter}[{i}]"
+        parsed: Any = item
+        if isinstance(item, Mapping):
+            try:
+                parsed = selector_from_json(item, parameter=where)
+            except NetworkTrailError as err:
+                problems.extend(err.problems)
+                continue
+        if isinstance(parsed, DataEventSelector):
+            out.append(parsed)
+        else:
+            problems.append(
+                f"{where} must be a data event selector (eventCategory Data), got {parsed!r}: put network "
+                f"activity and management events selectors in selectors, and data event selectors here"
+            )
+    return out, problems
