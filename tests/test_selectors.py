@@ -415,7 +415,8 @@ def test_fails_when_selector_from_json_repeats_a_field() -> None:
 def test_fails_when_selector_from_json_operator_values_are_not_a_list() -> None:
     data = {"FieldSelectors": [CATEGORY, KMS_SOURCE, {"Field": "eventName", "Equals": "ListKeys"}]}
     with pytest.raises(
-        NetworkTrailError, match=r"FieldSelectors\[2\].Equals must be a list of strings, got 'ListKeys'"
+        NetworkTrailError,
+        match=r"FieldSelectors\[2\].Equals must be a non-empty list of strings, got 'ListKeys'",
     ):
         selector_from_json(data)
 

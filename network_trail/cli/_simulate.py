@@ -287,12 +287,17 @@ def _print_report(report: SimulationReport, source: str | None = None) -> None:
         click.echo(f"\n{s.label}: events matched per selector")
         _table(["MATCHED", "SELECTOR"], [[f"{n:,}", name] for name, n in s.selectors])
     if span:
-        management = (
-            "management events free (the first copy)"
-            if report.first_management_copy
-            else "$2.00 per 100,000 management events (an extra copy)"
-        )
-        click.echo(
-            f"\ncost: $0.10 per 100,000 network activity or data events, {management}, scaled from the "
-            f"covered span to 30 days"
-        )
+        click.echo(_cost_line(report))
+
+
+def _cost_line(report: SimulationReport) -> str:
+    """How the costs were priced (the CloudTrail pricing page)."""
+    management = (
+        "management events free (the first copy)"
+        if report.first_management_copy
+        else "$2.00 per 100,000 management events (an extra copy)"
+    )
+    return (
+        f"\ncost: $0.10 per 100,000 network activity or data events, {management}, scaled from the "
+        f"covered span to 30 days"
+    )

@@ -39,6 +39,7 @@ from .vocabulary import (
     Field,
     Operator,
     category_problems,
+    field_selectors,
 )
 
 __all__ = [
@@ -702,6 +703,17 @@ def selector_from_json(
             f"categories are for event data stores"
         )
         raise_if(problems)
+    return _network_from_json(by_field, name, parameter, problems, allow_custom_source)
+
+
+def _network_from_json(
+    by_field: dict[str, dict[str, list[Any]]],
+    name: object,
+    parameter: str,
+    problems: list[str],
+    allow_custom_source: bool,
+) -> NetworkActivitySelector:
+    """A network activity selector: one source, ``VpceAccessDenied`` as the only error code, the fields it takes."""
     source_ops = by_field.pop(Field.EVENT_SOURCE.value, None)
     sources = (source_ops or {}).get("Equals") or []
     if len(sources) != 1:
@@ -738,38 +750,25 @@ def selector_from_json(
     unnamed = NetworkActivitySelector(event_source=source, access_denied_only=access_denied, **kwargs)
     if name in (None, "", unnamed.selector_name):
         return unnamed
-    return NetworkActivitySelector(event_source=source, access_denied_only=access_denied, name=name, **kwargs)
+    return NetworkActivitySelector(
+        event_source=source,
+        access_denied_only=access_denied,
+        name=name,  # type: ignore[arg-type]
+        **kwargs,
+    )
 
 
 def _by_field(raw_fields: list[Any], parameter: str, problems: list[str]) -> dict[str, dict[str, list[Any]]]:
-    """``field -> operator -> values`` of the field selectors; shape problems go to ``problems``."""
+    """``field -> operator -> values`` of the field selectors (the vocabulary's reader), each field once."""
     by_field: dict[str, dict[str, list[Any]]] = {}
-    for i, fs in enumerate(raw_fields):
-        where = f"{parameter}.FieldSelectors[{i}]"
-        if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str):
-            problems.append(f"{where} must be an object with a 'Field' string, got {fs!r}")
-            continue
-        fname = fs["Field"]
+    for j, fname, ops in field_selectors(raw_fields, parameter, problems):
         if fname in by_field:
             problems.append(
-                f"{where} repeats the field {fname!r}: put all its operators in one field selector"
+                f"{parameter}.FieldSelectors[{j}] repeats the field {fname!r}: put all its operators in one "
+                f"field selector"
             )
             continue
-        ops: dict[str, list[Any]] = {}
-        for key, values in fs.items():
-            if key == "Field":
-                continue
-            if key not in _OP_ATTR:
-                problems.append(
-                    f"{where} has unknown operator {key!r}: {did_you_mean(key, _OP_ATTR)}use one of "
-                    f"{sorted(_OP_ATTR)}"
-                )
-                continue
-            if not isinstance(values, list):
-                problems.append(f"{where}.{key} must be a list of strings, got {values!r}")
-                continue
-            ops[key] = values
-        by_field[fname] = ops
+        by_field[fname] = dict(ops)
     return by_field
 
 

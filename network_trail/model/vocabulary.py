@@ -52,6 +52,7 @@ __all__ = [
     "Operator",
     "RecordCategory",
     "category_problems",
+    "field_selectors",
     "record_category",
 ]
 
@@ -421,6 +422,48 @@ def _rule_problems(rule: FieldRule, ops: Mapping[str, list[Any]], where: str) ->
         if outside:
             problems.append(f"{where} takes only {sorted(rule.values)!r}, got {outside!r} ({rule.url})")
     return problems
+
+
+_OPERATOR_NAMES: Final = tuple(op.value for op in Operator)
+
+
+def field_selectors(
+    raw: object, where: str, problems: list[str]
+) -> list[tuple[int, str, dict[str, list[str]]]]:
+    """``(index, field, {operator: values})`` of each well-formed field selector of ``raw``, in order.
+
+    The one reader of the ``FieldSelectors`` JSON (API-AFS): each item is an object with a non-empty
+    ``Field`` and at least one of the six operators, each holding a non-empty list of strings. Every
+    problem goes to ``problems``; which fields a selector may test is the caller's rule
+    (:func:`category_problems`).
+
+    :param raw: the ``FieldSelectors`` list.
+    :param where: how messages name the selector.
+    :param problems: where problems are added.
+    """
+    out: list[tuple[int, str, dict[str, list[str]]]] = []
+    for j, fs in enumerate(raw if isinstance(raw, list) else []):
+        fwhere = f"{where}.FieldSelectors[{j}]"
+        if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str) or not fs["Field"]:
+            problems.append(f"{fwhere} must be an object with a non-empty 'Field' string, got {fs!r}")
+            continue
+        ops: dict[str, list[str]] = {}
+        for op, values in fs.items():
+            if op == "Field":
+                continue
+            if op not in _OPERATOR_NAMES:
+                problems.append(
+                    f"{fwhere} has unknown operator {op!r}: {did_you_mean(op, _OPERATOR_NAMES)}use one of "
+                    f"{list(_OPERATOR_NAMES)}"
+                )
+            elif not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+                problems.append(f"{fwhere}.{op} must be a non-empty list of strings, got {values!r}")
+            else:
+                ops[op] = values
+        if len(fs) == 1:
+            problems.append(f"{fwhere} has no operator: give at least one of {list(_OPERATOR_NAMES)}")
+        out.append((j, fs["Field"], ops))
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ..model.vocabulary import (
     SELECT_OPERATORS,
     Field,
     Operator,
+    field_selectors,
     record_category,
 )
 
@@ -85,34 +86,14 @@ def _parse(selectors: Sequence[Mapping[str, Any]], parameter: str) -> tuple[_Par
             continue
         name = sel.get("Name")
         tests: list[_FieldTest] = []
-        for j, fs in enumerate(sel["FieldSelectors"]):
-            fwhere = f"{where}.FieldSelectors[{j}]"
-            if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str) or not fs["Field"]:
-                problems.append(f"{fwhere} must be an object with a non-empty 'Field' string, got {fs!r}")
-                continue
-            if fs["Field"] not in SELECTOR_FIELDS:
+        for j, field_name, ops in field_selectors(sel["FieldSelectors"], where, problems):
+            if field_name not in SELECTOR_FIELDS:
                 problems.append(
-                    f"{fwhere} has the field {fs['Field']!r}, which CloudTrail selectors of trails do not take "
-                    f"(AdvancedFieldSelector): {did_you_mean(fs['Field'], SELECTOR_FIELDS)}use one of "
+                    f"{where}.FieldSelectors[{j}] has the field {field_name!r}, which CloudTrail selectors of trails do not take "
+                    f"(AdvancedFieldSelector): {did_you_mean(field_name, SELECTOR_FIELDS)}use one of "
                     f"{list(SELECTOR_FIELDS)}"
                 )
-            ops: list[tuple[str, tuple[str, ...]]] = []
-            for op, values in fs.items():
-                if op == "Field":
-                    continue
-                if op not in OPERATORS:
-                    problems.append(
-                        f"{fwhere} has unknown operator {op!r}: {did_you_mean(op, OPERATORS)}use one of "
-                        f"{list(OPERATORS)}"
-                    )
-                    continue
-                if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-                    problems.append(f"{fwhere}.{op} must be a non-empty list of strings, got {values!r}")
-                    continue
-                ops.append((op, tuple(values)))
-            if not ops:
-                problems.append(f"{fwhere} has no operator: give at least one of {list(OPERATORS)}")
-            tests.append(_FieldTest(fs["Field"], tuple(ops)))
+            tests.append(_FieldTest(field_name, tuple((op, tuple(v)) for op, v in ops.items())))
         if not sel["FieldSelectors"]:
             problems.append(f"{where}.FieldSelectors is empty: a selector needs at least eventCategory")
         out.append(_ParsedSelector(name if isinstance(name, str) else f"selector {i}", tuple(tests)))
