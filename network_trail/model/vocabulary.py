@@ -256,7 +256,10 @@ DATA_RESOURCE_TYPES_DATE: Final = "2026-03"
 
 DATA_RESOURCE_TYPES: Final = frozenset(
     {
-        # UG-DATA, table "Data events", column "resources.type value" (the rows with basic selectors first).
+        # The enumeration of the API reference's AdvancedFieldSelector text (resources.type, "the value can be
+        # one of the following"; later editions point to UG-DATA's table instead), basic-selector types first,
+        # and later rows of UG-DATA's table "Data events", column "resources.type value" (S3 Express One Zone,
+        # S3 Tables, Bedrock flows and guardrails, Deadline Cloud, Data Exchange).
         "AWS::DynamoDB::Table",
         "AWS::Lambda::Function",
         "AWS::S3::Object",
@@ -269,6 +272,7 @@ DATA_RESOURCE_TYPES: Final = frozenset(
         "AWS::Cassandra::Table",
         "AWS::CloudFront::KeyValueStore",
         "AWS::CloudTrail::Channel",
+        "AWS::CloudWatch::Metric",
         "AWS::CodeWhisperer::Customization",
         "AWS::CodeWhisperer::Profile",
         "AWS::Cognito::IdentityPool",
@@ -301,6 +305,7 @@ DATA_RESOURCE_TYPES: Final = frozenset(
         "AWS::MedicalImaging::Datastore",
         "AWS::NeptuneGraph::Graph",
         "AWS::PCAConnectorAD::Connector",
+        "AWS::PCAConnectorSCEP::Connector",
         "AWS::QApps::QApp",
         "AWS::QBusiness::Application",
         "AWS::QBusiness::DataSource",
@@ -334,11 +339,11 @@ DATA_RESOURCE_TYPES: Final = frozenset(
         "AWS::XRay::Trace",
     }
 )
-"""``resources.type`` values of data events that UG-DATA documents (list of :data:`DATA_RESOURCE_TYPES_DATE`).
+"""``resources.type`` values of data events that AWS documents (list of :data:`DATA_RESOURCE_TYPES_DATE`).
 
-CloudTrail adds types several times a year and validates the value itself, so a
-value shaped like a type (``AWS::Service::Resource``) that this list lacks is a
-warning, not an error (:func:`resource_type_problems`)."""
+Not guaranteed complete: CloudTrail adds types several times a year and validates
+the value itself, so a value shaped like a type (``AWS::Service::Resource``) that
+this list lacks is a warning, not an error (:func:`resource_type_problems`)."""
 
 _RESOURCE_TYPE: Final = re.compile(r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 
