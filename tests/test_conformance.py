@@ -104,6 +104,9 @@ def test_every_command_accepts_the_documented_mixed_selector_sets(name: str, tmp
     for command, args in runs.items():
         result = CliRunner().invoke(main, args, catch_exceptions=False)
         assert result.exit_code == 0, (command, result.output)
+    # AND render gives the documented JSON back, field order included
+    rendered = CliRunner().invoke(main, runs["render"], catch_exceptions=False).output
+    assert json.loads(rendered) == selector_set(name)
     # AND simulate counts the documented verdicts
     result = CliRunner().invoke(main, runs["simulate"], catch_exceptions=False)
     (report,) = json.loads(result.output)["sets"]

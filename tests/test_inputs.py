@@ -454,6 +454,27 @@ def test_env_with_a_users_cdk_json_says_to_use_a_template(tmp_path: Path) -> Non
     assert "docs/" not in result.stderr
 
 
+def test_env_reads_an_environments_data_event_selectors(tmp_path: Path) -> None:
+    # GIVEN a sample-app environment with management events, a preset and the S3 data selector of MIXED
+    env = {
+        "account": "111111111111",
+        "region": "us-east-1",
+        "management_events": "all",
+        "selectors": [{"preset": "access-denied", "sources": ["kms"]}],
+        "data_event_selectors": [MIXED[1]],
+    }
+    config = write(tmp_path / "cdk.json", {"context": {"network-trail:environments": {"dev": env}}})
+    result = run("render", "--config", str(config), "--env", "dev")
+    assert result.exit_code == 0, result.stderr
+    rendered = json.loads(result.stdout)
+    assert [s["FieldSelectors"][0]["Equals"] for s in rendered] == [
+        ["Management"],
+        ["NetworkActivity"],
+        ["Data"],
+    ]
+    assert rendered[-1] == MIXED[1]
+
+
 # ---------------------------------------------------------------------------
 # The API other commands build on
 

@@ -449,6 +449,8 @@ class DataEventSelector:
     session_credential_from_console: Condition | None = None
     name: str | None = None
     _warnings: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
+    # The field order of the JSON it was parsed from, so a trail's selectors render as they were read.
+    _field_order: tuple[str, ...] = field(init=False, default=(), repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -498,6 +500,9 @@ class DataEventSelector:
             cond: Condition | None = getattr(self, attr)
             if cond is not None:
                 fields.append(cond.render(field_name.value))
+        if self._field_order:
+            rank = {name: i for i, name in enumerate(self._field_order)}
+            fields.sort(key=lambda fs: rank.get(fs["Field"], len(rank)))
         return {"Name": self.selector_name, "FieldSelectors": fields}
 
     def value_count(self) -> int:
@@ -797,10 +802,11 @@ def _data_from_json(
     for fname, ops in by_field.items():
         if fname in attrs:
             kwargs[attrs[fname]] = Condition(**{_OP_ATTR[op]: tuple(v) for op, v in ops.items()})
-    unnamed = DataEventSelector(**kwargs)
-    if name in (None, "", unnamed.selector_name):
-        return unnamed
-    return DataEventSelector(**kwargs, name=name)  # type: ignore[arg-type]
+    selector = DataEventSelector(**kwargs)
+    if name not in (None, "", selector.selector_name):
+        selector = DataEventSelector(**kwargs, name=name)  # type: ignore[arg-type]
+    object.__setattr__(selector, "_field_order", (Field.EVENT_CATEGORY.value, *by_field))
+    return selector
 
 
 def _management_from_json(
