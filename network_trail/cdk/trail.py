@@ -385,6 +385,7 @@ class NetworkTrail(Construct):
         chosen, warnings = self._check(stack, account, name, props)
         self._selectors: list[TrailSelector] = chosen
         self._trail_name = name
+        self._organization_id = props.organization_id
         self._parts = _arn_parts(props, name, partition=partition, region=region, account=account)
         self._warn_about(warnings, chosen)
         log_group_arn, logs_key_statements = self._logs_key_plan(props, name, account)
@@ -528,6 +529,12 @@ class NetworkTrail(Construct):
         )
         # Plain JSON through an override: one jsii call instead of one struct per field.
         cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(self._selectors))
+        if props.is_organization_trail:
+            # For `network-trail preflight`: the account owning the trail (the management account,
+            # whoever creates it) and the organization whose path it writes; neither is a trail property.
+            cfn_trail.add_metadata(
+                "network-trail", {"owner": self._parts.account, "organizationId": props.organization_id}
+            )
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
         for dependency in (store.bucket_policy, logs_delivery.policy if logs_delivery else None):
             if dependency is not None:
@@ -685,6 +692,11 @@ class NetworkTrail(Construct):
     def trail_name(self) -> str:
         """The trail's name, known at synth time."""
         return self._trail_name
+
+    @property
+    def organization_id(self) -> str | None:
+        """The ``organization_id`` given, or ``None``; an organization trail writes under ``AWSLogs/<o-id>/``."""
+        return self._organization_id
 
     @property
     def s3_key_prefix(self) -> str | None:
