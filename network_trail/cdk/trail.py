@@ -517,6 +517,12 @@ class NetworkTrail(Construct):
         )
         # Plain JSON through an override: one jsii call instead of one struct per field.
         cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(self._selectors))
+        if props.is_organization_trail:
+            # For `network-trail preflight`: the account owning the trail (the management account,
+            # whoever creates it) and the organization whose path it writes; neither is a trail property.
+            cfn_trail.add_metadata(
+                "network-trail", {"owner": self._parts.account, "organizationId": props.organization_id}
+            )
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
         for dependency in (store.bucket_policy, logs_delivery.policy if logs_delivery else None):
             if dependency is not None:

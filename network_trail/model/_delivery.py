@@ -257,6 +257,38 @@ def _service_context(
     return context
 
 
+def _put(
+    setup: DeliverySetup,
+    name: str,
+    expect: Expect,
+    path: tuple[str, str],
+    trail_arn: str,
+    organization_id: str | None,
+    *,
+    page: str,
+    note: str,
+    region: str,
+    tls: bool = True,
+) -> DeliveryRequest:
+    """CloudTrail's ``s3:PutObject`` of a log file under ``path`` (account, prefix) for ``trail_arn``."""
+    account, prefix = path
+    return DeliveryRequest(
+        name=name,
+        target=Target.BUCKET,
+        expect=expect,
+        action="s3:PutObject",
+        resource=f"{setup.bucket_arn}/{_object_key(prefix, account, region)}",
+        caller=Caller(service=CLOUDTRAIL),
+        context={
+            **_service_context(trail_arn, organization_id, tls=tls),
+            "s3:x-amz-acl": "bucket-owner-full-control",
+        },
+        trail_arn=trail_arn,
+        page=page,
+        note=note,
+    )
+
+
 def _writer_rows(setup: DeliverySetup, writer: Writer) -> list[DeliveryRequest]:
     """CloudTrail's requests for one trail: the ACL check, each path's PutObject, the key."""
     arn = writer.trail_arn
@@ -278,22 +310,20 @@ def _writer_rows(setup: DeliverySetup, writer: Writer) -> list[DeliveryRequest]:
             note=f"{_TLS_NOTE}. {_ORG_NOTE}" if writer.organization_id else _TLS_NOTE,
         )
     ]
-    for account, prefix in _paths(setup, writer):
+    page = UG_S3POL_ORG if writer.organization_trail else UG_S3POL
+    for path in _paths(setup, writer):
+        name = f"CloudTrail PutObject {path[1]} for {arn}"
         rows.append(
-            DeliveryRequest(
-                name=f"CloudTrail PutObject {prefix} for {arn}",
-                target=Target.BUCKET,
-                expect=Expect.ALLOW,
-                action="s3:PutObject",
-                resource=f"{setup.bucket_arn}/{_object_key(prefix, account, region)}",
-                caller=service,
-                context={
-                    **_service_context(arn, writer.organization_id),
-                    "s3:x-amz-acl": "bucket-owner-full-control",
-                },
-                trail_arn=arn,
-                page=UG_S3POL_ORG if writer.organization_trail else UG_S3POL,
+            _put(
+                setup,
+                name,
+                Expect.ALLOW,
+                path,
+                arn,
+                writer.organization_id,
+                page=page,
                 note=_TLS_NOTE,
+                region=region,
             )
         )
     if setup.key_arn is not None:
@@ -373,61 +403,51 @@ def _forbidden_writer_rows(setup: DeliverySetup) -> list[DeliveryRequest]:
     base = awslogs_key_prefix(setup.s3_key_prefix)
     service = Caller(service=CLOUDTRAIL)
     other_arn = f"arn:{setup.partition}:cloudtrail:{region}:{OTHER_ACCOUNT}:trail/network-activity"
+    other_path = (OTHER_ACCOUNT, f"{base}/{OTHER_ACCOUNT}/")
     rows = [
-        DeliveryRequest(
-            name=f"another account's trail PutObject {base}/{OTHER_ACCOUNT}/",
-            target=Target.BUCKET,
-            expect=Expect.DENY,
-            action="s3:PutObject",
-            resource=f"{setup.bucket_arn}/{_object_key(f'{base}/{OTHER_ACCOUNT}/', OTHER_ACCOUNT, region)}",
-            caller=service,
-            context={
-                **_service_context(other_arn, organization),
-                "s3:x-amz-acl": "bucket-owner-full-control",
-            },
-            trail_arn=other_arn,
+        _put(
+            setup,
+            f"another account's trail PutObject {other_path[1]}",
+            Expect.DENY,
+            other_path,
+            other_arn,
+            organization,
             page=UG_S3POL,
             note="a trail of an account that is not a writer (in the writers' organization, if any)",
+            region=region,
         )
     ]
     if setup.key_arn is not None:
         rows += _key_rows(setup, other_arn, service, Expect.DENY)
     if organization:
         outside_arn = f"arn:{setup.partition}:cloudtrail:{region}:{OTHER_ACCOUNT}:trail/outside"
-        prefix = f"{base}/{organization}/{OTHER_ACCOUNT}/"
+        outside_path = (OTHER_ACCOUNT, f"{base}/{organization}/{OTHER_ACCOUNT}/")
         rows.append(
-            DeliveryRequest(
-                name=f"a trail outside the organization PutObject {prefix}",
-                target=Target.BUCKET,
-                expect=Expect.DENY,
-                action="s3:PutObject",
-                resource=f"{setup.bucket_arn}/{_object_key(prefix, OTHER_ACCOUNT, region)}",
-                caller=service,
-                context={
-                    **_service_context(outside_arn, OTHER_ORGANIZATION),
-                    "s3:x-amz-acl": "bucket-owner-full-control",
-                },
-                trail_arn=outside_arn,
+            _put(
+                setup,
+                f"a trail outside the organization PutObject {outside_path[1]}",
+                Expect.DENY,
+                outside_path,
+                outside_arn,
+                OTHER_ORGANIZATION,
                 page=UG_S3POL_ORG,
                 note=f"a trail of organization {OTHER_ORGANIZATION} writing under the organization path",
+                region=region,
             )
         )
-    account, prefix = _paths(setup, first)[0]
+    path = _paths(setup, first)[0]
     rows.append(
-        DeliveryRequest(
-            name=f"plain HTTP PutObject {prefix} for {first.trail_arn}",
-            target=Target.BUCKET,
-            expect=Expect.DENY,
-            action="s3:PutObject",
-            resource=f"{setup.bucket_arn}/{_object_key(prefix, account, region)}",
-            caller=service,
-            context={
-                **_service_context(first.trail_arn, first.organization_id, tls=False),
-                "s3:x-amz-acl": "bucket-owner-full-control",
-            },
-            trail_arn=first.trail_arn,
+        _put(
+            setup,
+            f"plain HTTP PutObject {path[1]} for {first.trail_arn}",
+            Expect.DENY,
+            path,
+            first.trail_arn,
+            first.organization_id,
             page=f"{IAM_KEYS}#condition-keys-securetransport",
             note="the writer's own request, sent without TLS (aws:SecureTransport=false)",
+            region=region,
+            tls=False,
         )
     )
     return rows

@@ -4,7 +4,8 @@ IAM User Guide, "AWS JSON policy elements: Principal": ``"*"`` (and ``{"AWS": "*
 principal, anonymous ones included; an account id and ``arn:aws:iam::<account>:root`` both mean
 the account, which delegates to the account's own policies; role, user and assumed-role session
 ARNs name that principal (no wildcards in a principal ARN); ``{"Service": ...}`` names an AWS
-service principal. "NotPrincipal": the statement applies to every principal except those listed.
+service principal. "NotPrincipal": the statement applies to every principal except those listed, where an IAM
+principal counts as listed only with its account.
 "Action": names match case-insensitively, with ``*`` and ``?``; "Resource": ARNs with ``*``/``?``.
 """
 
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ._parse import Principals, Statement
-from ._tri import FALSE, TRUE, Tri, any_, not_, of, unknown
+from ._tri import FALSE, TRUE, Tri, all_, any_, not_, of, unknown
 from ._types import UNKNOWN, Request, RequestPrincipal
 from ._wildcard import matches
 
@@ -74,15 +75,41 @@ def _listed(principals: Principals, principal: RequestPrincipal) -> PrincipalMat
     return PrincipalMatch(any_([direct_tri, *delegated]), direct_tri)
 
 
+def _excepted(principals: Principals, principal: RequestPrincipal) -> Tri:
+    """Whether NotPrincipal lists the request's principal (IAM User Guide, "NotPrincipal").
+
+    AWS evaluates the principal and its account: an IAM principal is excepted only when both its ARN
+    (for a session: the role or session ARN) and its account (id or ``:root`` ARN) are listed;
+    listing the account alone excepts the account's root user only.
+    """
+    if principals.everyone:
+        return TRUE
+    if principal.service is not None:
+        return of(principal.service.lower() in {s.lower() for s in principals.service})
+    accounts = {_account_of(e) for e in principals.aws} - {None}
+    arns = [
+        e
+        for e in (*principals.aws, *principals.federated, *principals.canonical_user)
+        if _account_of(e) is None
+    ]
+    if principal.account is None and not principal.arns and principal.arn is not UNKNOWN:
+        return FALSE  # anonymous: nothing but "*" names it
+    account = unknown("Principal") if principal.account is UNKNOWN else of(principal.account in accounts)
+    if principal.arn is UNKNOWN:
+        named = unknown("Principal") if arns else FALSE
+    else:
+        named = of(principal.is_account_root or any(a in principal.arns for a in arns))
+    return all_([account, named])
+
+
 def principal_match(statement: Statement, principal: RequestPrincipal) -> PrincipalMatch:
     """The statement's Principal/NotPrincipal against the request's principal."""
     if statement.principal is None:  # an identity policy: it applies to the identity it is attached to
         return PrincipalMatch(TRUE, TRUE)
-    listed = _listed(statement.principal, principal)
     if statement.not_principal:
-        excluded = not_(listed.match)
-        return PrincipalMatch(excluded, excluded)
-    return listed
+        covered = not_(_excepted(statement.principal, principal))
+        return PrincipalMatch(covered, covered)
+    return _listed(statement.principal, principal)
 
 
 def action_match(statement: Statement, request: Request) -> Tri:

@@ -41,27 +41,25 @@ def not_(a: Tri) -> Tri:
     return a if a.value is None else of(not a.value)
 
 
-def all_(items: Iterable[Tri]) -> Tri:
-    """Kleene AND: False if any is False, else unknown if any is unknown, else True."""
+def _fold(items: Iterable[Tri], dominant: bool) -> Tri:
+    """Kleene's AND (``dominant=False``) or OR (``dominant=True``): the dominant value wins, else
+    unknown if any item is unknown (with the union of their keys), else the other value."""
     keys: set[str] = set()
     open_ = False
     for item in items:
-        if item.value is False:
-            return FALSE
+        if item.value is dominant:
+            return of(dominant)
         if item.value is None:
             open_ = True
             keys |= item.keys
-    return Tri(None, frozenset(keys)) if open_ else TRUE
+    return Tri(None, frozenset(keys)) if open_ else of(not dominant)
+
+
+def all_(items: Iterable[Tri]) -> Tri:
+    """Kleene AND: False if any is False, else unknown if any is unknown, else True."""
+    return _fold(items, False)
 
 
 def any_(items: Iterable[Tri]) -> Tri:
     """Kleene OR: True if any is True, else unknown if any is unknown, else False."""
-    keys: set[str] = set()
-    open_ = False
-    for item in items:
-        if item.value is True:
-            return TRUE
-        if item.value is None:
-            open_ = True
-            keys |= item.keys
-    return Tri(None, frozenset(keys)) if open_ else FALSE
+    return _fold(items, True)

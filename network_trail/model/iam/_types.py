@@ -211,6 +211,11 @@ class Request:
             )
         object.__setattr__(self, "context", _check_context(self.context))
 
+    def __hash__(self) -> int:
+        """Requests hash by value (context included), so callers can cache evaluations per request."""
+        items = tuple(sorted(self.context.items(), key=lambda item: item[0]))
+        return hash((self.action, self.resource, self.principal, items, self.absent_is_unknown))
+
     def value(self, key: str) -> ContextValue:
         """The context value of ``key`` (case-insensitive): a value, UNKNOWN or ABSENT."""
         found = self.context.get(key.lower(), ABSENT if not self.absent_is_unknown else UNKNOWN)
