@@ -71,7 +71,7 @@ PROVENANCE: Final[tuple[Provenance, ...]] = (
         "cloudtrail.amazonaws.com",
         _KMS_ACTIONS,
         ("aws:SourceArn", "aws:SourceAccount", "kms:EncryptionContext:aws:cloudtrail:arn"),
-        "NetworkTrail and LogArchive key policy (AllowCloudTrailToEncryptLogs, …DescribeKey, …DecryptForBucketKey); "
+        "NetworkTrail and LogArchive key policy (AllowCloudTrailToEncryptLogs, …DescribeKey); "
         "aws:SourceAccount (the trail owner's, the management account's for organization trails) on a "
         "LogArchive without trail_arns",
         "Configure AWS KMS key policies for CloudTrail",
