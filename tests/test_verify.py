@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from network_trail import cli, presets, render_selectors
 from network_trail.cli import _verify
 from network_trail.cli._inputs import SelectorInput, SelectorOptions
-from network_trail.cli._verify_checks import verify_trail
+from network_trail.cli._verify_checks import ArchiveTarget, verify_archive, verify_trail
 
 PROD = Path(__file__).parent / "__snapshots__" / "test_snapshot" / "test_sample_app_environment[prod].json"
 ACCOUNT = "123456789012"
@@ -35,26 +35,54 @@ LOG_GROUP = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:network-trail:*"
 WHEN = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
-def bucket_policy(trail_arn: str = TRAIL_ARN, write: bool = True) -> str:
-    # UG-S3POL: GetBucketAcl on the bucket, PutObject on AWSLogs/<account>/*, both on aws:SourceArn.
+UG = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide"
+ORG = "o-a1b2c3d4e5"
+MANAGEMENT = "444444444444"
+DELEGATED = "555555555555"  # a delegated administrator: a member account
+ARCHIVE = "777777777777"
+ORG_TRAIL_ARN = f"arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/org-network-activity"
+ARCHIVE_KEY_ARN = f"arn:aws:kms:us-east-1:{ARCHIVE}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ARCHIVE_BUCKET = f"network-trail-archive-{ARCHIVE}"
+
+
+def _tls_only(bucket: str) -> dict[str, Any]:
+    # The aws:SecureTransport deny of the IAM User Guide's global condition keys page
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport).
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def bucket_policy(
+    trail_arn: str = TRAIL_ARN, write: bool = True, bucket: str = BUCKET, org_path: str | None = None
+) -> str:
+    # UG-S3POL (create-s3-bucket-policy-for-cloudtrail.html): GetBucketAcl on the bucket, PutObject on
+    # AWSLogs/<account>/* (an organization trail: AWSLogs/<o-id>/*), both on aws:SourceArn; plus the TLS deny.
     statements: list[dict[str, Any]] = [
         {
             "Sid": "AWSCloudTrailAclCheck20150319",
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "s3:GetBucketAcl",
-            "Resource": f"arn:aws:s3:::{BUCKET}",
+            "Resource": f"arn:aws:s3:::{bucket}",
             "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
-        }
+        },
+        _tls_only(bucket),
     ]
     if write:
+        path = org_path or f"AWSLogs/{ACCOUNT}"
         statements.append(
             {
                 "Sid": "AWSCloudTrailWrite20150319",
                 "Effect": "Allow",
                 "Principal": {"Service": "cloudtrail.amazonaws.com"},
                 "Action": "s3:PutObject",
-                "Resource": f"arn:aws:s3:::{BUCKET}/AWSLogs/{ACCOUNT}/*",
+                "Resource": f"arn:aws:s3:::{bucket}/{path}/*",
                 "Condition": {
                     "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}
                 },
@@ -63,35 +91,47 @@ def bucket_policy(trail_arn: str = TRAIL_ARN, write: bool = True) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
-def key_policy() -> str:
-    # UG-KMSPOL: kms:GenerateDataKey* with the CloudTrail encryption context, kms:DescribeKey.
-    return json.dumps(
+def key_policy(trail_arn: str = TRAIL_ARN, context_account: str = ACCOUNT, decrypt: bool = True) -> str:
+    # UG-KMSPOL (create-kms-key-policy-for-cloudtrail.html): kms:GenerateDataKey* with the CloudTrail
+    # encryption context of the trail owner's account and aws:SourceArn; kms:DescribeKey on aws:SourceArn.
+    # The page requires kms:Decrypt with an S3 Bucket Key but shows no statement: this one is the library's
+    # (AllowCloudTrailToDecryptForBucketKey, aws:SourceArn).
+    source = {"aws:SourceArn": trail_arn}
+    statements: list[dict[str, Any]] = [
         {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "Allow CloudTrail to encrypt logs",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                    "Action": "kms:GenerateDataKey*",
-                    "Resource": "*",
-                    "Condition": {
-                        "StringEquals": {"aws:SourceArn": TRAIL_ARN},
-                        "StringLike": {
-                            "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*"
-                        },
-                    },
+            "Sid": "Allow CloudTrail to encrypt logs",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": source,
+                "StringLike": {
+                    "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{context_account}:trail/*"
                 },
-                {
-                    "Sid": "Allow CloudTrail access",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                    "Action": "kms:DescribeKey",
-                    "Resource": "*",
-                },
-            ],
-        }
-    )
+            },
+        },
+        {
+            "Sid": "Allow CloudTrail to describe key",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": source},
+        },
+    ]
+    if decrypt:
+        statements.append(
+            {
+                "Sid": "AllowCloudTrailToDecryptForBucketKey",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {"StringEquals": source},
+            }
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 def template_selectors() -> list[dict[str, Any]]:
@@ -107,7 +147,47 @@ class Aws:
     cloudtrail: Any
     s3: Any
     kms: Any
+    sts: Any
+    organizations: Any
     stubs: list[Stubber]
+
+    def caller(self, account: str = ACCOUNT) -> None:
+        # STS API reference, GetCallerIdentity: UserId, Account, Arn.
+        # https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+        self.stubs[3].add_response(
+            "get_caller_identity",
+            {
+                "UserId": "AROAEXAMPLEID:verify",
+                "Account": account,
+                "Arn": f"arn:aws:sts::{account}:assumed-role/audit/verify",
+            },
+            {},
+        )
+
+    def not_in_an_organization(self) -> None:
+        # Organizations API reference, DescribeOrganization errors: AWSOrganizationsNotInUseException,
+        # "Your account isn't a member of an organization." (HTTP 400)
+        # https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganization.html
+        self.stubs[4].add_client_error(
+            "describe_organization",
+            service_error_code="AWSOrganizationsNotInUseException",
+            service_message="Your account isn't a member of an organization.",
+            http_status_code=400,
+        )
+
+    def in_organization(self) -> None:
+        # DescribeOrganization's Organization: Id, Arn, MasterAccountId (callable from any member account)
+        self.stubs[4].add_response(
+            "describe_organization",
+            {
+                "Organization": {
+                    "Id": ORG,
+                    "Arn": f"arn:aws:organizations::{MANAGEMENT}:organization/{ORG}",
+                    "MasterAccountId": MANAGEMENT,
+                }
+            },
+            {},
+        )
 
     def respond(
         self,
@@ -117,9 +197,9 @@ class Aws:
         selectors: list[dict[str, Any]] | None = None,
         bucket: str | None = None,
         key: str | None = None,
+        caller: str = ACCOUNT,
     ) -> None:
-        ct, s3, kms = self.stubs
-        by_name = {"Name": NAME}
+        ct, s3, kms = self.stubs[:3]
         trail = {
             "Name": NAME,
             "S3BucketName": BUCKET,
@@ -131,20 +211,22 @@ class Aws:
             "HomeRegion": "us-east-1",
             **(trail or {}),
         }
-        ct.add_response("get_trail", {"Trail": trail}, by_name)
+        arn = trail["TrailARN"]
+        ct.add_response("get_trail", {"Trail": trail}, {"Name": NAME})
         healthy = {
             "IsLogging": True,
             "LatestDeliveryTime": WHEN,
             "LatestDigestDeliveryTime": WHEN,
             "LatestCloudWatchLogsDeliveryTime": WHEN,
         }
-        ct.add_response("get_trail_status", {**healthy, **(status or {})}, by_name)
+        # After GetTrail, every call names the trail by the ARN GetTrail returned.
+        ct.add_response("get_trail_status", {**healthy, **(status or {})}, {"Name": arn})
         live = template_selectors() if selectors is None else selectors
         ct.add_response(
-            "get_event_selectors",
-            {"TrailARN": TRAIL_ARN, "AdvancedEventSelectors": live},
-            {"TrailName": NAME},
+            "get_event_selectors", {"TrailARN": arn, "AdvancedEventSelectors": live}, {"TrailName": arn}
         )
+        self.caller(caller)
+        self.not_in_an_organization()
         s3.add_response("get_bucket_policy", {"Policy": bucket or bucket_policy()}, {"Bucket": BUCKET})
         kms.add_response(
             "get_key_policy", {"Policy": key or key_policy()}, {"KeyId": KEY_ARN, "PolicyName": "default"}
@@ -158,7 +240,7 @@ def aws() -> Iterator[Aws]:
         session.create_client(
             service, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
         )
-        for service in ("cloudtrail", "s3", "kms")
+        for service in ("cloudtrail", "s3", "kms", "sts", "organizations")
     ]
     stubs = [Stubber(c) for c in clients]
     for stub in stubs:
@@ -175,17 +257,29 @@ def expected() -> SelectorInput:
     return item
 
 
-def verify(aws: Aws, expected: SelectorInput) -> dict[str, tuple[str, str]]:
+def verify(aws: Aws, expected: SelectorInput, **options: Any) -> dict[str, tuple[str, str]]:
     report = verify_trail(
-        expected, trail_name=NAME, cloudtrail=aws.cloudtrail, s3=aws.s3, kms=aws.kms, multi_region=True
+        expected,
+        trail_name=NAME,
+        cloudtrail=aws.cloudtrail,
+        s3=aws.s3,
+        kms=aws.kms,
+        sts=aws.sts,
+        organizations=aws.organizations,
+        multi_region=True,
+        **options,
     )
     return {c.name: (c.status, c.detail) for c in report.checks}
+
+
+def policy_statuses(checks: dict[str, tuple[str, str]], kind: str) -> dict[str, str]:
+    return {name: status for name, (status, _) in checks.items() if name.startswith(f"{kind}: ")}
 
 
 def test_a_healthy_trail_passes_every_check(aws: Aws, expected: SelectorInput) -> None:
     aws.respond()
     checks = verify(aws, expected)
-    assert {name: status for name, (status, _) in checks.items()} == {
+    assert {name: status for name, (status, _) in checks.items() if ": " not in name} == {
         "trail exists": "ok",
         "logging": "ok",
         "multi-Region": "ok",
@@ -193,9 +287,20 @@ def test_a_healthy_trail_passes_every_check(aws: Aws, expected: SelectorInput) -
         "S3 delivery": "ok",
         "digest delivery": "ok",
         "CloudWatch Logs delivery": "ok",
-        "bucket policy": "ok",
-        "key policy": "ok",
-    }
+    }  # no "organization" check: an account outside any organization is not an error
+    # Every request of the delivery table on both policies, the required and the forbidden ones
+    bucket, key = policy_statuses(checks, "bucket policy"), policy_statuses(checks, "key policy")
+    assert set(bucket.values()) == set(key.values()) == {"ok"}
+    assert f"bucket policy: CloudTrail GetBucketAcl for {TRAIL_ARN}" in bucket
+    assert f"bucket policy: CloudTrail PutObject AWSLogs/{ACCOUNT}/ for {TRAIL_ARN}" in bucket
+    assert f"key policy: CloudTrail kms:Decrypt (S3 Bucket Key) for {TRAIL_ARN}" in key
+    assert any(name.startswith("bucket policy: plain HTTP PutObject") for name in bucket)
+    assert any(
+        name.startswith(
+            "key policy: CloudTrail kms:GenerateDataKey for arn:aws:cloudtrail:us-east-1:210987654321"
+        )
+        for name in key
+    )
 
 
 def test_drifted_selectors_fail_with_the_difference(aws: Aws, expected: SelectorInput) -> None:
@@ -233,25 +338,234 @@ def test_a_stopped_single_region_trail_fails(aws: Aws, expected: SelectorInput) 
 
 def test_a_bucket_policy_without_put_object_fails(aws: Aws, expected: SelectorInput) -> None:
     aws.respond(bucket=bucket_policy(write=False))
-    status, detail = verify(aws, expected)["bucket policy"]
+    status, detail = verify(aws, expected)[
+        f"bucket policy: CloudTrail PutObject AWSLogs/{ACCOUNT}/ for {TRAIL_ARN}"
+    ]
     assert status == "fail"
-    assert f"s3:PutObject on arn:aws:s3:::{BUCKET}/AWSLogs/{ACCOUNT}/" in detail
+    assert detail.startswith("required: s3:PutObject IMPLICIT_DENY by -")
+    assert f"{UG}/create-s3-bucket-policy-for-cloudtrail.html" in detail
 
 
 def test_a_bucket_policy_for_another_trail_fails(aws: Aws, expected: SelectorInput) -> None:
     other = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/other"
     aws.respond(bucket=bucket_policy(trail_arn=other))
-    assert verify(aws, expected)["bucket policy"][0] == "fail"
+    failed = [n for n, s in policy_statuses(verify(aws, expected), "bucket policy").items() if s == "fail"]
+    assert failed == [
+        f"bucket policy: CloudTrail GetBucketAcl for {TRAIL_ARN}",
+        f"bucket policy: CloudTrail PutObject AWSLogs/{ACCOUNT}/ for {TRAIL_ARN}",
+    ]
 
 
-def test_a_missing_trail_stops_at_the_first_check(aws: Aws, expected: SelectorInput) -> None:
+def test_a_key_without_decrypt_fails_only_with_a_bucket_key(aws: Aws, expected: SelectorInput) -> None:
+    # UG-KMSPOL: "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are
+    # required to create or update a trail with SSE-KMS encryption enabled."
+    decrypt = f"key policy: CloudTrail kms:Decrypt (S3 Bucket Key) for {TRAIL_ARN}"
+    aws.respond(key=key_policy(decrypt=False))
+    assert verify(aws, expected)[decrypt][0] == "fail"
+    aws.respond(key=key_policy(decrypt=False))
+    checks = verify(aws, expected, bucket_key=False)
+    assert decrypt not in checks
+    assert set(policy_statuses(checks, "key policy").values()) == {"ok"}
+
+
+def test_a_missing_trail_stops_at_the_first_check_and_names_the_arn_form(
+    aws: Aws, expected: SelectorInput
+) -> None:
+    # CloudTrail API reference, GetTrail errors: TrailNotFoundException, "This exception is thrown when the
+    # trail with the given name is not found." (HTTP 400)
     aws.stubs[0].add_client_error(
-        "get_trail", service_error_code="TrailNotFoundException", service_message=f"Unknown trail: {NAME}"
+        "get_trail",
+        service_error_code="TrailNotFoundException",
+        service_message=f"Unknown trail: {NAME}",
+        http_status_code=400,
     )
-    report = verify_trail(expected, trail_name=NAME, cloudtrail=aws.cloudtrail, s3=aws.s3, kms=aws.kms)
+    report = verify_trail(
+        expected, trail_name=NAME, cloudtrail=aws.cloudtrail, s3=aws.s3, kms=aws.kms, sts=aws.sts
+    )
     assert not report.ok
     assert [(c.name, c.status) for c in report.checks] == [("trail exists", "fail")]
-    assert "TrailNotFoundException" in report.checks[0].detail
+    detail = report.checks[0].detail
+    assert detail.startswith(f"TrailNotFoundException: Unknown trail: {NAME}. For an organization trail")
+    assert "API_GetTrailStatus.html" in detail
+
+
+# ---------------------------------------------------------------------------
+# The multi-account world: what this account cannot read is checked by the archive account
+
+
+def org_trail(**more: Any) -> dict[str, Any]:
+    return {
+        "Name": "org-network-activity",
+        "TrailARN": ORG_TRAIL_ARN,
+        "S3BucketName": ARCHIVE_BUCKET,
+        "KmsKeyId": ARCHIVE_KEY_ARN,
+        "IsOrganizationTrail": True,
+        **more,
+    }
+
+
+def test_a_central_archive_is_reported_for_the_archive_account_with_its_command(
+    aws: Aws, expected: SelectorInput
+) -> None:
+    # GIVEN an organization trail seen from a delegated administrator's account, writing to an archive account
+    ct, s3 = aws.stubs[:2]
+    ct.add_response("get_trail", {"Trail": org_trail()}, {"Name": ORG_TRAIL_ARN})
+    ct.add_response(
+        "get_trail_status", {"IsLogging": True, "LatestDeliveryTime": WHEN}, {"Name": ORG_TRAIL_ARN}
+    )
+    ct.add_response(
+        "get_event_selectors",
+        {"TrailARN": ORG_TRAIL_ARN, "AdvancedEventSelectors": template_selectors()},
+        {"TrailName": ORG_TRAIL_ARN},
+    )
+    aws.caller(DELEGATED)
+    aws.in_organization()
+    # S3 API reference, GetBucketPolicy: "If you have the correct permissions, but you're not using an identity
+    # that belongs to the bucket owner's account, Amazon S3 returns a 405 Method Not Allowed error."
+    # Error code MethodNotAllowed: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+    s3.add_client_error(
+        "get_bucket_policy",
+        service_error_code="MethodNotAllowed",
+        service_message="The specified method is not allowed against this resource.",
+        http_status_code=405,
+        expected_params={"Bucket": ARCHIVE_BUCKET},
+    )
+    # WHEN verify runs there with the trail's ARN (no GetKeyPolicy: the key is the archive's)
+    report = verify_trail(
+        expected,
+        trail_name=ORG_TRAIL_ARN,
+        cloudtrail=aws.cloudtrail,
+        s3=aws.s3,
+        kms=aws.kms,
+        sts=aws.sts,
+        organizations=aws.organizations,
+    )
+    # THEN both policies are the archive account's to check, with the exact command, and nothing fails
+    checks = {c.name: (c.status, c.detail) for c in report.checks}
+    assert report.ok
+    assert checks["bucket policy"][0] == checks["key policy"][0] == "archive"
+    assert "405 MethodNotAllowed" in checks["bucket policy"][1]
+    assert "API_GetBucketPolicy.html" in checks["bucket policy"][1]
+    assert "GetKeyPolicy is not a cross-account operation" in checks["key policy"][1]
+    assert report.archive_command == (
+        f"network-trail verify --archive --bucket {ARCHIVE_BUCKET} --key-arn {ARCHIVE_KEY_ARN} "
+        f"--trail-arn {ORG_TRAIL_ARN} --organization-id {ORG} --organization-trail --member-account {DELEGATED}"
+    )
+
+
+def test_access_denied_on_the_bucket_policy_is_a_skip_with_the_archive_command(
+    aws: Aws, expected: SelectorInput
+) -> None:
+    # S3 API reference, GetBucketPolicy: "If you don't have GetBucketPolicy permissions, Amazon S3 returns a
+    # 403 Access Denied error."
+    ct, s3 = aws.stubs[:2]
+    trail = {"Name": NAME, "TrailARN": TRAIL_ARN, "S3BucketName": BUCKET, "KmsKeyId": KEY_ARN}
+    ct.add_response("get_trail", {"Trail": trail}, {"Name": NAME})
+    ct.add_response("get_trail_status", {"IsLogging": True}, {"Name": TRAIL_ARN})
+    ct.add_response(
+        "get_event_selectors",
+        {"TrailARN": TRAIL_ARN, "AdvancedEventSelectors": template_selectors()},
+        {"TrailName": TRAIL_ARN},
+    )
+    aws.caller(ACCOUNT)
+    aws.not_in_an_organization()
+    s3.add_client_error(
+        "get_bucket_policy",
+        service_error_code="AccessDenied",
+        service_message="Access Denied",
+        http_status_code=403,
+    )
+    aws.stubs[2].add_response(
+        "get_key_policy", {"Policy": key_policy()}, {"KeyId": KEY_ARN, "PolicyName": "default"}
+    )
+    checks = verify(aws, expected)
+    assert "organization" not in checks  # an account outside any organization is not an error
+    status, detail = checks["bucket policy"]
+    assert status == "skip"
+    assert detail.startswith("GetBucketPolicy answered 403 AccessDenied (Access Denied)")
+    assert f"--bucket {BUCKET}" in detail
+    assert set(policy_statuses(checks, "key policy").values()) == {"ok"}
+
+
+def archive_target(**more: Any) -> ArchiveTarget:
+    values: dict[str, Any] = {
+        "bucket": ARCHIVE_BUCKET,
+        "key_arn": ARCHIVE_KEY_ARN,
+        "trail_arns": (ORG_TRAIL_ARN,),
+        "organization_id": ORG,
+        "organization_trail": True,
+        "member_accounts": (DELEGATED,),
+        **more,
+    }
+    return ArchiveTarget(**values)
+
+
+def archive_responses(aws: Aws, *, key: str, caller: str = ARCHIVE) -> None:
+    aws.caller(caller)
+    org_bucket = bucket_policy(trail_arn=ORG_TRAIL_ARN, bucket=ARCHIVE_BUCKET, org_path=f"AWSLogs/{ORG}")
+    aws.stubs[1].add_response("get_bucket_policy", {"Policy": org_bucket}, {"Bucket": ARCHIVE_BUCKET})
+    aws.stubs[2].add_response(
+        "get_key_policy", {"Policy": key}, {"KeyId": ARCHIVE_KEY_ARN, "PolicyName": "default"}
+    )
+
+
+def test_verify_archive_checks_the_organization_paths_and_the_management_accounts_context(aws: Aws) -> None:
+    # GIVEN the archive's policies as UG-S3POL (organization trail) and UG-KMSPOL show them for the
+    # management account's organization trail
+    archive_responses(aws, key=key_policy(trail_arn=ORG_TRAIL_ARN, context_account=MANAGEMENT))
+    # WHEN verify --archive runs with the archive account's credentials
+    report = verify_archive(archive_target(), s3=aws.s3, kms=aws.kms, sts=aws.sts)
+    # THEN every request passes: the management account's and the member's organization paths, the key
+    checks = {c.name: (c.status, c.detail) for c in report.checks}
+    assert report.ok, checks
+    assert (
+        checks[f"bucket policy: CloudTrail PutObject AWSLogs/{ORG}/{MANAGEMENT}/ for {ORG_TRAIL_ARN}"][0]
+        == "ok"
+    )
+    assert (
+        checks[f"bucket policy: CloudTrail PutObject AWSLogs/{ORG}/{DELEGATED}/ for {ORG_TRAIL_ARN}"][0]
+        == "ok"
+    )
+    assert checks[f"key policy: CloudTrail kms:Decrypt (S3 Bucket Key) for {ORG_TRAIL_ARN}"][0] == "ok"
+
+
+def test_verify_archive_fails_a_key_bound_to_the_members_context(aws: Aws) -> None:
+    # GIVEN defect 1's shape: the key admits only the member account's trails in the encryption context,
+    # while an organization trail's context names the management account's trail (How AWS CloudTrail uses AWS KMS)
+    archive_responses(aws, key=key_policy(trail_arn=ORG_TRAIL_ARN, context_account=DELEGATED))
+    report = verify_archive(archive_target(), s3=aws.s3, kms=aws.kms, sts=aws.sts)
+    failed = {c.name: c.detail for c in report.checks if c.status == "fail"}
+    assert list(failed) == [f"key policy: CloudTrail kms:GenerateDataKey for {ORG_TRAIL_ARN}"]
+    assert failed[f"key policy: CloudTrail kms:GenerateDataKey for {ORG_TRAIL_ARN}"].startswith(
+        "required: kms:GenerateDataKey IMPLICIT_DENY by -"
+    )
+
+
+def test_verify_archive_with_the_wrong_accounts_credentials_says_whose_to_use(aws: Aws) -> None:
+    # GIVEN verify --archive run with a member account's credentials
+    aws.caller(DELEGATED)
+    aws.stubs[1].add_client_error(
+        "get_bucket_policy",
+        service_error_code="MethodNotAllowed",
+        service_message="The specified method is not allowed against this resource.",
+        http_status_code=405,
+    )
+    # KMS API reference, GetKeyPolicy: "Cross-account use: No"; a key of another account is not found
+    # (NotFoundException, "The request was rejected because the specified entity or resource could not be found.")
+    aws.stubs[2].add_client_error(
+        "get_key_policy",
+        service_error_code="NotFoundException",
+        service_message=f"Key '{ARCHIVE_KEY_ARN}' does not exist",
+        http_status_code=400,
+    )
+    report = verify_archive(archive_target(), s3=aws.s3, kms=aws.kms, sts=aws.sts)
+    checks = {c.name: (c.status, c.detail) for c in report.checks}
+    assert not report.ok
+    assert list(checks) == ["bucket policy", "key policy"]
+    assert checks["bucket policy"][1].startswith("MethodNotAllowed: The specified method is not allowed")
+    assert f"account {DELEGATED} does not own bucket {ARCHIVE_BUCKET}" in checks["bucket policy"][1]
+    assert checks["key policy"][1].startswith(f"NotFoundException: Key '{ARCHIVE_KEY_ARN}' does not exist")
+    assert f"run --archive with account {ARCHIVE}'s credentials" in checks["key policy"][1]
 
 
 # ---------------------------------------------------------------------------
@@ -259,7 +573,8 @@ def test_a_missing_trail_stops_at_the_first_check(aws: Aws, expected: SelectorIn
 
 
 def run_verify(aws: Aws, monkeypatch: pytest.MonkeyPatch, *args: str) -> Any:
-    monkeypatch.setattr(_verify, "_aws_clients", lambda region, profile: (aws.cloudtrail, aws.s3, aws.kms))
+    clients = _verify._Clients(aws.cloudtrail, aws.s3, aws.kms, aws.sts, aws.organizations)
+    monkeypatch.setattr(_verify, "_aws_clients", lambda region, profile: clients)
     return CliRunner().invoke(cli.main, ["verify", *args], catch_exceptions=False)
 
 
@@ -276,7 +591,46 @@ def test_verify_command_exits_1_on_drift_with_json(aws: Aws, monkeypatch: pytest
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False
+    assert report["archive_command"] is None
     assert [c["name"] for c in report["checks"] if c["status"] == "fail"] == ["selectors"]
+
+
+def test_verify_archive_command_exits_0_and_1(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = [
+        "--archive",
+        "--bucket",
+        ARCHIVE_BUCKET,
+        "--key-arn",
+        ARCHIVE_KEY_ARN,
+        "--trail-arn",
+        ORG_TRAIL_ARN,
+        "--organization-id",
+        ORG,
+        "--organization-trail",
+        "--member-account",
+        DELEGATED,
+    ]
+    archive_responses(aws, key=key_policy(trail_arn=ORG_TRAIL_ARN, context_account=MANAGEMENT))
+    result = run_verify(aws, monkeypatch, *args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"archive bucket {ARCHIVE_BUCKET}"
+    archive_responses(aws, key=key_policy(trail_arn=ORG_TRAIL_ARN, context_account=DELEGATED))
+    assert run_verify(aws, monkeypatch, *args).exit_code == 1
+
+
+def test_verify_archive_needs_a_bucket_and_a_trail_arn(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_verify(aws, monkeypatch, "--archive", "--bucket", ARCHIVE_BUCKET)
+    assert result.exit_code == 2
+    assert "verify --archive needs --bucket NAME and at least one --trail-arn ARN" in result.stderr
+    result = run_verify(aws, monkeypatch, "--archive", "--bucket", ARCHIVE_BUCKET, "--trail-arn", "org-trail")
+    assert result.exit_code == 2
+    assert "--trail-arn 'org-trail' is not a trail ARN" in result.stderr
+
+
+def test_archive_options_without_archive_are_an_error(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_verify(aws, monkeypatch, "--template", str(PROD), "--bucket", ARCHIVE_BUCKET)
+    assert result.exit_code == 2
+    assert "--bucket: only with --archive" in result.stderr
 
 
 def test_verify_needs_a_trail_name_when_the_input_has_none(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,3 +645,47 @@ def test_verify_without_boto3_says_which_extra_to_install(monkeypatch: pytest.Mo
     result = CliRunner().invoke(cli.main, args, catch_exceptions=False)
     assert result.exit_code == 2
     assert "pip install 'network-trail[verify]'" in result.stderr
+
+
+def test_a_member_accounts_own_trail_names_its_organization_for_the_archive(
+    aws: Aws, expected: SelectorInput
+) -> None:
+    # GIVEN a member account's own (not organization) trail writing to the archive: its requests carry
+    # aws:SourceOrgID, so the archive account must check them with the organization
+    ct, s3 = aws.stubs[:2]
+    arn = f"arn:aws:cloudtrail:us-east-1:{DELEGATED}:trail/network-activity"
+    trail = {
+        "Name": "network-activity",
+        "TrailARN": arn,
+        "S3BucketName": ARCHIVE_BUCKET,
+        "KmsKeyId": ARCHIVE_KEY_ARN,
+    }
+    ct.add_response("get_trail", {"Trail": trail}, {"Name": "network-activity"})
+    ct.add_response("get_trail_status", {"IsLogging": True}, {"Name": arn})
+    ct.add_response(
+        "get_event_selectors",
+        {"TrailARN": arn, "AdvancedEventSelectors": template_selectors()},
+        {"TrailName": arn},
+    )
+    aws.caller(DELEGATED)
+    aws.in_organization()
+    s3.add_client_error(
+        "get_bucket_policy",
+        service_error_code="MethodNotAllowed",
+        service_message="The specified method is not allowed against this resource.",
+        http_status_code=405,
+    )
+    report = verify_trail(
+        expected,
+        trail_name="network-activity",
+        cloudtrail=aws.cloudtrail,
+        s3=aws.s3,
+        kms=aws.kms,
+        sts=aws.sts,
+        organizations=aws.organizations,
+    )
+    assert report.ok
+    assert report.archive_command == (
+        f"network-trail verify --archive --bucket {ARCHIVE_BUCKET} --key-arn {ARCHIVE_KEY_ARN} "
+        f"--trail-arn {arn} --organization-id {ORG}"
+    )
