@@ -689,3 +689,134 @@ def test_a_member_accounts_own_trail_names_its_organization_for_the_archive(
         f"network-trail verify --archive --bucket {ARCHIVE_BUCKET} --key-arn {ARCHIVE_KEY_ARN} "
         f"--trail-arn {arn} --organization-id {ORG}"
     )
+
+
+# ---------------------------------------------------------------------------
+# docs/cli.md shows these stubbed runs, output for output (nothing here has run against AWS)
+
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_snapshot"
+WORKLOAD = SNAPSHOTS / "test_other_configuration[workload-imported-archive].json"
+WORKLOAD_ACCOUNT = "111111111111"
+WORKLOAD_TRAIL_ARN = f"arn:aws:cloudtrail:us-east-1:{WORKLOAD_ACCOUNT}:trail/network-activity"
+
+
+def _console(aws: Aws, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> str:
+    result = run_verify(aws, monkeypatch, *args)
+    return f"$ network-trail verify {' '.join(args)}\n{result.output}$ echo $?\n{result.exit_code}\n"
+
+
+def _cdk_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: Path, stack: str) -> None:
+    (tmp_path / "cdk.out").mkdir(parents=True)
+    (tmp_path / "cdk.out" / f"{stack}.template.json").write_text(source.read_text())
+    monkeypatch.chdir(tmp_path)
+
+
+def docs_single_account(aws: Aws, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """The sample app's prod trail, one selector removed in the console and an S3 delivery error."""
+    _cdk_out(tmp_path, monkeypatch, PROD, "NetworkTrailprod")
+    aws.respond(selectors=template_selectors()[:-1], status={"LatestDeliveryError": "AccessDenied"})
+    return _console(aws, monkeypatch, ["--template", "cdk.out"])
+
+
+def docs_workload(aws: Aws, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """A workload account's trail writing to the archive account of docs/organization.md, layout 3."""
+    _cdk_out(tmp_path, monkeypatch, WORKLOAD, "WorkloadImportedArchive")
+    (selectors,) = [
+        r["Properties"]["AdvancedEventSelectors"]
+        for r in json.loads(WORKLOAD.read_text())["Resources"].values()
+        if r["Type"] == "AWS::CloudTrail::Trail"
+    ]
+    trail = {
+        "Name": "network-activity",
+        "TrailARN": WORKLOAD_TRAIL_ARN,
+        "S3BucketName": ARCHIVE_BUCKET,
+        "KmsKeyId": ARCHIVE_KEY_ARN,
+        "IsMultiRegionTrail": True,
+        "LogFileValidationEnabled": True,
+        "CloudWatchLogsLogGroupArn": f"arn:aws:logs:us-east-1:{WORKLOAD_ACCOUNT}:log-group:network-activity:*",
+        "HomeRegion": "us-east-1",
+    }
+    ct = aws.stubs[0]
+    ct.add_response("get_trail", {"Trail": trail}, {"Name": "network-activity"})
+    status = {
+        "IsLogging": True,
+        "LatestDeliveryTime": WHEN,
+        "LatestDigestDeliveryTime": WHEN,
+        "LatestCloudWatchLogsDeliveryTime": WHEN,
+    }
+    ct.add_response("get_trail_status", status, {"Name": WORKLOAD_TRAIL_ARN})
+    ct.add_response(
+        "get_event_selectors",
+        {"TrailARN": WORKLOAD_TRAIL_ARN, "AdvancedEventSelectors": selectors},
+        {"TrailName": WORKLOAD_TRAIL_ARN},
+    )
+    aws.caller(WORKLOAD_ACCOUNT)
+    aws.in_organization()
+    aws.stubs[1].add_client_error(
+        "get_bucket_policy",
+        service_error_code="MethodNotAllowed",
+        service_message="The specified method is not allowed against this resource.",
+        http_status_code=405,
+    )
+    return _console(aws, monkeypatch, ["--template", "cdk.out"])
+
+
+def docs_archive(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The command the workload run printed, in the archive account, with a key bound to another account's trails."""
+    aws.caller(ARCHIVE)
+    bucket = bucket_policy(
+        trail_arn=WORKLOAD_TRAIL_ARN, bucket=ARCHIVE_BUCKET, org_path=f"AWSLogs/{WORKLOAD_ACCOUNT}"
+    )
+    aws.stubs[1].add_response("get_bucket_policy", {"Policy": bucket}, {"Bucket": ARCHIVE_BUCKET})
+    key = key_policy(trail_arn=WORKLOAD_TRAIL_ARN, context_account="222222222222")
+    aws.stubs[2].add_response(
+        "get_key_policy", {"Policy": key}, {"KeyId": ARCHIVE_KEY_ARN, "PolicyName": "default"}
+    )
+    args = [
+        "--archive", "--bucket", ARCHIVE_BUCKET, "--key-arn", ARCHIVE_KEY_ARN,
+        "--trail-arn", WORKLOAD_TRAIL_ARN, "--organization-id", ORG,
+    ]  # fmt: skip
+    return _console(aws, monkeypatch, args)
+
+
+def test_docs_show_the_stubbed_runs(aws: Aws, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    page = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
+    single = docs_single_account(aws, monkeypatch, tmp_path / "single")
+    workload = docs_workload(aws, monkeypatch, tmp_path / "workload")
+    archive = docs_archive(aws, monkeypatch)
+    assert single.endswith("some checks FAILED\n$ echo $?\n1\n")
+    assert workload.endswith("all checks passed\n$ echo $?\n0\n")
+    assert "--organization-id o-a1b2c3d4e5" in workload
+    assert archive.endswith("some checks FAILED\n$ echo $?\n1\n")
+    for run in (single, workload, archive):
+        assert run in page
+    assert workload in (Path(__file__).parent.parent / "docs" / "organization.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--trail-arn", f"arn:aws:s3:::{ARCHIVE_BUCKET}"],
+            "--trail-arn 'arn:aws:s3:::network-trail-archive-777777777777' is not a trail ARN",
+        ),
+        (
+            ["--trail-arn", ORG_TRAIL_ARN, "--key-arn", "alias/network-trail"],
+            "--key-arn 'alias/network-trail' is not a KMS key ARN",
+        ),
+        (
+            ["--trail-arn", ORG_TRAIL_ARN, "--member-account", "5555"],
+            "--member-account '5555' is not an account id: give the 12 digits",
+        ),
+        (
+            ["--trail-arn", ORG_TRAIL_ARN, "--organization-id", "a1b2c3d4e5"],
+            "--organization-id 'a1b2c3d4e5' is not an organization id",
+        ),
+    ],
+)
+def test_verify_archive_rejects_malformed_ids(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    result = run_verify(aws, monkeypatch, "--archive", "--bucket", ARCHIVE_BUCKET, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr

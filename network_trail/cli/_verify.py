@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 import click
 
+from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID
 from ._inputs import SelectorInput, SelectorOptions, selector_input_options
 from ._shared import _fail, _load, _print_json
 from ._verify_checks import ArchiveTarget, VerifyReport, verify_archive, verify_trail
@@ -45,18 +46,45 @@ def _expected_trail(chosen: SelectorInput, trail_name: str | None) -> tuple[str,
     return name, multi if isinstance(multi, bool) or multi is None else None
 
 
+def _check_organization_id(organization_id: str | None) -> None:
+    if organization_id is not None and not ORGANIZATION_ID.match(organization_id):
+        _fail(
+            f"--organization-id {organization_id!r} is not an organization id: it is 'o-' and 10 to 32 lowercase "
+            f"letters or digits; give the id `aws organizations describe-organization` prints"
+        )
+
+
+def _check_archive_ids(options: dict[str, Any]) -> None:
+    """The ARNs and ids of ``--archive``'s options: a usage error naming the option, the value and the form."""
+    for arn in options["trail_arns"]:
+        parts = arn.split(":")
+        if (
+            len(parts) < 6
+            or parts[0] != "arn"
+            or parts[2] != "cloudtrail"
+            or not parts[5].startswith("trail/")
+        ):
+            _fail(
+                f"--trail-arn {arn!r} is not a trail ARN: give arn:<partition>:cloudtrail:<region>:<account>:trail/<name>"
+            )
+    key = options["key_arn"]
+    if key is not None and (not key.startswith("arn:") or ":kms:" not in key or ":key/" not in key):
+        _fail(
+            f"--key-arn {key!r} is not a KMS key ARN: give arn:<partition>:kms:<region>:<account>:key/<key id>"
+        )
+    for account in options["member_accounts"]:
+        if not ACCOUNT_ID.match(account):
+            _fail(f"--member-account {account!r} is not an account id: give the 12 digits")
+
+
 def _archive_target(options: dict[str, Any]) -> ArchiveTarget:
-    """``--archive``'s bucket, key and trails; a usage error when the bucket or a trail is missing."""
+    """``--archive``'s bucket, key and trails; a usage error when one is missing or malformed."""
     if not options["bucket"] or not options["trail_arns"]:
         _fail(
             "verify --archive needs --bucket NAME and at least one --trail-arn ARN (the trail-side "
             "`network-trail verify` prints the whole command)"
         )
-    for arn in options["trail_arns"]:
-        if not arn.startswith("arn:") or ":trail/" not in arn:
-            _fail(
-                f"--trail-arn {arn!r} is not a trail ARN: give arn:<partition>:cloudtrail:<region>:<account>:trail/<name>"
-            )
+    _check_archive_ids(options)
     return ArchiveTarget(
         bucket=options["bucket"],
         key_arn=options["key_arn"],
@@ -153,6 +181,7 @@ def verify_command(
     that account's credentials, checks its bucket and key policies. Exit code 0
     when no check fails, 1 when one fails. Tested against stubbed AWS responses only.
     """
+    _check_organization_id(organization_id)
     if archive:
         target = _archive_target(
             {**archive_options, "organization_id": organization_id, "bucket_key": bucket_key}

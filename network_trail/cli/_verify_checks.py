@@ -435,8 +435,9 @@ def policy_checks(
     return [_request_check(row) for row in report.checks if row.request.target in read]
 
 
-def _archive(name: str, why: str, target: ArchiveTarget) -> Check:
-    return Check(name, "archive", f"checked by the archive account: {why}; run there: {target.command()}")
+def _archive(name: str, why: str) -> Check:
+    """A check only the archive account can make (the report carries the command to run there)."""
+    return Check(name, "archive", f"checked by the archive account: {why}")
 
 
 def _read_bucket_policy(s3: Any, target: ArchiveTarget) -> Policy | Check:
@@ -452,7 +453,7 @@ def _read_bucket_policy(s3: Any, target: ArchiveTarget) -> Policy | Check:
                 f"GetBucketPolicy answered 405 MethodNotAllowed ({message}): bucket {target.bucket} belongs to "
                 f"another account, and only its owner's identities may read its policy ({API_GET_BUCKET_POLICY})"
             )
-            return _archive(_BUCKET, why, target)
+            return _archive(_BUCKET, why)
         if code in ("AccessDenied", "403"):
             why = (
                 f"GetBucketPolicy answered 403 AccessDenied ({message}): this identity may not read it (allow "
@@ -486,7 +487,7 @@ def _trail_policies(target: ArchiveTarget, caller: str, s3: Any, kms: Any) -> li
             f"key {target.key_arn} belongs to account {key_account} and GetKeyPolicy is not a cross-account "
             f"operation ({API_GET_KEY_POLICY})"
         )
-        out.append(_archive(_KEY, why, target))
+        out.append(_archive(_KEY, why))
     else:
         key = _guarded(out, _KEY, lambda: _read_key_policy(kms, target))
     out += policy_checks(
