@@ -142,6 +142,13 @@ def template_selectors() -> list[dict[str, Any]]:
     return selectors
 
 
+def stub_error(stub: Stubber, operation: str, code: str, message: str, status: int) -> None:
+    """An error response as the service's API reference documents it (code, message, HTTP status)."""
+    stub.add_client_error(
+        operation, service_error_code=code, service_message=message, http_status_code=status
+    )
+
+
 @dataclass
 class Aws:
     cloudtrail: Any
@@ -168,11 +175,12 @@ class Aws:
         # Organizations API reference, DescribeOrganization errors: AWSOrganizationsNotInUseException,
         # "Your account isn't a member of an organization." (HTTP 400)
         # https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganization.html
-        self.stubs[4].add_client_error(
+        stub_error(
+            self.stubs[4],
             "describe_organization",
-            service_error_code="AWSOrganizationsNotInUseException",
-            service_message="Your account isn't a member of an organization.",
-            http_status_code=400,
+            "AWSOrganizationsNotInUseException",
+            "Your account isn't a member of an organization.",
+            400,
         )
 
     def in_organization(self) -> None:
@@ -189,6 +197,30 @@ class Aws:
             {},
         )
 
+    def trail_calls(
+        self, trail: dict[str, Any], *, name: str, status: dict[str, Any], selectors: list[dict[str, Any]]
+    ) -> None:
+        """GetTrail by ``name``; GetTrailStatus and GetEventSelectors by the ARN GetTrail returned."""
+        arn = trail["TrailARN"]
+        ct = self.stubs[0]
+        ct.add_response("get_trail", {"Trail": trail}, {"Name": name})
+        ct.add_response("get_trail_status", status, {"Name": arn})
+        ct.add_response(
+            "get_event_selectors", {"TrailARN": arn, "AdvancedEventSelectors": selectors}, {"TrailName": arn}
+        )
+
+    def bucket_of_another_account(self) -> None:
+        # S3 API reference, GetBucketPolicy: "If you have the correct permissions, but you're not using an
+        # identity that belongs to the bucket owner's account, Amazon S3 returns a 405 Method Not Allowed error."
+        # Error code MethodNotAllowed: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+        stub_error(
+            self.stubs[1],
+            "get_bucket_policy",
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+            405,
+        )
+
     def respond(
         self,
         *,
@@ -199,7 +231,7 @@ class Aws:
         key: str | None = None,
         caller: str = ACCOUNT,
     ) -> None:
-        ct, s3, kms = self.stubs[:3]
+        s3, kms = self.stubs[1:3]
         trail = {
             "Name": NAME,
             "S3BucketName": BUCKET,
@@ -211,20 +243,14 @@ class Aws:
             "HomeRegion": "us-east-1",
             **(trail or {}),
         }
-        arn = trail["TrailARN"]
-        ct.add_response("get_trail", {"Trail": trail}, {"Name": NAME})
         healthy = {
             "IsLogging": True,
             "LatestDeliveryTime": WHEN,
             "LatestDigestDeliveryTime": WHEN,
             "LatestCloudWatchLogsDeliveryTime": WHEN,
         }
-        # After GetTrail, every call names the trail by the ARN GetTrail returned.
-        ct.add_response("get_trail_status", {**healthy, **(status or {})}, {"Name": arn})
         live = template_selectors() if selectors is None else selectors
-        ct.add_response(
-            "get_event_selectors", {"TrailARN": arn, "AdvancedEventSelectors": live}, {"TrailName": arn}
-        )
+        self.trail_calls(trail, name=NAME, status={**healthy, **(status or {})}, selectors=live)
         self.caller(caller)
         self.not_in_an_organization()
         s3.add_response("get_bucket_policy", {"Policy": bucket or bucket_policy()}, {"Bucket": BUCKET})
@@ -245,7 +271,8 @@ def aws() -> Iterator[Aws]:
     stubs = [Stubber(c) for c in clients]
     for stub in stubs:
         stub.activate()
-    yield Aws(*clients, stubs)
+    cloudtrail, s3, kms, sts, organizations = clients
+    yield Aws(cloudtrail, s3, kms, sts, organizations, stubs)
     for stub in stubs:
         stub.assert_no_pending_responses()
         stub.deactivate()
@@ -373,12 +400,7 @@ def test_a_missing_trail_stops_at_the_first_check_and_names_the_arn_form(
 ) -> None:
     # CloudTrail API reference, GetTrail errors: TrailNotFoundException, "This exception is thrown when the
     # trail with the given name is not found." (HTTP 400)
-    aws.stubs[0].add_client_error(
-        "get_trail",
-        service_error_code="TrailNotFoundException",
-        service_message=f"Unknown trail: {NAME}",
-        http_status_code=400,
-    )
+    stub_error(aws.stubs[0], "get_trail", "TrailNotFoundException", f"Unknown trail: {NAME}", 400)
     report = verify_trail(
         expected, trail_name=NAME, cloudtrail=aws.cloudtrail, s3=aws.s3, kms=aws.kms, sts=aws.sts
     )
@@ -408,28 +430,11 @@ def test_a_central_archive_is_reported_for_the_archive_account_with_its_command(
     aws: Aws, expected: SelectorInput
 ) -> None:
     # GIVEN an organization trail seen from a delegated administrator's account, writing to an archive account
-    ct, s3 = aws.stubs[:2]
-    ct.add_response("get_trail", {"Trail": org_trail()}, {"Name": ORG_TRAIL_ARN})
-    ct.add_response(
-        "get_trail_status", {"IsLogging": True, "LatestDeliveryTime": WHEN}, {"Name": ORG_TRAIL_ARN}
-    )
-    ct.add_response(
-        "get_event_selectors",
-        {"TrailARN": ORG_TRAIL_ARN, "AdvancedEventSelectors": template_selectors()},
-        {"TrailName": ORG_TRAIL_ARN},
-    )
+    status = {"IsLogging": True, "LatestDeliveryTime": WHEN}
+    aws.trail_calls(org_trail(), name=ORG_TRAIL_ARN, status=status, selectors=template_selectors())
     aws.caller(DELEGATED)
     aws.in_organization()
-    # S3 API reference, GetBucketPolicy: "If you have the correct permissions, but you're not using an identity
-    # that belongs to the bucket owner's account, Amazon S3 returns a 405 Method Not Allowed error."
-    # Error code MethodNotAllowed: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
-    s3.add_client_error(
-        "get_bucket_policy",
-        service_error_code="MethodNotAllowed",
-        service_message="The specified method is not allowed against this resource.",
-        http_status_code=405,
-        expected_params={"Bucket": ARCHIVE_BUCKET},
-    )
+    aws.bucket_of_another_account()
     # WHEN verify runs there with the trail's ARN (no GetKeyPolicy: the key is the archive's)
     report = verify_trail(
         expected,
@@ -458,23 +463,11 @@ def test_access_denied_on_the_bucket_policy_is_a_skip_with_the_archive_command(
 ) -> None:
     # S3 API reference, GetBucketPolicy: "If you don't have GetBucketPolicy permissions, Amazon S3 returns a
     # 403 Access Denied error."
-    ct, s3 = aws.stubs[:2]
     trail = {"Name": NAME, "TrailARN": TRAIL_ARN, "S3BucketName": BUCKET, "KmsKeyId": KEY_ARN}
-    ct.add_response("get_trail", {"Trail": trail}, {"Name": NAME})
-    ct.add_response("get_trail_status", {"IsLogging": True}, {"Name": TRAIL_ARN})
-    ct.add_response(
-        "get_event_selectors",
-        {"TrailARN": TRAIL_ARN, "AdvancedEventSelectors": template_selectors()},
-        {"TrailName": TRAIL_ARN},
-    )
+    aws.trail_calls(trail, name=NAME, status={"IsLogging": True}, selectors=template_selectors())
     aws.caller(ACCOUNT)
     aws.not_in_an_organization()
-    s3.add_client_error(
-        "get_bucket_policy",
-        service_error_code="AccessDenied",
-        service_message="Access Denied",
-        http_status_code=403,
-    )
+    stub_error(aws.stubs[1], "get_bucket_policy", "AccessDenied", "Access Denied", 403)
     aws.stubs[2].add_response(
         "get_key_policy", {"Policy": key_policy()}, {"KeyId": KEY_ARN, "PolicyName": "default"}
     )
@@ -544,19 +537,11 @@ def test_verify_archive_fails_a_key_bound_to_the_members_context(aws: Aws) -> No
 def test_verify_archive_with_the_wrong_accounts_credentials_says_whose_to_use(aws: Aws) -> None:
     # GIVEN verify --archive run with a member account's credentials
     aws.caller(DELEGATED)
-    aws.stubs[1].add_client_error(
-        "get_bucket_policy",
-        service_error_code="MethodNotAllowed",
-        service_message="The specified method is not allowed against this resource.",
-        http_status_code=405,
-    )
+    aws.bucket_of_another_account()
     # KMS API reference, GetKeyPolicy: "Cross-account use: No"; a key of another account is not found
     # (NotFoundException, "The request was rejected because the specified entity or resource could not be found.")
-    aws.stubs[2].add_client_error(
-        "get_key_policy",
-        service_error_code="NotFoundException",
-        service_message=f"Key '{ARCHIVE_KEY_ARN}' does not exist",
-        http_status_code=400,
+    stub_error(
+        aws.stubs[2], "get_key_policy", "NotFoundException", f"Key '{ARCHIVE_KEY_ARN}' does not exist", 400
     )
     report = verify_archive(archive_target(), s3=aws.s3, kms=aws.kms, sts=aws.sts)
     checks = {c.name: (c.status, c.detail) for c in report.checks}
@@ -652,7 +637,6 @@ def test_a_member_accounts_own_trail_names_its_organization_for_the_archive(
 ) -> None:
     # GIVEN a member account's own (not organization) trail writing to the archive: its requests carry
     # aws:SourceOrgID, so the archive account must check them with the organization
-    ct, s3 = aws.stubs[:2]
     arn = f"arn:aws:cloudtrail:us-east-1:{DELEGATED}:trail/network-activity"
     trail = {
         "Name": "network-activity",
@@ -660,21 +644,12 @@ def test_a_member_accounts_own_trail_names_its_organization_for_the_archive(
         "S3BucketName": ARCHIVE_BUCKET,
         "KmsKeyId": ARCHIVE_KEY_ARN,
     }
-    ct.add_response("get_trail", {"Trail": trail}, {"Name": "network-activity"})
-    ct.add_response("get_trail_status", {"IsLogging": True}, {"Name": arn})
-    ct.add_response(
-        "get_event_selectors",
-        {"TrailARN": arn, "AdvancedEventSelectors": template_selectors()},
-        {"TrailName": arn},
+    aws.trail_calls(
+        trail, name="network-activity", status={"IsLogging": True}, selectors=template_selectors()
     )
     aws.caller(DELEGATED)
     aws.in_organization()
-    s3.add_client_error(
-        "get_bucket_policy",
-        service_error_code="MethodNotAllowed",
-        service_message="The specified method is not allowed against this resource.",
-        http_status_code=405,
-    )
+    aws.bucket_of_another_account()
     report = verify_trail(
         expected,
         trail_name="network-activity",
@@ -736,28 +711,16 @@ def docs_workload(aws: Aws, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         "CloudWatchLogsLogGroupArn": f"arn:aws:logs:us-east-1:{WORKLOAD_ACCOUNT}:log-group:network-activity:*",
         "HomeRegion": "us-east-1",
     }
-    ct = aws.stubs[0]
-    ct.add_response("get_trail", {"Trail": trail}, {"Name": "network-activity"})
     status = {
         "IsLogging": True,
         "LatestDeliveryTime": WHEN,
         "LatestDigestDeliveryTime": WHEN,
         "LatestCloudWatchLogsDeliveryTime": WHEN,
     }
-    ct.add_response("get_trail_status", status, {"Name": WORKLOAD_TRAIL_ARN})
-    ct.add_response(
-        "get_event_selectors",
-        {"TrailARN": WORKLOAD_TRAIL_ARN, "AdvancedEventSelectors": selectors},
-        {"TrailName": WORKLOAD_TRAIL_ARN},
-    )
+    aws.trail_calls(trail, name="network-activity", status=status, selectors=selectors)
     aws.caller(WORKLOAD_ACCOUNT)
     aws.in_organization()
-    aws.stubs[1].add_client_error(
-        "get_bucket_policy",
-        service_error_code="MethodNotAllowed",
-        service_message="The specified method is not allowed against this resource.",
-        http_status_code=405,
-    )
+    aws.bucket_of_another_account()
     return _console(aws, monkeypatch, ["--template", "cdk.out"])
 
 
