@@ -783,3 +783,39 @@ def test_verify_archive_rejects_malformed_ids(
     result = run_verify(aws, monkeypatch, "--archive", "--bucket", ARCHIVE_BUCKET, *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_an_organization_trail_without_its_organization_id_skips_the_policies(
+    aws: Aws, expected: SelectorInput
+) -> None:
+    # GIVEN an organization trail whose account may not call DescribeOrganization (AccessDeniedException,
+    # HTTP 400 in the Organizations API reference's common errors)
+    aws.trail_calls(
+        org_trail(), name=ORG_TRAIL_ARN, status={"IsLogging": True}, selectors=template_selectors()
+    )
+    aws.caller(DELEGATED)
+    stub_error(
+        aws.stubs[4],
+        "describe_organization",
+        "AccessDeniedException",
+        "You don't have permissions to access this resource.",
+        400,
+    )
+    report = verify_trail(
+        expected,
+        trail_name=ORG_TRAIL_ARN,
+        cloudtrail=aws.cloudtrail,
+        s3=aws.s3,
+        kms=aws.kms,
+        sts=aws.sts,
+        organizations=aws.organizations,
+    )
+    # THEN the organization paths are not guessed: the policies are skipped, with the option that fixes it
+    checks = {c.name: (c.status, c.detail) for c in report.checks}
+    assert checks["organization"][0] == "skip"
+    assert checks["organization"][1].startswith("AccessDeniedException: You don't have permissions")
+    assert checks["policies"] == (
+        "skip",
+        "an organization trail writes under AWSLogs/<o-id>/: give --organization-id to check its policies",
+    )
+    assert report.ok and report.archive_command is None
