@@ -298,7 +298,7 @@ def test_a_bucket_without_the_tls_deny_fails_the_plain_http_row() -> None:
     )
     report = _run(bucket, key, (MEMBER_OWN_TRAIL,))
     assert [c.request.name for c in report.failures] == [
-        f"plain HTTP PutObject AWSLogs/{MEMBER_ACCOUNT}/ for {MEMBER_TRAIL}"
+        f"PutObject AWSLogs/{MEMBER_ACCOUNT}/ over plain HTTP by trail {MEMBER_ACCOUNT}/network-activity"
     ]
 
 

@@ -57,6 +57,13 @@ def _management_problems(
     return []
 
 
+def _writing_accounts(accounts: list[str], management_account_id: str | None) -> list[str]:
+    """The accounts whose trails write: the listed ones and the management account (organization trails)."""
+    if management_account_id is None or management_account_id in accounts:
+        return accounts
+    return [*accounts, management_account_id]
+
+
 class ImportedLogArchive(NamedTuple):
     """A log archive's bucket and key, imported into a workload account's stack."""
 
@@ -166,8 +173,7 @@ class LogArchive(Construct):
             elif match.group(2) not in accounts:
                 accounts.append(match.group(2))
         problems += _management_problems(organization_id, management_account_id, trail_arns)
-        if management_account_id is not None and management_account_id not in accounts:
-            accounts.append(management_account_id)
+        accounts = _writing_accounts(accounts, management_account_id)
         if not trail_arns and organization_id is None:
             problems.append(
                 "LogArchive needs trail_arns or organization_id: the bucket and key policies must name "

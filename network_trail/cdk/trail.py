@@ -376,6 +376,7 @@ class NetworkTrail(Construct):
         chosen, warnings = self._check(stack, account, name, props)
         self._selectors: list[Selector] = chosen
         self._trail_name = name
+        self._organization_id = props.organization_id
         self._parts = _arn_parts(props, name, partition=partition, region=region, account=account)
         self._warn_about(warnings, chosen)
         log_group_arn, logs_key_statements = self._logs_key_plan(props, name, account)
@@ -680,6 +681,11 @@ class NetworkTrail(Construct):
     def trail_name(self) -> str:
         """The trail's name, known at synth time."""
         return self._trail_name
+
+    @property
+    def organization_id(self) -> str | None:
+        """The ``organization_id`` given, or ``None``; an organization trail writes under ``AWSLogs/<o-id>/``."""
+        return self._organization_id
 
     @property
     def s3_key_prefix(self) -> str | None:

@@ -221,6 +221,17 @@ def trail_account(trail_arn: str) -> str:
     return trail_arn.split(":")[4]
 
 
+def _short(trail_arn: str) -> str:
+    """``<account>/<name>`` of a trail ARN, for request names."""
+    return f"{trail_account(trail_arn)}/{trail_arn.rsplit('/', 1)[-1]}"
+
+
+def _role(role_arn: str | None) -> str:
+    """``<account>/<name>`` of a role ARN, for request names."""
+    role_arn = role_arn or ""
+    return f"{role_arn.split(':')[4]}/{role_arn.rsplit('/', 1)[-1]}" if role_arn.count(":") >= 5 else role_arn
+
+
 def _trail_region(trail_arn: str) -> str:
     return trail_arn.split(":")[3]
 
@@ -297,7 +308,7 @@ def _writer_rows(setup: DeliverySetup, writer: Writer) -> list[DeliveryRequest]:
     acl_context = _service_context(arn, None)
     rows = [
         DeliveryRequest(
-            name=f"CloudTrail GetBucketAcl for {arn}",
+            name=f"GetBucketAcl by trail {_short(arn)}",
             target=Target.BUCKET,
             expect=Expect.ALLOW,
             action="s3:GetBucketAcl",
@@ -312,7 +323,7 @@ def _writer_rows(setup: DeliverySetup, writer: Writer) -> list[DeliveryRequest]:
     ]
     page = UG_S3POL_ORG if writer.organization_trail else UG_S3POL
     for path in _paths(setup, writer):
-        name = f"CloudTrail PutObject {path[1]} for {arn}"
+        name = f"PutObject {path[1]} by trail {_short(arn)}"
         rows.append(
             _put(
                 setup,
@@ -335,6 +346,7 @@ def _key_rows(setup: DeliverySetup, arn: str, service: Caller, expect: Expect) -
     """``kms:GenerateDataKey*`` (with the trail's encryption context), ``DescribeKey`` and, with a
     Bucket Key, ``Decrypt``, all for the trail ``arn``."""
     assert setup.key_arn is not None
+    who = "trail" if expect is Expect.ALLOW else "another account's trail"
     base = _service_context(arn, None)
     open_org = ("aws:SourceOrgID",) if setup.organization else ()
     note = (
@@ -344,7 +356,7 @@ def _key_rows(setup: DeliverySetup, arn: str, service: Caller, expect: Expect) -
     )
     rows = [
         DeliveryRequest(
-            name=f"CloudTrail kms:GenerateDataKey for {arn}",
+            name=f"GenerateDataKey by {who} {_short(arn)}",
             target=Target.KEY,
             expect=expect,
             action="kms:GenerateDataKey",
@@ -357,7 +369,7 @@ def _key_rows(setup: DeliverySetup, arn: str, service: Caller, expect: Expect) -
             note=note,
         ),
         DeliveryRequest(
-            name=f"CloudTrail kms:DescribeKey for {arn}",
+            name=f"DescribeKey by {who} {_short(arn)}",
             target=Target.KEY,
             expect=expect,
             action="kms:DescribeKey",
@@ -373,7 +385,7 @@ def _key_rows(setup: DeliverySetup, arn: str, service: Caller, expect: Expect) -
     if setup.bucket_key:
         rows.append(
             DeliveryRequest(
-                name=f"CloudTrail kms:Decrypt (S3 Bucket Key) for {arn}",
+                name=f"Decrypt (S3 Bucket Key) by {who} {_short(arn)}",
                 target=Target.KEY,
                 expect=expect,
                 action="kms:Decrypt",
@@ -407,7 +419,7 @@ def _forbidden_writer_rows(setup: DeliverySetup) -> list[DeliveryRequest]:
     rows = [
         _put(
             setup,
-            f"another account's trail PutObject {other_path[1]}",
+            f"PutObject {other_path[1]} by another account's trail {_short(other_arn)}",
             Expect.DENY,
             other_path,
             other_arn,
@@ -425,7 +437,7 @@ def _forbidden_writer_rows(setup: DeliverySetup) -> list[DeliveryRequest]:
         rows.append(
             _put(
                 setup,
-                f"a trail outside the organization PutObject {outside_path[1]}",
+                f"PutObject {outside_path[1]} by a trail outside the organization",
                 Expect.DENY,
                 outside_path,
                 outside_arn,
@@ -439,7 +451,7 @@ def _forbidden_writer_rows(setup: DeliverySetup) -> list[DeliveryRequest]:
     rows.append(
         _put(
             setup,
-            f"plain HTTP PutObject {path[1]} for {first.trail_arn}",
+            f"PutObject {path[1]} over plain HTTP by trail {_short(first.trail_arn)}",
             Expect.DENY,
             path,
             first.trail_arn,
@@ -463,7 +475,7 @@ def _logs_rows(setup: DeliverySetup, logs: LogsSetup) -> list[DeliveryRequest]:
         streams += [f"{logs.organization_id}_{m}_CloudTrail_{logs.region}" for m in logs.member_accounts]
     rows = [
         DeliveryRequest(
-            name=f"CloudTrail sts:AssumeRole {logs.role_arn}",
+            name=f"AssumeRole of the Logs role by CloudTrail ({logs.role_arn})",
             target=Target.LOGS_ROLE_TRUST,
             expect=Expect.ALLOW,
             action="sts:AssumeRole",
@@ -479,7 +491,7 @@ def _logs_rows(setup: DeliverySetup, logs: LogsSetup) -> list[DeliveryRequest]:
         for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
             rows.append(
                 DeliveryRequest(
-                    name=f"role {action} {stream}",
+                    name=f"{action.split(':')[1]} {stream} by the Logs role",
                     target=Target.LOGS_ROLE,
                     expect=Expect.ALLOW,
                     action=action,
@@ -498,7 +510,7 @@ def _logs_rows(setup: DeliverySetup, logs: LogsSetup) -> list[DeliveryRequest]:
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
             rows.append(
                 DeliveryRequest(
-                    name=f"CloudWatch Logs {action} for {logs.log_group_arn}",
+                    name=f"{action.split(':')[1]} by CloudWatch Logs for the log group",
                     target=Target.LOGS_KEY,
                     expect=Expect.ALLOW,
                     action=action,
@@ -532,7 +544,7 @@ def _alarm_rows(alarms: AlarmsSetup) -> list[DeliveryRequest]:
     }
     rows = [
         DeliveryRequest(
-            name=f"CloudWatch alarm sns:Publish {alarms.topic_arn}",
+            name="Publish to the alarm topic by an alarm",
             target=Target.TOPIC,
             expect=Expect.ALLOW,
             action="sns:Publish",
@@ -546,7 +558,7 @@ def _alarm_rows(alarms: AlarmsSetup) -> list[DeliveryRequest]:
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
             rows.append(
                 DeliveryRequest(
-                    name=f"CloudWatch alarm {action} on the topic key",
+                    name=f"{action.split(':')[1]} on the topic key by an alarm",
                     target=Target.TOPIC_KEY,
                     expect=Expect.ALLOW,
                     action=action,
@@ -560,7 +572,7 @@ def _alarm_rows(alarms: AlarmsSetup) -> list[DeliveryRequest]:
             )
     rows.append(
         DeliveryRequest(
-            name=f"plain HTTP sns:Publish {alarms.topic_arn}",
+            name="Publish to the alarm topic over plain HTTP",
             target=Target.TOPIC,
             expect=Expect.DENY,
             action="sns:Publish",
@@ -574,7 +586,7 @@ def _alarm_rows(alarms: AlarmsSetup) -> list[DeliveryRequest]:
     foreign = f"arn:{alarm.split(':')[1]}:cloudwatch:{region}:{OTHER_ACCOUNT}:alarm:foreign"
     rows.append(
         DeliveryRequest(
-            name=f"another account's alarm sns:Publish {alarms.topic_arn}",
+            name="Publish to the alarm topic by another account's alarm",
             target=Target.TOPIC,
             expect=Expect.DENY,
             action="sns:Publish",
@@ -606,7 +618,7 @@ def _reader_rows(setup: DeliverySetup, reader: Reader) -> list[DeliveryRequest]:
     if reader.account_id is not None:
         rows.append(
             DeliveryRequest(
-                name=f"reader {reader.role_arn} s3:ListBucket {base}/{OTHER_ACCOUNT}/",
+                name=f"ListBucket {base}/{OTHER_ACCOUNT}/ by reader {_role(reader.role_arn)}",
                 target=Target.BUCKET,
                 expect=Expect.DENY,
                 action="s3:ListBucket",
@@ -632,7 +644,7 @@ def _read_rows(
     role = caller.role_arn
     rows = [
         DeliveryRequest(
-            name=f"reader {role} s3:ListBucket {prefix}",
+            name=f"ListBucket {prefix} by reader {_role(role)}",
             target=Target.BUCKET,
             expect=Expect.ALLOW,
             action="s3:ListBucket",
@@ -642,7 +654,7 @@ def _read_rows(
             page=S3_PREFIX,
         ),
         DeliveryRequest(
-            name=f"reader {role} s3:GetObject {prefix}",
+            name=f"GetObject {prefix} by reader {_role(role)}",
             target=Target.BUCKET,
             expect=Expect.ALLOW,
             action="s3:GetObject",
@@ -655,7 +667,7 @@ def _read_rows(
     if setup.key_arn is not None:
         rows.append(
             DeliveryRequest(
-                name=f"reader {role} kms:Decrypt a file of {writer.trail_arn}",
+                name=f"Decrypt a file of trail {_short(writer.trail_arn)} by reader {_role(role)}",
                 target=Target.KEY,
                 expect=Expect.ALLOW,
                 action="kms:Decrypt",

@@ -11,15 +11,16 @@ assembly makes its requests "not checkable", with the statements to check by han
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from ..errors import NetworkTrailError
-from ..model._delivery import AlarmsSetup, DeliverySetup, LogsSetup, Reader, Target, Writer
+from ..model._delivery import AlarmsSetup, DeliverySetup, Expect, LogsSetup, Reader, Target, Writer
 from ..model._policies import TrailArnParts, as_policy_json, bucket_policy_statements, key_policy_statements
-from ..model._preflight import PolicySet, PreflightReport, run_preflight
+from ..model._preflight import Check, Outcome, PolicySet, PreflightReport, run_preflight
 from ..model.iam import Policy, parse_policy
 
 __all__ = [
@@ -28,7 +29,9 @@ __all__ = [
     "TrailPreflight",
     "assembly_stacks",
     "log_store_policies",
+    "preflight_json",
     "preflight_stacks",
+    "requests_by_statement",
 ]
 
 TRAIL_METADATA: Final = "network-trail"
@@ -94,7 +97,7 @@ def assembly_stacks(path: Path) -> list[StackTemplate]:
     """The stacks of a ``cdk.out`` directory (nested stage assemblies included), or of one template file.
 
     :param path: a ``cdk.out`` directory with its ``manifest.json``, or a template file (its
-        account and Region are then unknown).
+        account and Region are read from a ``manifest.json`` beside it, else unknown).
     """
     if path.is_dir():
         if not (path / "manifest.json").is_file():
@@ -102,6 +105,11 @@ def assembly_stacks(path: Path) -> list[StackTemplate]:
                 f"--template {str(path)!r} has no manifest.json: point it at the cdk.out of `cdk synth`"
             )
         return list(_manifest_stacks(path))
+    if (path.parent / "manifest.json").is_file():
+        # a template of a cdk.out directory: its account and Region are in the manifest
+        found = [s for s in _manifest_stacks(path.parent) if s.template == _read(path)]
+        if found:
+            return found[:1]
     name = path.name.removesuffix(".json").removesuffix(".template")
     return [StackTemplate(name, None, None, _read(path))]
 
@@ -483,3 +491,87 @@ def preflight_stacks(
             trail = _trail(resolver, trail_id, member_accounts)
             results.append(_trail_preflight(resolvers, trail, readers, member_accounts))
     return results
+
+
+def _check_json(check: Check) -> dict[str, Any]:
+    request = check.request
+    caller = request.caller.service or request.caller.role_arn
+    return {
+        "request": request.name,
+        "expect": request.expect.value,
+        "action": request.action,
+        "resource": request.resource,
+        "caller": caller,
+        "verdict": check.verdict,
+        "outcome": check.outcome.value,
+        "deciding": [str(ref) for ref in check.evaluation.deciding] if check.evaluation else [],
+        "detail": check.detail,
+        "page": request.page,
+        "note": request.note,
+    }
+
+
+def preflight_json(results: Sequence[TrailPreflight]) -> dict[str, Any]:
+    """The preflight of every trail as JSON (``network-trail preflight --json``)."""
+    return {
+        "ok": all(r.report.ok for r in results),
+        "trails": [
+            {
+                "stack": r.stack,
+                "logical_id": r.logical_id,
+                "trail_arn": r.trail_arn,
+                "ok": r.report.ok,
+                "checks": [_check_json(c) for c in r.report.checks],
+                "check_by_hand": {t.value: list(s) for t, s in r.report.hand_checks.items()},
+            }
+            for r in results
+        ],
+    }
+
+
+_GENERIC: Final = (
+    (re.compile(r"o-[a-z0-9]{10,32}"), "<o-id>"),
+    (re.compile(r"(?<!\d)\d{12}(?!\d)"), "<account>"),
+    (re.compile(r"(trail <account>/)[^ ]+"), r"\1<name>"),
+    (re.compile(r"(reader <account>/)[^ ]+"), r"\1<role>"),
+    (re.compile(r"_CloudTrail_[a-z0-9-]+"), "_CloudTrail_<region>"),
+    (re.compile(r"\(arn:[^)]*\)"), ""),
+)
+
+
+def _generic(name: str) -> str:
+    """A request name without accounts, organizations, trail and role names (for the docs)."""
+    for pattern, replacement in _GENERIC:
+        name = pattern.sub(replacement, name)
+    return name.strip()
+
+
+def requests_by_statement(reports: Sequence[tuple[str, PreflightReport]]) -> str:
+    """Per policy statement, the requests it allows (required) and refuses (forbidden), as Markdown.
+
+    :param reports: ``(configuration name, report)`` pairs; a statement is named by its resource's
+        logical id and its Sid (or index), so the same statement of several configurations is one row.
+    """
+    rows: dict[tuple[str, str], tuple[set[str], set[str], list[str]]] = {}
+    for configuration, report in reports:
+        for check in report.checks:
+            if check.evaluation is None or check.outcome is not Outcome.OK:
+                continue
+            for ref in check.evaluation.deciding:
+                resource = ref.policy.rsplit("/", 1)[-1]
+                statement = f"`{ref.sid}`" if ref.sid else f"statement {ref.index}"
+                needs, refuses, where = rows.setdefault((resource, statement), (set(), set(), []))
+                label = f"`{_generic(check.request.name)}`"
+                (needs if check.request.expect is Expect.ALLOW else refuses).add(label)
+                if configuration not in where:
+                    where.append(configuration)
+    lines = [
+        "| Policy | Statement | Requests that need it | Requests it refuses | Configurations |",
+        "|---|---|---|---|---|",
+    ]
+    for (resource, statement), (needs, refuses, where) in sorted(rows.items()):
+        lines.append(
+            f"| `{resource}` | {statement} | {'<br>'.join(sorted(needs)) or '-'} | "
+            f"{'<br>'.join(sorted(refuses)) or '-'} | {', '.join(where)} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -798,6 +798,24 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "is required for an organization trail",
         "pass account_ids=['111122223333', …]",
     ),
+    BadInput(
+        "queries-organization-id-of-another-organization",
+        "NetworkActivityQueries",
+        "NetworkActivityQueries(trail=<organization trail of o-a1b2c3d4e5>, organization_id='o-zzzzzzzzzz')",
+        _queries(organization_trail=True, organization_id="o-zzzzzzzzzz", account_ids=[ACCOUNT]),
+        "organization_id='o-zzzzzzzzzz'",
+        "differs from the trail's organization 'o-a1b2c3d4e5'",
+        "remove organization_id (it is taken from the trail)",
+    ),
+    BadInput(
+        "queries-organization-id-on-a-single-account-trail",
+        "NetworkActivityQueries",
+        "NetworkActivityQueries(trail=<trail of one account>, organization_id='o-a1b2c3d4e5')",
+        _queries(organization_id="o-a1b2c3d4e5"),
+        "organization_id='o-a1b2c3d4e5'",
+        "is not an organization trail",
+        "remove organization_id (it is taken from the trail)",
+    ),
     # --- LogArchive -------------------------------------------------------------------------------
     BadInput(
         "archive-organization-without-management-account",
