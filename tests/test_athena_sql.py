@@ -140,30 +140,49 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, records: Sequence[dict[str,
     )
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+def table_of(
+    tmp_path_factory: pytest.TempPathFactory, records: Sequence[dict[str, Any]]
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding the Glue table filled with ``records`` and the out-of-range records."""
     connection = duckdb.connect()
     connection.execute("SET TimeZone = 'UTC'")
-    load(connection, tmp_path_factory.mktemp("athena") / "records.ndjson", in_range_records() + OUT_OF_RANGE)
+    load(connection, tmp_path_factory.mktemp("athena") / "records.ndjson", [*records, *OUT_OF_RANGE])
     return connection
+
+
+def log_file_of(tmp_path_factory: pytest.TempPathFactory, records: Sequence[dict[str, Any]]) -> Path:
+    """``records`` as one CloudTrail log file."""
+    path = tmp_path_factory.mktemp("logs") / "records.json"
+    path.write_text(json.dumps({"Records": list(records)}))
+    return path
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    return table_of(tmp_path_factory, in_range_records())
 
 
 @pytest.fixture(scope="module")
 def log_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("logs") / "records.json"
-    path.write_text(json.dumps({"Records": in_range_records()}))
-    return path
+    return log_file_of(tmp_path_factory, in_range_records())
 
 
-def athena_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, str | None]]:
-    """The result rows as GetQueryResults gives them: every value a string, NULL as None."""
+def result_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, columns: Sequence[str]
+) -> list[dict[str, str | None]]:
+    """The result rows of Athena ``sql`` as GetQueryResults gives them: every value a string, NULL as None."""
     result = con.execute(sqlglot.transpile(sql, read="athena", write="duckdb")[0])
     names = [d[0] for d in result.description]
-    assert names == list(COLUMNS)
+    assert names == list(columns)
     return [
         {n: None if v is None else str(v) for n, v in zip(names, row, strict=True)}
         for row in result.fetchall()
     ]
+
+
+def athena_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, str | None]]:
+    """The simulation query's result rows (:data:`COLUMNS`)."""
+    return result_rows(con, sql, COLUMNS)
 
 
 def athena_report(con: duckdb.DuckDBPyConnection, sets: Sequence[SelectorSet]) -> SimulationReport:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -31,6 +32,11 @@ from network_trail import (
     selector_from_json,
 )
 from network_trail.app.config import load_environments
+from network_trail.cdk.endpoint_policy import apply_endpoint_policy, proposal_policy
+from network_trail.model.endpoint_policy import check_endpoint_policy
+from network_trail.model.iam_actions import iam_actions
+from network_trail.simulator.calls import calls_from_rows, distinct_calls, load_org_accounts
+from network_trail.simulator.endpoint_policies import policy_file_target
 
 ACCOUNT = "123456789012"
 VPCE = "vpce-0a1b2c3d4e5f60718"
@@ -109,6 +115,25 @@ def _with_resources(
                 stack, "LogsKey", f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
             )
         return NetworkTrail(stack, "NetworkTrail", **extra, **props)
+
+    return build
+
+
+def _gateway_policy(principal: object) -> Callable[[], object]:
+    def build() -> object:
+        vpc = ec2.Vpc(
+            _stack(),
+            "Vpc",
+            max_azs=1,
+            nat_gateways=0,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="a", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+            ],
+        )
+        endpoint = vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
+        statement = {"Effect": "Allow", "Principal": principal, "Action": "*", "Resource": "*"}
+        apply_endpoint_policy(endpoint, {"Statement": [statement]})
+        return endpoint
 
     return build
 
@@ -855,6 +880,82 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "got 1000000",
         "at least 10,000,000 (Athena's minimum), or None for no limit",
         "e.g. 10 * 1024**3 for 10 GiB",
+    ),
+    # --- event names to IAM actions, distinct calls ----------------------------------------------------
+    BadInput(
+        "iam-actions-event-source",
+        "iam_actions",
+        'iam_actions("kms", "Decrypt")',
+        lambda: iam_actions("kms", "Decrypt"),
+        "got 'kms'",
+        "must be an eventSource of the shape '<service>.amazonaws.com'",
+        "e.g. 'kms.amazonaws.com'",
+    ),
+    BadInput(
+        "calls-jobs",
+        "distinct_calls",
+        "distinct_calls(paths, jobs=0)",
+        lambda: distinct_calls(["-"], jobs=0),
+        "got 0",
+        "jobs must be a whole number of processes, at least 1",
+        "at least 1",
+    ),
+    BadInput(
+        "calls-result-row",
+        "distinct_calls",
+        'calls_from_rows([{"event_source": "kms.amazonaws.com", "calls": "many"}])',
+        lambda: calls_from_rows([{"event_source": "kms.amazonaws.com", "calls": "many"}]),
+        "'calls': 'many'",
+        "calls a whole number",
+        "give the query's result unchanged",
+    ),
+    BadInput(
+        "org-accounts-arn",
+        "distinct_calls",
+        'load_org_accounts({"Accounts": [{"Id": "111111111111", "Arn": "o-exampleorgid"}]})',
+        lambda: load_org_accounts({"Accounts": [{"Id": "111111111111", "Arn": "o-exampleorgid"}]}),
+        "Accounts[0]",
+        "'arn:aws:organizations::<management account>:account/<o-id>/<Id>'",
+        "pass the output of `aws organizations list-accounts` unchanged",
+    ),
+    # --- endpoint policies: replay, advise, apply_endpoint_policy ---------------------------------------
+    BadInput(
+        "endpoint-policy-no-principal",
+        "endpoint policies",
+        'check_endpoint_policy({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, ...)',
+        lambda: check_endpoint_policy(
+            {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, gateway=False, name="policy"
+        ),
+        "Statement[0]",
+        "an endpoint policy must contain one",
+        'add "Principal": "*"',
+    ),
+    BadInput(
+        "endpoint-policy-gateway-principal",
+        "endpoint policies",
+        'apply_endpoint_policy(s3_gateway_endpoint, {"Statement": [{..., "Principal": {"AWS": "123456789012"}}]})',
+        _gateway_policy({"AWS": ACCOUNT}),
+        'Principal {"AWS": "123456789012"}',
+        'the principal of a gateway endpoint policy must be "*"',
+        "aws:PrincipalArn or aws:PrincipalAccount condition key instead",
+    ),
+    BadInput(
+        "endpoint-policy-advice-endpoint",
+        "endpoint policies",
+        'proposal_policy({"endpoints": [{"endpointId": "vpce-1", ...}]}, "vpce-2")',
+        lambda: proposal_policy({"endpoints": [{"endpointId": "vpce-1", "policy": {}}]}, "vpce-2"),
+        "'vpce-2'",
+        "is not in the advice",
+        "choose one of ['vpce-1']",
+    ),
+    BadInput(
+        "endpoint-policy-file",
+        "endpoint policies",
+        "network-trail replay LOGS --policy policy.json (a describe-vpc-endpoints output)",
+        lambda: policy_file_target('{"VpcEndpoints": []}', name="policy.json"),
+        "--policy 'policy.json'",
+        "must be a policy document (a JSON object with a Statement)",
+        "give the endpoint's PolicyDocument",
     ),
     # --- presets.for_endpoints ----------------------------------------------------------------------
     BadInput(
