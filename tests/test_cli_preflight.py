@@ -45,7 +45,7 @@ def test_preflight_passes_every_trail_of_the_assembly(assembly: Path) -> None:
 
 
 def test_preflight_reports_an_archive_outside_the_assembly_with_statements_to_check(assembly: Path) -> None:
-    data = json.loads(_run("--template", str(assembly), "--json").output)
+    data = json.loads(_run("--template", str(assembly), "--json").stdout)
     (imported,) = [t for t in data["trails"] if t["trail_arn"] == IMPORTED_TRAIL]
     not_checkable = {c["action"] for c in imported["checks"] if c["outcome"] == "not checkable"}
     assert {"s3:GetBucketAcl", "s3:PutObject", "kms:GenerateDataKey", "kms:DescribeKey"} <= not_checkable
@@ -57,7 +57,7 @@ def test_preflight_reports_an_archive_outside_the_assembly_with_statements_to_ch
 
 
 def test_preflight_json_names_the_deciding_statement(assembly: Path) -> None:
-    data = json.loads(_run("--template", str(assembly), "--json").output)
+    data = json.loads(_run("--template", str(assembly), "--json").stdout)
     (dev,) = [t for t in data["trails"] if t["stack"] == "NetworkTrail-dev"]
     put = next(c for c in dev["checks"] if c["action"] == "s3:PutObject" and c["expect"] == "allow")
     assert put["verdict"] == "ALLOW"
@@ -72,7 +72,7 @@ def test_preflight_json_names_the_deciding_statement(assembly: Path) -> None:
 
 def test_preflight_checks_readers_given_on_the_command_line(assembly: Path) -> None:
     result = _run("--template", str(assembly), "--reader", f"{READER_ROLE_ARN}=123456789012", "--json")
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     (reader_stack,) = [t for t in data["trails"] if t["stack"] == "CrossAccountReader"]
     reads = {
         (c["action"], c["expect"], c["outcome"])
@@ -117,3 +117,54 @@ def test_preflight_exits_2_on_a_bad_reader(assembly: Path) -> None:
     result = _run("--template", str(assembly), "--reader", "log-reader")
     assert result.exit_code == 2
     assert "--reader 'log-reader' must be a role ARN" in result.output
+
+
+ORG_TRAIL = "arn:aws:cloudtrail:us-east-1:444444444444:trail/org-network-activity"
+WRITERS = (
+    "--organization-trail",
+    ORG_TRAIL,
+    "--organization-id",
+    "o-a1b2c3d4e5",
+    "--writer",
+    IMPORTED_TRAIL,
+    "--member-account",
+    "111111111111",
+)
+"""The writers of docs/organization.md: the management account's organization trail, a member's own trail."""
+
+
+def test_preflight_checks_a_log_archive_for_the_writers_given(assembly: Path) -> None:
+    # GIVEN the organization archive with readers (no trail in its stack) and its writers
+    result = _run("--template", str(assembly / "ArchiveReaders.template.json"), *WRITERS, "--json")
+    assert result.exit_code == 0, result.output
+    (store,) = json.loads(result.stdout)["log_stores"]
+    # THEN the organization trail's requests name the management account's trail (UG-KMSPOL) and pass
+    generate = [c for c in store["checks"] if c["action"] == "kms:GenerateDataKey" and c["expect"] == "allow"]
+    assert {c["request"] for c in generate} == {
+        "GenerateDataKey by trail 444444444444/org-network-activity",
+        "GenerateDataKey by trail 111111111111/network-activity",
+    }
+    assert all(c["outcome"] == "ok" for c in store["checks"])
+
+
+def test_preflight_fails_a_log_archive_that_does_not_admit_the_organization_trail(assembly: Path) -> None:
+    # GIVEN the archive for listed trails of no organization, and an organization trail as writer
+    result = _run("--template", str(assembly / "ArchiveTrails.template.json"), *WRITERS)
+    # THEN its writes under AWSLogs/<o-id>/ are refused: exit 1, the failures named
+    assert result.exit_code == 1
+    assert (
+        "FAIL PutObject AWSLogs/o-a1b2c3d4e5/444444444444/ by trail 444444444444/org-network-activity"
+        in result.output
+    )
+
+
+def test_preflight_asks_for_the_writers_of_a_log_archive(assembly: Path) -> None:
+    result = _run("--template", str(assembly / "ArchiveReaders.template.json"))
+    assert result.exit_code == 2
+    assert "holds a CloudTrail log bucket but no trail: pass the trails that write to it" in result.output
+
+
+def test_preflight_refuses_an_organization_trail_without_organization(assembly: Path) -> None:
+    result = _run("--template", str(assembly), "--organization-trail", ORG_TRAIL)
+    assert result.exit_code == 2
+    assert "--organization-trail needs --organization-id" in result.output

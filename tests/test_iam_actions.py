@@ -117,7 +117,24 @@ ACTIONS = [
         ("s3:PutIntelligentTieringConfiguration",),
         S3,
     ),
-    ("lambda.amazonaws.com", "Invoke", ("lambda:InvokeFunction",), f"{SAR}/list_awslambda.html"),
+    (
+        "lambda.amazonaws.com",
+        "Invoke",
+        ("lambda:InvokeFunction",),
+        "https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html",
+    ),
+    (
+        "lambda.amazonaws.com",
+        "InvokeWithResponseStream",
+        ("lambda:InvokeFunction",),
+        "https://docs.aws.amazon.com/lambda/latest/dg/API_InvokeWithResponseStream.html",
+    ),
+    (
+        "sqs.amazonaws.com",
+        "SendMessageBatch",
+        ("sqs:SendMessage",),
+        "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html",
+    ),
     (
         "lambda.amazonaws.com",
         "GetFunction20150331v2",

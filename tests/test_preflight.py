@@ -22,7 +22,7 @@ import pytest
 from network_trail.model._delivery import OTHER_ACCOUNT, DeliverySetup, Expect, Reader, Target, Writer
 from network_trail.model._preflight import Outcome, PolicySet, PreflightReport, run_preflight
 from network_trail.model.iam import parse_policy
-from network_trail.simulator.preflight import StackTemplate, log_store_policies, preflight_stacks
+from network_trail.simulator.preflight import StackTemplate, preflight_log_store, preflight_stacks
 from tests.compliance_support import (
     ARCHIVE_ORGANIZATION_ID,
     ARCHIVE_TRAIL_ARNS,
@@ -147,19 +147,7 @@ def test_imported_archive_is_reported_not_checkable_with_the_statements_to_check
 
 def _archive_report(name: str) -> PreflightReport:
     writers, organization, readers = ARCHIVES[name]
-    found = log_store_policies(_stack(name))
-    assert found is not None
-    bucket, key, bucket_key, policies = found
-    setup = DeliverySetup(
-        partition="aws",
-        bucket_name=bucket,
-        key_arn=key,
-        writers=writers,
-        bucket_key=bucket_key,
-        organization_id=organization,
-        readers=readers,
-    )
-    return run_preflight(setup, policies)
+    return preflight_log_store(_stack(name), writers, organization_id=organization, readers=readers)
 
 
 @pytest.mark.parametrize("name", sorted(ARCHIVES))
@@ -316,3 +304,20 @@ def test_a_condition_on_a_value_the_pages_leave_open_is_unknown_and_fails() -> N
     decrypt = next(c for c in report.failures if c.request.action == "kms:Decrypt")
     assert decrypt.verdict == "UNKNOWN"
     assert "kms:EncryptionContext:aws:cloudtrail:arn" in decrypt.detail
+
+
+def test_a_same_account_reader_outside_the_assembly_is_not_checkable_rather_than_failed() -> None:
+    # GIVEN the archive's own account's role, granted with an immutable import: nothing is written to the
+    # bucket or key policy, its identity policy lives outside the assembly (IAM User Guide: within one
+    # account an identity policy alone can allow)
+    own = Reader(role_arn=f"arn:aws:iam::{ARCHIVE_ACCOUNT}:role/auditor", account_id=MEMBER_ACCOUNT)
+    report = preflight_log_store(
+        _stack("archive-readers"), (MEMBER_OWN_TRAIL,), organization_id=ORG, readers=(own,)
+    )
+    reads = [c for c in report.checks if c.request.caller.role_arn == own.role_arn]
+    # THEN its required reads are not checkable (not failed), and its forbidden listing is still denied
+    assert {(c.request.expect, c.outcome) for c in reads} == {
+        (Expect.ALLOW, Outcome.NOT_CHECKABLE),
+        (Expect.DENY, Outcome.OK),
+    }
+    assert _failures(report) == []

@@ -11,10 +11,11 @@ the page's generated part (between the ``BEGIN``/``END`` markers);
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
+
+from ._generated import replace_part, rewrite
 
 if TYPE_CHECKING:
     from network_trail.model._preflight import PreflightReport
@@ -36,9 +37,8 @@ def _reports(root: Path) -> list[tuple[str, PreflightReport]]:
 
     from network_trail import LogArchive
     from network_trail.app.delivery import build_app
-    from network_trail.model._delivery import DeliverySetup, Reader, Writer
-    from network_trail.model._preflight import run_preflight
-    from network_trail.simulator.preflight import assembly_stacks, log_store_policies, preflight_stacks
+    from network_trail.model._delivery import Reader, Writer
+    from network_trail.simulator.preflight import assembly_stacks, preflight_log_store, preflight_stacks
 
     context = json.loads((root / "cdk.json").read_text())["context"]
     reports: list[tuple[str, PreflightReport]] = []
@@ -61,9 +61,6 @@ def _reports(root: Path) -> list[tuple[str, PreflightReport]]:
         for result in preflight_stacks([s for s in stacks if s.name != "LogArchive"]):
             reports.append((result.stack.removeprefix("NetworkTrail-"), result.report))
         (archive_template,) = [s for s in stacks if s.name == "LogArchive"]
-        found = log_store_policies(archive_template)
-        assert found is not None
-        bucket, key, bucket_key, policies = found
         writers = (
             Writer(
                 trail_arn=f"arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/org-network-activity",
@@ -76,16 +73,13 @@ def _reports(root: Path) -> list[tuple[str, PreflightReport]]:
                 organization_id=ORGANIZATION,
             ),
         )
-        setup = DeliverySetup(
-            partition="aws",
-            bucket_name=bucket,
-            key_arn=key,
-            writers=writers,
-            bucket_key=bucket_key,
+        report = preflight_log_store(
+            archive_template,
+            writers,
             organization_id=ORGANIZATION,
             readers=(Reader(role_arn=reader, account_id=MEMBER),),
         )
-        reports.append(("LogArchive", run_preflight(setup, policies)))
+        reports.append(("LogArchive", report))
     return reports
 
 
@@ -99,9 +93,7 @@ def statement_markdown(root: Path) -> str:
 
 def refreshed_page(page: str, root: Path) -> str:
     """``page`` with its generated part replaced by :func:`statement_markdown`."""
-    head, _, rest = page.partition(BEGIN)
-    _, _, tail = rest.partition(END + "\n")
-    return head + statement_markdown(root) + tail
+    return replace_part(page, BEGIN, END, statement_markdown(root))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,12 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     :param argv: ``[root]``. Default: - the directory above this package
     """
-    args = sys.argv[1:] if argv is None else argv
-    root = Path(args[0]) if args else Path(__file__).resolve().parent.parent
-    path = root / PAGE
-    path.write_text(refreshed_page(path.read_text(), root))
-    print(f"wrote {path}")
-    return 0
+    return rewrite(argv, PAGE, refreshed_page)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 The group :func:`main` and its commands, one module each (``_presets``, ``_render``,
 ``_simulate``, ``_explain``, ``_diff``, ``_verify``, ``_coverage``, ``_replay``, ``_advise``,
 ``_preflight``); what they share is in ``_shared``. Selectors come from ``_inputs`` (templates, live
-trails, files, presets, the sample app's environments); ``replay`` and ``advise`` read calls and policies
-with ``_policy_inputs``. No command imports aws_cdk, so none starts Node, except for
+trails, files, presets, the sample app's environments); ``replay`` and ``advise`` read calls and
+policies with ``_policy_inputs``. No command imports aws_cdk, so none starts Node, except for
 ``--env``: :mod:`network_trail.app.config` builds CDK values.
 """
 

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from ..errors import NetworkTrailError
-from ..model._delivery import Reader
-from ..model._preflight import Outcome
+from ..model._delivery import Reader, Writer
+from ..model._ids import ORGANIZATION_ID
+from ..model._preflight import Outcome, PreflightReport
 from ..simulator.preflight import (
     EXAMPLE_MEMBER,
-    TrailPreflight,
+    LogStorePreflight,
+    StackTemplate,
     assembly_stacks,
+    log_store_policies,
     preflight_json,
+    preflight_log_store,
     preflight_stacks,
+    trail_less_log_stores,
 )
 from ._shared import _fail, _print_json, _table
+
+_TRAIL_ARN = re.compile(r"^arn:[a-z-]+:cloudtrail:[a-z0-9-]+:\d{12}:trail/.+$")
 
 
 def _readers(values: tuple[str, ...]) -> list[Reader]:
@@ -57,9 +65,32 @@ def _readers(values: tuple[str, ...]) -> list[Reader]:
     metavar="ACCOUNT",
     help="A member account an organization trail writes for. Default: one example account.",
 )
+@click.option(
+    "--writer",
+    "writer_arns",
+    multiple=True,
+    metavar="TRAIL_ARN",
+    help="A trail of one account writing to a log archive of the assembly (a stack with a log bucket, no trail).",
+)
+@click.option(
+    "--organization-trail",
+    "organization_trails",
+    multiple=True,
+    metavar="TRAIL_ARN",
+    help="An organization trail (its ARN names the management account) writing to a log archive of the assembly.",
+)
+@click.option(
+    "--organization-id", help="The writers' organization (o-...): needed with --organization-trail."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def preflight_command(
-    template: Path, readers: tuple[str, ...], members: tuple[str, ...], as_json: bool
+    template: Path,
+    readers: tuple[str, ...],
+    members: tuple[str, ...],
+    writer_arns: tuple[str, ...],
+    organization_trails: tuple[str, ...],
+    organization_id: str | None,
+    as_json: bool,
 ) -> None:
     """Check before deploying that each trail's policies allow what AWS will ask, and no more.
 
@@ -79,42 +110,92 @@ def preflight_command(
     Exit code 0 when every request is as it must be, 1 when a required request
     is denied or unknown or a forbidden one is allowed, 2 on bad input.
     """
+    member_accounts = members or (EXAMPLE_MEMBER,)
+    writers = _writers(writer_arns, organization_trails, organization_id, member_accounts)
+    chosen = _readers(readers)
     try:
         stacks = assembly_stacks(template)
-        results = preflight_stacks(
-            stacks,
-            readers=_readers(readers),
-            member_accounts=members or (EXAMPLE_MEMBER,),
-        )
+        results = preflight_stacks(stacks, readers=chosen, member_accounts=member_accounts)
+        archives = trail_less_log_stores(stacks)
+        stores = [_log_store(s, writers, organization_id, chosen) for s in archives] if writers else []
     except NetworkTrailError as error:
         _fail(str(error))
-    if not results:
+    if archives and not writers:
+        names = ", ".join(repr(s.name) for s in archives)
+        message = (
+            f"stack {names} holds a CloudTrail log bucket but no trail: pass the trails that write to it "
+            f"(--writer TRAIL_ARN, --organization-trail TRAIL_ARN --organization-id o-...) to check it"
+        )
+        if not results:
+            _fail(message)
+        click.echo(f"note: {message}", err=True)
+    if not results and not stores:
         _fail(
             f"--template {str(template)!r} has no AWS::CloudTrail::Trail: point it at the app that defines the trail"
         )
     if as_json:
-        _print_json(preflight_json(results))
+        _print_json(preflight_json(results, stores))
     else:
         for result in results:
-            _echo(result)
-    if not all(result.report.ok for result in results):
+            _echo(f"trail {result.trail_arn} (stack {result.stack}, {result.logical_id})", result.report)
+        for store in stores:
+            _echo(f"log archive {store.bucket} (stack {store.stack}), for the writers given", store.report)
+    if not all(r.report.ok for r in results) or not all(r.report.ok for r in stores):
         sys.exit(1)
 
 
-def _echo(result: TrailPreflight) -> None:
-    """One trail's checks as a table, the statements to check by hand, and a summary line."""
-    checks = result.report.checks
-    click.echo(f"trail {result.trail_arn} (stack {result.stack}, {result.logical_id})")
+def _writers(
+    arns: tuple[str, ...],
+    organization_trails: tuple[str, ...],
+    organization_id: str | None,
+    members: tuple[str, ...],
+) -> list[Writer]:
+    """``--writer`` and ``--organization-trail`` as writers, checked."""
+    for arn in (*arns, *organization_trails):
+        if not _TRAIL_ARN.match(arn):
+            _fail(f"{arn!r} must be a trail ARN like arn:aws:cloudtrail:<region>:<account>:trail/<name>")
+    if organization_id is not None and not ORGANIZATION_ID.match(organization_id):
+        _fail(
+            f"--organization-id {organization_id!r} must look like 'o-' and 10 to 32 lowercase letters or digits"
+        )
+    if organization_trails and organization_id is None:
+        _fail(
+            "--organization-trail needs --organization-id o-...: an organization trail writes AWSLogs/<o-id>/"
+        )
+    writers = [Writer(trail_arn=arn, organization_id=organization_id) for arn in arns]
+    writers += [
+        Writer(
+            trail_arn=arn, organization_id=organization_id, organization_trail=True, member_accounts=members
+        )
+        for arn in organization_trails
+    ]
+    return writers
+
+
+def _log_store(
+    stack: StackTemplate, writers: list[Writer], organization_id: str | None, readers: list[Reader]
+) -> LogStorePreflight:
+    """The preflight of a log archive's bucket and key for the writers given."""
+    found = log_store_policies(stack)
+    assert found is not None
+    report = preflight_log_store(stack, writers, organization_id=organization_id, readers=readers)
+    return LogStorePreflight(stack.name, found[0], report)
+
+
+def _echo(header: str, report: PreflightReport) -> None:
+    """One report's checks as a table, the statements to check by hand, and a summary line."""
+    checks = report.checks
+    click.echo(header)
     rows = [
         [c.outcome.value, c.request.expect.value, c.verdict, c.request.action, c.request.name, c.deciding]
         for c in checks
     ]
     _table(["RESULT", "MUST", "VERDICT", "ACTION", "REQUEST", "DECIDING STATEMENT"], rows)
-    for check in result.report.failures:
+    for check in report.failures:
         click.echo(f"  FAIL {check.request.name}: {check.evaluation.reason if check.evaluation else ''}")
         if check.detail:
             click.echo(f"       {check.detail}")
-    for target, statements in result.report.hand_checks.items():
+    for target, statements in report.hand_checks.items():
         click.echo(
             f"not checkable: the {target.value} is defined outside this assembly; its policy must hold "
             f"these statements (check them by hand in the account that owns it):"

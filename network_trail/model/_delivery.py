@@ -59,9 +59,9 @@ UG_DECRYPT: Final = (
 )
 
 _TLS_NOTE: Final = (
-    "aws:SecureTransport=true: no AWS page states how CloudTrail connects to S3; the IAM User Guide says the "
-    "key is always in the request context, and AWS's own TLS-only audit bucket (Control Tower) receives "
-    "CloudTrail's files"
+    "aws:SecureTransport=true: no AWS page states how CloudTrail connects to S3; AWS Control Tower's audit "
+    "bucket policy denies every request with aws:SecureTransport false (AllowSSLRequestsOnly) and CloudTrail "
+    "writes to it (https://docs.aws.amazon.com/controltower/latest/userguide/logging-s3-audit-bucket.html)"
 )
 _ORG_NOTE: Final = (
     "aws:SourceOrgID: the Control Tower page shows it on CloudTrail's PutObject; no page shows it on "

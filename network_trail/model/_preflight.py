@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._delivery import DeliveryRequest, DeliverySetup, Expect, Target, delivery_requests
 from .iam import (
@@ -129,50 +129,59 @@ def to_request(row: DeliveryRequest) -> Request:
     return Request(action=row.action, resource=row.resource, principal=_principal(row), context=context)
 
 
-def _evaluate(row: DeliveryRequest, policies: PolicySet) -> tuple[Evaluation | None, str]:
-    """The evaluation of one row, or ``None`` with the reason when its policy is not readable."""
+class _Evaluated(NamedTuple):
+    """One row's evaluation (``None``: its policy is not readable), a note, and whether a denial
+    proves nothing (a same-account role whose identity policy is not in the assembly)."""
+
+    evaluation: Evaluation | None
+    note: str = ""
+    identity_unread: bool = False
+
+
+def _evaluate(row: DeliveryRequest, policies: PolicySet) -> _Evaluated:
+    """The evaluation of one row against the policies of its target."""
     request = to_request(row)
     account = policies.accounts.get(row.target)
+    role = row.caller.role_arn
     if row.target is Target.LOGS_ROLE:
-        logs_role = row.caller.role_arn or ""
-        identity = policies.role_policies.get(logs_role)
+        identity = policies.role_policies.get(role or "")
         if identity is None:
-            return None, f"the role {logs_role} is not defined where the preflight can read it"
-        return evaluate(request, identity_policies=identity, resource_account=account), ""
+            return _Evaluated(None, f"the role {role} is not defined where the preflight can read it")
+        return _Evaluated(evaluate(request, identity_policies=identity, resource_account=account))
     policy = policies.policies.get(row.target)
     if policy is None:
-        return None, f"the {row.target.value} policy is defined outside the assembly: check it by hand"
-    kind: Any = _KINDS.get(row.target, "other")
-    role = row.caller.role_arn
-    if role is not None and role not in policies.role_policies:
-        # A reader whose role is not in the assembly: the resource policy alone must allow (another
-        # account) or decide; the role's own IAM policy is the reader account's part (docs/organization.md).
-        alone = evaluate_policy(policy, request)
-        same = row.caller.account == account
-        note = (
-            f"the role's identity policy (not in the assembly) must allow it too in account {row.caller.account}"
-            if not same
-            else "the role is in the resource's account: its identity policy may allow it too"
+        return _Evaluated(
+            None, f"the {row.target.value} policy is defined outside the assembly: check it by hand"
         )
-        return alone, note
+    if role is not None and role not in policies.role_policies and row.caller.account != account:
+        # A reader of another account whose role is not in the assembly: its own IAM policy is its
+        # account's part (docs/organization.md); the resource policy alone must allow it.
+        note = f"the role's identity policy (not in the assembly) must allow it too, in account {row.caller.account}"
+        return _Evaluated(evaluate_policy(policy, request), note)
+    kind: Any = _KINDS.get(row.target, "other")
+    if role is not None and role not in policies.role_policies:
+        # Same account: the resource policy may grant it directly; else its identity policy may.
+        note = "the role is in the resource's account: its identity policy (not in the assembly) may allow it"
+        alone = evaluate(request, resource_policy=policy, resource_account=account, resource_kind=kind)
+        return _Evaluated(alone, note, identity_unread=True)
     identity = tuple(policies.role_policies.get(role, ())) if role else ()
-    return (
+    return _Evaluated(
         evaluate(
             request,
             identity_policies=identity,
             resource_policy=policy,
             resource_account=account,
             resource_kind=kind,
-        ),
-        "",
+        )
     )
 
 
-def _outcome(row: DeliveryRequest, evaluation: Evaluation | None, note: str) -> Check:
+def _outcome(row: DeliveryRequest, evaluated: _Evaluated) -> Check:
+    evaluation, note = evaluated.evaluation, evaluated.note
     if evaluation is None:
         return Check(row, None, Outcome.NOT_CHECKABLE, note)
     good = evaluation.allowed if row.expect is Expect.ALLOW else evaluation.denied
-    if not good and row.expect is Expect.ALLOW and row.caller.role_arn and "resource's account" in note:
+    if not good and row.expect is Expect.ALLOW and evaluated.identity_unread:
         return Check(row, evaluation, Outcome.NOT_CHECKABLE, note)
     detail = note
     if evaluation.unknown_keys:
@@ -189,6 +198,5 @@ def run_preflight(setup: DeliverySetup, policies: PolicySet) -> PreflightReport:
     """
     checks = []
     for row in delivery_requests(setup):
-        evaluation, note = _evaluate(row, policies)
-        checks.append(_outcome(row, evaluation, note))
+        checks.append(_outcome(row, _evaluate(row, policies)))
     return PreflightReport(tuple(checks), hand_checks=dict(policies.hand_checks))

@@ -41,7 +41,10 @@ _S3_PERMISSIONS: Final = (
     "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html"
 )
 _LAMBDA_CLOUDTRAIL: Final = "https://docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html"
-_SQS_PERMISSIONS: Final = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html"
+# "You cannot set permissions explicitly for SendMessageBatch, DeleteMessageBatch, or ChangeMessageVisibilityBatch"
+_SQS_PERMISSIONS: Final = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html"
+)
 _DDB_TRANSACTIONS: Final = (
     "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html"
 )
@@ -154,9 +157,14 @@ _S3_ACTIONS: Final[dict[str, ActionMapping]] = {
 
 ACTION_EXCEPTIONS: Final[Mapping[tuple[str, str], ActionMapping]] = {
     **{("s3", name): mapping for name, mapping in _S3_ACTIONS.items()},
-    ("lambda", "Invoke"): ActionMapping(("lambda:InvokeFunction",), (), f"{_SAR}/list_awslambda.html"),
+    # "This operation requires permission for the lambda:InvokeFunction action."
+    ("lambda", "Invoke"): ActionMapping(
+        ("lambda:InvokeFunction",), (), "https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html"
+    ),
     ("lambda", "InvokeWithResponseStream"): ActionMapping(
-        ("lambda:InvokeFunction",), (), f"{_SAR}/list_awslambda.html"
+        ("lambda:InvokeFunction",),
+        (),
+        "https://docs.aws.amazon.com/lambda/latest/dg/API_InvokeWithResponseStream.html",
     ),
     ("kms", "ReEncrypt"): ActionMapping(
         ("kms:ReEncryptFrom", "kms:ReEncryptTo"),

@@ -25,13 +25,16 @@ from ..model.iam import Policy, parse_policy
 
 __all__ = [
     "EXAMPLE_MEMBER",
+    "LogStorePreflight",
     "StackTemplate",
     "TrailPreflight",
     "assembly_stacks",
     "log_store_policies",
     "preflight_json",
+    "preflight_log_store",
     "preflight_stacks",
     "requests_by_statement",
+    "trail_less_log_stores",
 ]
 
 TRAIL_METADATA: Final = "network-trail"
@@ -511,10 +514,21 @@ def _check_json(check: Check) -> dict[str, Any]:
     }
 
 
-def preflight_json(results: Sequence[TrailPreflight]) -> dict[str, Any]:
-    """The preflight of every trail as JSON (``network-trail preflight --json``)."""
+def preflight_json(
+    results: Sequence[TrailPreflight], log_stores: Sequence[LogStorePreflight] = ()
+) -> dict[str, Any]:
+    """The preflight of every trail (and log archive) as JSON (``network-trail preflight --json``)."""
     return {
-        "ok": all(r.report.ok for r in results),
+        "ok": all(r.report.ok for r in results) and all(r.report.ok for r in log_stores),
+        "log_stores": [
+            {
+                "stack": r.stack,
+                "bucket": r.bucket,
+                "ok": r.report.ok,
+                "checks": [_check_json(c) for c in r.report.checks],
+            }
+            for r in log_stores
+        ],
         "trails": [
             {
                 "stack": r.stack,
@@ -575,3 +589,56 @@ def requests_by_statement(reports: Sequence[tuple[str, PreflightReport]]) -> str
             f"{'<br>'.join(sorted(refuses)) or '-'} | {', '.join(where)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def preflight_log_store(
+    stack: StackTemplate,
+    writers: Sequence[Writer],
+    *,
+    organization_id: str | None = None,
+    readers: Sequence[Reader] = (),
+) -> PreflightReport:
+    """The preflight of a stack's CloudTrail log bucket and key (e.g. a ``LogArchive``'s) for ``writers``.
+
+    :param stack: the stack holding the bucket whose policy admits CloudTrail.
+    :param writers: the trails that write to it.
+    :param organization_id: the organization the bucket admits. Default: - the writers'
+    :param readers: readers of the log files. Default: - none
+    :raises NetworkTrailError: when the stack has no CloudTrail log bucket.
+    """
+    found = log_store_policies(stack)
+    if found is None:
+        raise NetworkTrailError(
+            f"stack {stack.name!r} has no S3 bucket whose policy admits cloudtrail.amazonaws.com"
+        )
+    bucket, key, bucket_key, policies = found
+    setup = DeliverySetup(
+        partition=_partition(stack.region),
+        bucket_name=bucket,
+        key_arn=key,
+        writers=tuple(writers),
+        bucket_key=bucket_key,
+        organization_id=organization_id,
+        readers=tuple(readers),
+    )
+    return run_preflight(setup, policies)
+
+
+@dataclass(frozen=True, slots=True)
+class LogStorePreflight:
+    """The preflight of a stack's log bucket and key without a trail in the assembly (a ``LogArchive``)."""
+
+    stack: str
+    bucket: str
+    report: PreflightReport
+
+
+def trail_less_log_stores(stacks: Sequence[StackTemplate]) -> list[StackTemplate]:
+    """The stacks holding a CloudTrail log bucket but no trail: log archives, checked with given writers."""
+    found = []
+    for stack in stacks:
+        resolver = _Resolver(stack)
+        has_trail = any(True for _ in resolver.of_type("AWS::CloudTrail::Trail"))
+        if not has_trail and log_store_policies(stack) is not None:
+            found.append(stack)
+    return found

@@ -24,6 +24,7 @@ from aws_cdk import aws_s3 as s3
 from network_trail import (
     Condition,
     CustomEventSource,
+    DataEventSelector,
     ManagementEvents,
     ManagementEventsSelector,
     NetworkActivitySelector,
@@ -590,6 +591,65 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "did you mean 'eventName'",
     ),
     BadInput(
+        "selector-json-data-unknown-field",
+        "selector_from_json",
+        '{"Field": "vpcEndpointId", ...} in a data events selector',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {"Field": "vpcEndpointId", "Equals": ["vpce-0123456789abcdef0"]},
+                ]
+            }
+        ),
+        "'vpcEndpointId'",
+        "is not supported for data events of a trail",
+        "use one of",
+    ),
+    BadInput(
+        "selector-json-data-resource-type",
+        "selector_from_json",
+        '{"Field": "resources.type", "Equals": ["S3Object"]}',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["S3Object"]},
+                ]
+            }
+        ),
+        "'S3Object'",
+        "is not a resources.type of data events",
+        "e.g. 'AWS::S3::Object'",
+    ),
+    BadInput(
+        "selector-json-data-read-only-operator",
+        "selector_from_json",
+        '{"Field": "readOnly", "NotEquals": ["true"]} in a data events selector',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {"Field": "readOnly", "NotEquals": ["true"]},
+                ]
+            }
+        ),
+        "uses ['NotEquals']",
+        "allows only Equals on readOnly",
+        "API_AdvancedFieldSelector.html",
+    ),
+    BadInput(
+        "trail-data-event-selectors-kind",
+        "NetworkTrail",
+        "data_event_selectors=[presets.log_all('kms')]",
+        _trail(data_event_selectors=[presets.log_all("kms")]),
+        "NetworkActivitySelector(",
+        "must be a data event selector (eventCategory Data)",
+        "put network activity and management events selectors in selectors",
+    ),
+    BadInput(
         "selector-json-unknown-operator",
         "selector_from_json",
         '{"Field": "eventName", "Equal": [...]}',
@@ -1006,6 +1066,9 @@ UG_NET = (
     "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html"
 )
 UG_FILTER = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html"
+UG_DATA = (
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html"
+)
 UG_QUOTA = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html"
 UG_REC = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html"
 CFN_AFS = (
@@ -1047,6 +1110,16 @@ RULE_SOURCES: dict[str, tuple[str, str]] = {
         API_AFS,
     ),
     "selector-json-unknown-operator": ("the six operators of AdvancedFieldSelector", API_AFS),
+    "selector-json-data-unknown-field": (
+        "data events of trails take eventCategory, eventName, eventSource, eventType, resources.type, "
+        "readOnly, resources.ARN, sessionCredentialFromConsole and userIdentity.arn",
+        API_AFS,
+    ),
+    "selector-json-data-resource-type": ("resources.type is a value of the data event table", UG_DATA),
+    "selector-json-data-read-only-operator": (
+        "Equals is the only operator of readOnly, eventCategory and resources.type",
+        API_AFS,
+    ),
     "selector-json-equals-only-field": (
         "eventCategory, eventSource (network activity) and errorCode take Equals only",
         UG_NET,
@@ -1078,6 +1151,15 @@ def _warnings_of(**props: Any) -> Callable[[], list[tuple[str, str]]]:
 
 
 WARNED_INPUTS: tuple[WarnedInput, ...] = (
+    WarnedInput(
+        "network-trail:unlistedResourceType",
+        'DataEventSelector(resource_type="AWS::S3::Objects")',
+        lambda: DataEventSelector(resource_type="AWS::S3::Objects").warnings(),
+        "is not in the data event types of the CloudTrail User Guide",
+        "CloudTrail adds data event types several times a year and checks the value itself, so a value "
+        "shaped like a type that the list lacks warns rather than rejects",
+        UG_DATA,
+    ),
     WarnedInput(
         "network-trail:literalAsterisk",
         'Condition(equals=("vpce-*",))',
