@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from network_trail import cli, presets, render_selectors
 from network_trail.cli import _verify
 from network_trail.cli._inputs import SelectorInput, SelectorOptions
-from network_trail.cli._verify_checks import ArchiveTarget, verify_archive, verify_trail
+from network_trail.cli._verify_checks import ArchiveTarget, VerifyReport, verify_archive, verify_trail
 
 PROD = Path(__file__).parent / "__snapshots__" / "test_snapshot" / "test_sample_app_environment[prod].json"
 ACCOUNT = "123456789012"
@@ -286,18 +286,22 @@ def expected() -> SelectorInput:
     return item
 
 
-def verify(aws: Aws, expected: SelectorInput, **options: Any) -> dict[str, tuple[str, str]]:
-    report = verify_trail(
+def report_of(aws: Aws, expected: SelectorInput, trail_name: str = NAME, **options: Any) -> VerifyReport:
+    """verify_trail with the stubbed clients."""
+    return verify_trail(
         expected,
-        trail_name=NAME,
+        trail_name=trail_name,
         cloudtrail=aws.cloudtrail,
         s3=aws.s3,
         kms=aws.kms,
         sts=aws.sts,
         organizations=aws.organizations,
-        multi_region=True,
         **options,
     )
+
+
+def verify(aws: Aws, expected: SelectorInput, **options: Any) -> dict[str, tuple[str, str]]:
+    report = report_of(aws, expected, multi_region=True, **options)
     return {c.name: (c.status, c.detail) for c in report.checks}
 
 
@@ -436,15 +440,7 @@ def test_a_central_archive_is_reported_for_the_archive_account_with_its_command(
     aws.in_organization()
     aws.bucket_of_another_account()
     # WHEN verify runs there with the trail's ARN (no GetKeyPolicy: the key is the archive's)
-    report = verify_trail(
-        expected,
-        trail_name=ORG_TRAIL_ARN,
-        cloudtrail=aws.cloudtrail,
-        s3=aws.s3,
-        kms=aws.kms,
-        sts=aws.sts,
-        organizations=aws.organizations,
-    )
+    report = report_of(aws, expected, ORG_TRAIL_ARN)
     # THEN both policies are the archive account's to check, with the exact command, and nothing fails
     checks = {c.name: (c.status, c.detail) for c in report.checks}
     assert report.ok
@@ -454,7 +450,7 @@ def test_a_central_archive_is_reported_for_the_archive_account_with_its_command(
     assert "GetKeyPolicy is not a cross-account operation" in checks["key policy"][1]
     assert report.archive_command == (
         f"network-trail verify --archive --bucket {ARCHIVE_BUCKET} --key-arn {ARCHIVE_KEY_ARN} "
-        f"--trail-arn {ORG_TRAIL_ARN} --organization-id {ORG} --organization-trail --member-account {DELEGATED}"
+        f"--organization-trail {ORG_TRAIL_ARN} --organization-id {ORG} --member-account {DELEGATED}"
     )
 
 
@@ -484,9 +480,8 @@ def archive_target(**more: Any) -> ArchiveTarget:
     values: dict[str, Any] = {
         "bucket": ARCHIVE_BUCKET,
         "key_arn": ARCHIVE_KEY_ARN,
-        "trail_arns": (ORG_TRAIL_ARN,),
+        "organization_trail_arns": (ORG_TRAIL_ARN,),
         "organization_id": ORG,
-        "organization_trail": True,
         "member_accounts": (DELEGATED,),
         **more,
     }
@@ -581,11 +576,10 @@ def test_verify_archive_command_exits_0_and_1(aws: Aws, monkeypatch: pytest.Monk
         ARCHIVE_BUCKET,
         "--key-arn",
         ARCHIVE_KEY_ARN,
-        "--trail-arn",
+        "--organization-trail",
         ORG_TRAIL_ARN,
         "--organization-id",
         ORG,
-        "--organization-trail",
         "--member-account",
         DELEGATED,
     ]
@@ -600,10 +594,18 @@ def test_verify_archive_command_exits_0_and_1(aws: Aws, monkeypatch: pytest.Monk
 def test_verify_archive_needs_a_bucket_and_a_trail_arn(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run_verify(aws, monkeypatch, "--archive", "--bucket", ARCHIVE_BUCKET)
     assert result.exit_code == 2
-    assert "verify --archive needs --bucket NAME and at least one --trail-arn ARN" in result.stderr
-    result = run_verify(aws, monkeypatch, "--archive", "--bucket", ARCHIVE_BUCKET, "--trail-arn", "org-trail")
+    assert (
+        "verify --archive needs --bucket NAME and at least one --writer or --organization-trail"
+        in result.stderr
+    )
+    result = run_verify(aws, monkeypatch, "--archive", "--bucket", ARCHIVE_BUCKET, "--writer", "org-trail")
     assert result.exit_code == 2
-    assert "--trail-arn 'org-trail' is not a trail ARN" in result.stderr
+    assert "--writer 'org-trail' is not a trail ARN" in result.stderr
+    result = run_verify(
+        aws, monkeypatch, "--archive", "--bucket", ARCHIVE_BUCKET, "--organization-trail", ORG_TRAIL_ARN
+    )
+    assert result.exit_code == 2
+    assert "--organization-trail needs --organization-id o-..." in result.stderr
 
 
 def test_archive_options_without_archive_are_an_error(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -644,19 +646,11 @@ def test_a_member_accounts_own_trail_names_its_organization_for_the_archive(
     aws.caller(DELEGATED)
     aws.in_organization()
     aws.bucket_of_another_account()
-    report = verify_trail(
-        expected,
-        trail_name="network-activity",
-        cloudtrail=aws.cloudtrail,
-        s3=aws.s3,
-        kms=aws.kms,
-        sts=aws.sts,
-        organizations=aws.organizations,
-    )
+    report = report_of(aws, expected, "network-activity")
     assert report.ok
     assert report.archive_command == (
         f"network-trail verify --archive --bucket {ARCHIVE_BUCKET} --key-arn {ARCHIVE_KEY_ARN} "
-        f"--trail-arn {arn} --organization-id {ORG}"
+        f"--writer {arn} --organization-id {ORG}"
     )
 
 
@@ -731,7 +725,7 @@ def docs_archive(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> str:
     )
     args = [
         "--archive", "--bucket", ARCHIVE_BUCKET, "--key-arn", ARCHIVE_KEY_ARN,
-        "--trail-arn", WORKLOAD_TRAIL_ARN, "--organization-id", ORG,
+        "--writer", WORKLOAD_TRAIL_ARN, "--organization-id", ORG,
     ]  # fmt: skip
     return _console(aws, monkeypatch, args)
 
@@ -754,19 +748,19 @@ def test_docs_show_the_stubbed_runs(aws: Aws, monkeypatch: pytest.MonkeyPatch, t
     ("args", "message"),
     [
         (
-            ["--trail-arn", f"arn:aws:s3:::{ARCHIVE_BUCKET}"],
-            "--trail-arn 'arn:aws:s3:::network-trail-archive-777777777777' is not a trail ARN",
+            ["--writer", f"arn:aws:s3:::{ARCHIVE_BUCKET}"],
+            "--writer 'arn:aws:s3:::network-trail-archive-777777777777' is not a trail ARN",
         ),
         (
-            ["--trail-arn", ORG_TRAIL_ARN, "--key-arn", "alias/network-trail"],
+            ["--writer", ORG_TRAIL_ARN, "--key-arn", "alias/network-trail"],
             "--key-arn 'alias/network-trail' is not a KMS key ARN",
         ),
         (
-            ["--trail-arn", ORG_TRAIL_ARN, "--member-account", "5555"],
+            ["--writer", ORG_TRAIL_ARN, "--member-account", "5555"],
             "--member-account '5555' is not an account id: give the 12 digits",
         ),
         (
-            ["--trail-arn", ORG_TRAIL_ARN, "--organization-id", "a1b2c3d4e5"],
+            ["--writer", ORG_TRAIL_ARN, "--organization-id", "a1b2c3d4e5"],
             "--organization-id 'a1b2c3d4e5' is not an organization id",
         ),
     ],
@@ -795,15 +789,7 @@ def test_an_organization_trail_without_its_organization_id_skips_the_policies(
         "You don't have permissions to access this resource.",
         400,
     )
-    report = verify_trail(
-        expected,
-        trail_name=ORG_TRAIL_ARN,
-        cloudtrail=aws.cloudtrail,
-        s3=aws.s3,
-        kms=aws.kms,
-        sts=aws.sts,
-        organizations=aws.organizations,
-    )
+    report = report_of(aws, expected, ORG_TRAIL_ARN)
     # THEN the organization paths are not guessed: the policies are skipped, with the option that fixes it
     checks = {c.name: (c.status, c.detail) for c in report.checks}
     assert checks["organization"][0] == "skip"

@@ -56,17 +56,21 @@ def _check_organization_id(organization_id: str | None) -> None:
 
 def _check_archive_ids(options: dict[str, Any]) -> None:
     """The ARNs and ids of ``--archive``'s options: a usage error naming the option, the value and the form."""
-    for arn in options["trail_arns"]:
-        parts = arn.split(":")
-        if (
-            len(parts) < 6
-            or parts[0] != "arn"
-            or parts[2] != "cloudtrail"
-            or not parts[5].startswith("trail/")
-        ):
-            _fail(
-                f"--trail-arn {arn!r} is not a trail ARN: give arn:<partition>:cloudtrail:<region>:<account>:trail/<name>"
-            )
+    for option, arns in (
+        ("--writer", options["writers"]),
+        ("--organization-trail", options["organization_trails"]),
+    ):
+        for arn in arns:
+            parts = arn.split(":")
+            if (
+                len(parts) < 6
+                or parts[0] != "arn"
+                or parts[2] != "cloudtrail"
+                or not parts[5].startswith("trail/")
+            ):
+                _fail(
+                    f"{option} {arn!r} is not a trail ARN: give arn:<partition>:cloudtrail:<region>:<account>:trail/<name>"
+                )
     key = options["key_arn"]
     if key is not None and (not key.startswith("arn:") or ":kms:" not in key or ":key/" not in key):
         _fail(
@@ -75,23 +79,27 @@ def _check_archive_ids(options: dict[str, Any]) -> None:
     for account in options["member_accounts"]:
         if not ACCOUNT_ID.match(account):
             _fail(f"--member-account {account!r} is not an account id: give the 12 digits")
+    if options["organization_trails"] and not options["organization_id"]:
+        _fail(
+            "--organization-trail needs --organization-id o-...: the organization whose path the trail writes"
+        )
 
 
 def _archive_target(options: dict[str, Any]) -> ArchiveTarget:
     """``--archive``'s bucket, key and trails; a usage error when one is missing or malformed."""
-    if not options["bucket"] or not options["trail_arns"]:
+    if not options["bucket"] or not (options["writers"] or options["organization_trails"]):
         _fail(
-            "verify --archive needs --bucket NAME and at least one --trail-arn ARN (the trail-side "
-            "`network-trail verify` prints the whole command)"
+            "verify --archive needs --bucket NAME and at least one --writer or --organization-trail TRAIL_ARN "
+            "(the trail-side `network-trail verify` prints the whole command)"
         )
     _check_archive_ids(options)
     return ArchiveTarget(
         bucket=options["bucket"],
         key_arn=options["key_arn"],
-        trail_arns=tuple(options["trail_arns"]),
+        trail_arns=tuple(options["writers"]),
+        organization_trail_arns=tuple(options["organization_trails"]),
         s3_key_prefix=options["s3_key_prefix"],
         organization_id=options["organization_id"],
-        organization_trail=options["organization_trail"],
         member_accounts=tuple(options["member_accounts"]),
         bucket_key=options["bucket_key"],
     )
@@ -121,7 +129,7 @@ def _print(report: VerifyReport, as_json: bool, heading: str) -> None:
 @click.option("--profile", help="The AWS profile to use. Default: the AWS configuration's.")
 @click.option(
     "--organization-id",
-    help="The organization of the trail's account (o-...). Default: DescribeOrganization, for an organization trail.",
+    help="The organization of the trail's account (o-...). Default: DescribeOrganization (with --archive: none).",
 )
 @click.option(
     "--bucket-key/--no-bucket-key",
@@ -131,21 +139,23 @@ def _print(report: VerifyReport, as_json: bool, heading: str) -> None:
 @click.option(
     "--archive",
     is_flag=True,
-    help="Run in the archive account: check its bucket and key policies for the --trail-arn trails.",
+    help="Run in the archive account: check its bucket and key policies for the --writer and --organization-trail trails.",
 )
 @click.option("--bucket", help="With --archive: the log bucket.")
 @click.option("--key-arn", help="With --archive: the key's ARN. Default: none (no KMS key).")
 @click.option(
-    "--trail-arn",
-    "trail_arns",
+    "--writer",
+    "writers",
     multiple=True,
-    help="With --archive: a trail that writes to the bucket (repeatable).",
+    help="With --archive: a trail of one account writing to the bucket (repeatable).",
 )
 @click.option("--s3-key-prefix", help="With --archive: the prefix before AWSLogs/. Default: none.")
 @click.option(
     "--organization-trail",
-    is_flag=True,
-    help="With --archive: the trails are organization trails (AWSLogs/<o-id>/<account>/).",
+    "organization_trails",
+    multiple=True,
+    help="With --archive: an organization trail writing to the bucket, its ARN naming the management "
+    "account (repeatable; needs --organization-id).",
 )
 @click.option(
     "--member-account",
@@ -190,7 +200,11 @@ def verify_command(
         report = verify_archive(target, s3=clients.s3, kms=clients.kms, sts=clients.sts)
         _print(report, as_json, "archive bucket")
     else:
-        flags = {"trail_arns": "trail_arn", "member_accounts": "member_account"}
+        flags = {
+            "writers": "writer",
+            "organization_trails": "organization_trail",
+            "member_accounts": "member_account",
+        }
         given = [f"--{flags.get(k, k).replace('_', '-')}" for k, v in archive_options.items() if v]
         if given:
             _fail(

@@ -81,17 +81,16 @@ class Check:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArchiveTarget:
     """The bucket and key a trail writes to, and the trails that write there: what the archive
-    account checks (``network-trail verify --archive``).
+    account checks (``network-trail verify --archive``, with the options of ``network-trail preflight``).
 
     :param bucket: the bucket's name.
     :param key_arn: the key's ARN. Default: - none (the logs are not encrypted with a KMS key)
-    :param trail_arns: the trails that write (an organization trail's ARN names the management
-        account). Default: - none
+    :param trail_arns: trails of one account that write (``--writer``). Default: - none
+    :param organization_trail_arns: organization trails that write under ``AWSLogs/<o-id>/<account>/``
+        (``--organization-trail``; the ARN names the management account). Default: - none
     :param s3_key_prefix: the prefix before ``AWSLogs/``. Default: - none
     :param organization_id: the organization of the writing trails' accounts. Default: - none
-    :param organization_trail: the trails are organization trails (they write under
-        ``AWSLogs/<o-id>/<account>/``). Default: false
-    :param member_accounts: member accounts whose paths an organization trail writes, besides the
+    :param member_accounts: member accounts whose paths the organization trails write, besides the
         management account's. Default: - none
     :param bucket_key: the bucket uses an S3 Bucket Key (CloudTrail then needs ``kms:Decrypt``).
         Default: true
@@ -100,23 +99,24 @@ class ArchiveTarget:
     bucket: str
     key_arn: str | None = None
     trail_arns: tuple[str, ...] = ()
+    organization_trail_arns: tuple[str, ...] = ()
     s3_key_prefix: str | None = None
     organization_id: str | None = None
-    organization_trail: bool = False
     member_accounts: tuple[str, ...] = ()
     bucket_key: bool = True
 
     def setup(self) -> DeliverySetup:
         """The delivery request table's input for these trails, bucket and key."""
-        partition = self.trail_arns[0].split(":")[1] if self.trail_arns else "aws"
+        arns = (*self.trail_arns, *self.organization_trail_arns)
+        partition = arns[0].split(":")[1] if arns else "aws"
         writers = tuple(
             Writer(
                 trail_arn=arn,
                 organization_id=self.organization_id,
-                organization_trail=self.organization_trail,
-                member_accounts=self.member_accounts,
+                organization_trail=arn in self.organization_trail_arns,
+                member_accounts=self.member_accounts if arn in self.organization_trail_arns else (),
             )
-            for arn in self.trail_arns
+            for arn in arns
         )
         return DeliverySetup(
             partition=partition,
@@ -134,13 +134,13 @@ class ArchiveTarget:
         if self.key_arn:
             words += ["--key-arn", self.key_arn]
         for arn in self.trail_arns:
-            words += ["--trail-arn", arn]
+            words += ["--writer", arn]
+        for arn in self.organization_trail_arns:
+            words += ["--organization-trail", arn]
         if self.s3_key_prefix:
             words += ["--s3-key-prefix", self.s3_key_prefix]
         if self.organization_id:
             words += ["--organization-id", self.organization_id]
-        if self.organization_trail:
-            words.append("--organization-trail")
         for account in self.member_accounts:
             words += ["--member-account", account]
         if not self.bucket_key:
@@ -312,10 +312,10 @@ def _archive_target(
     return ArchiveTarget(
         bucket=str(trail.get("S3BucketName", "")),
         key_arn=trail.get("KmsKeyId") or None,
-        trail_arns=(arn,),
+        trail_arns=() if organization_trail else (arn,),
+        organization_trail_arns=(arn,) if organization_trail else (),
         s3_key_prefix=trail.get("S3KeyPrefix") or None,
         organization_id=org,
-        organization_trail=organization_trail,
         member_accounts=(caller,) if organization_trail and caller != owner else (),
         bucket_key=bucket_key,
     )
