@@ -13,6 +13,7 @@ from .model.selectors import (
     ACCESS_DENIED_ERROR_CODE,
     Condition,
     Field,
+    ManagementEvents,
     ManagementEventsSelector,
     NetworkActivitySelector,
     Operator,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .cdk.coverage import NetworkActivityCoverage
     from .cdk.detection import NetworkActivityAlarms
     from .cdk.log_archive import ImportedLogArchive, LogArchive
-    from .cdk.trail import ManagementEvents, NetworkTrail
+    from .cdk.trail import NetworkTrail
     from .simulator.endpoint_coverage import CoverageStatus
 
 # The construct imports aws_cdk (about 1 s and a Node process): load it on first use only, so the
@@ -45,7 +46,6 @@ _LAZY = {
     "NetworkActivityCoverage": "cdk.coverage",
     "ImportedLogArchive": "cdk.log_archive",
     "LogArchive": "cdk.log_archive",
-    "ManagementEvents": "cdk.trail",
     "NetworkActivityAlarms": "cdk.detection",
     "NetworkActivityQueries": "cdk.athena",
     "NetworkTrail": "cdk.trail",

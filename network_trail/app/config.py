@@ -16,11 +16,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 
-from ..cdk.trail import ManagementEvents
 from ..errors import NetworkTrailError
 from ..model._ids import ACCOUNT_ID, REGION
 from ..model.presets import Preset, for_sources
-from ..model.selectors import Selector
+from ..model.selectors import ManagementEvents, Selector
 from ..model.sources import to_event_source
 
 __all__ = ["CONTEXT_KEY", "EnvironmentConfig", "load_environments"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import aws_cdk as cdk
@@ -35,6 +34,7 @@ from ..model._policies import (
 )
 from ..model.presets import ga_access_denied
 from ..model.selectors import (
+    ManagementEvents,
     ManagementEventsSelector,
     NetworkActivitySelector,
     Selector,
@@ -89,26 +89,6 @@ def _pseudo_values(stack: cdk.Stack) -> dict[str, str]:
         "region": region if known_region else "<region>",
         "account": account if not cdk.Token.is_unresolved(account) else "<account>",
     }
-
-
-class ManagementEvents(StrEnum):
-    """Which management events the trail logs next to network activity events."""
-
-    NONE = "none"
-    """No management events: the first copy is usually logged by an account or organization trail."""
-    ALL = "all"
-    """Read and write management events."""
-    READ_ONLY = "read-only"
-    """Read management events only."""
-    WRITE_ONLY = "write-only"
-    """Write management events only."""
-
-    def selector(self) -> ManagementEventsSelector | None:
-        """The selector for this choice, or ``None`` for :attr:`NONE`."""
-        if self is ManagementEvents.NONE:
-            return None
-        read_only = {ManagementEvents.ALL: None, ManagementEvents.READ_ONLY: True}.get(self, False)
-        return ManagementEventsSelector(read_only=read_only)
 
 
 _SINGLE_SELECTOR = (str, NetworkActivitySelector, ManagementEventsSelector)

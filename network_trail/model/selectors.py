@@ -33,6 +33,7 @@ __all__ = [
     "ACCESS_DENIED_ERROR_CODE",
     "Condition",
     "Field",
+    "ManagementEvents",
     "ManagementEventsSelector",
     "NetworkActivitySelector",
     "Operator",
@@ -425,6 +426,26 @@ class ManagementEventsSelector:
     def warnings(self) -> list[Warning]:
         """Nothing a management events selector builds can fail to match: always empty."""
         return []
+
+
+class ManagementEvents(StrEnum):
+    """Which management events the trail logs next to network activity events."""
+
+    NONE = "none"
+    """No management events: the first copy is usually logged by an account or organization trail."""
+    ALL = "all"
+    """Read and write management events."""
+    READ_ONLY = "read-only"
+    """Read management events only."""
+    WRITE_ONLY = "write-only"
+    """Write management events only."""
+
+    def selector(self) -> ManagementEventsSelector | None:
+        """The selector for this choice, or ``None`` for :attr:`NONE`."""
+        if self is ManagementEvents.NONE:
+            return None
+        read_only = {ManagementEvents.ALL: None, ManagementEvents.READ_ONLY: True}.get(self, False)
+        return ManagementEventsSelector(read_only=read_only)
 
 
 Selector = NetworkActivitySelector | ManagementEventsSelector
