@@ -17,7 +17,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 
 from ..errors import NetworkTrailError
-from ..model._ids import ACCOUNT_ID, REGION
+from ..model._ids import ACCOUNT_ID_RULE, REGION, is_account_id
 from ..model.presets import Preset, for_sources
 from ..model.selectors import ManagementEvents, Selector
 from ..model.sources import to_event_source
@@ -190,10 +190,8 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
     account = raw.get("account")
     if account is None:
         problems.append(_fail(env, "account", "is missing: give the 12-digit AWS account id to deploy to"))
-    elif not isinstance(account, str) or not ACCOUNT_ID.match(account):
-        problems.append(
-            _fail(env, "account", f"must be a 12-digit AWS account id as a string, got {account!r}")
-        )
+    elif not is_account_id(account):
+        problems.append(_fail(env, "account", f"{ACCOUNT_ID_RULE}, got {account!r}"))
     region = raw.get("region")
     if region is None:
         problems.append(
@@ -311,7 +309,7 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
 
 
 def _accounts(env: str, key: str, raw: object, problems: list[str]) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not all(isinstance(a, str) and ACCOUNT_ID.match(a) for a in raw):
+    if not isinstance(raw, list) or not all(is_account_id(a) for a in raw):
         problems.append(_fail(env, key, f"must be a list of 12-digit account ids as strings, got {raw!r}"))
         return ()
     return tuple(raw)

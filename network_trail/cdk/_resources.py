@@ -21,10 +21,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..errors import NetworkTrailError
+from ..model._ids import account_id_problems
 from ..model._policies import access_logs_policy_statement, tls_only_statement
 from . import _defaults
 from ._compliance import CREATE_GRANT_DENY_STATEMENT
-from ._organization import account_problems
 
 
 @cache
@@ -344,7 +344,7 @@ def grant_read_account_logs(
     :param prefixes: the key prefixes of an account's log files, given the account id.
     :param path: the construct path, for the message.
     """
-    problems = account_problems("account_id", account_id)
+    problems = account_id_problems("account_id", account_id)
     if problems:
         raise NetworkTrailError(problems, path=path)
     return grant_read_prefixes(grantee, bucket=bucket, key=key, prefixes=prefixes(account_id))

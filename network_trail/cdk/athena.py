@@ -18,7 +18,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..errors import NetworkTrailError
-from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID, REGION
+from ..model._ids import REGION, account_id_problems, organization_id_problems
 from ..model._queries import (
     DEFAULT_REGIONS,
     DEFAULT_TABLE_NAME,
@@ -192,10 +192,9 @@ class NetworkActivityQueries(Construct):
                 "organization_id is required for an organization trail, whose log files are under "
                 "AWSLogs/<o-id>/<account>/: pass organization_id='o-…'"
             )
-        if organization_id is not None and not ORGANIZATION_ID.match(organization_id):
-            problems.append(
-                f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, got "
-                f"{organization_id!r}"
+        if organization_id is not None:
+            problems += organization_id_problems(
+                "organization_id", organization_id, tokens_pass=False, fix=None
             )
         if is_org_trail and account_ids is None:
             problems.append(
@@ -211,10 +210,7 @@ class NetworkActivityQueries(Construct):
                 "the account in the S3 path; pass account_ids=['111122223333'] or pin the stack's env"
             )
         for i, account in enumerate(accounts if account_ids is not None else ()):
-            if not isinstance(account, str) or not ACCOUNT_ID.match(account):
-                problems.append(
-                    f"account_ids[{i}] must be a 12-digit AWS account id as a string, got {account!r}"
-                )
+            problems += account_id_problems(f"account_ids[{i}]", account, tokens_pass=False)
         chosen_regions = tuple(regions) if regions is not None else DEFAULT_REGIONS
         if not chosen_regions:
             problems.append("regions is empty: give at least one Region the trail writes, e.g. ['us-east-1']")

@@ -19,6 +19,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..errors import NetworkTrailError
+from ..model._ids import account_id_problems, organization_id_problems
 from ..model._policies import (
     archive_bucket_policy_statements,
     archive_key_policy_statements,
@@ -27,7 +28,7 @@ from ..model._policies import (
 from ..model.validation import alias_problems, s3_key_prefix_problems, tag_problems
 from . import _compliance, _defaults, _resources
 from ._log_store import build_log_store
-from ._organization import TRAIL_ARN, account_problems, organization_id_problems
+from ._organization import TRAIL_ARN
 
 __all__ = ["ImportedLogArchive", "LogArchive"]
 
@@ -116,7 +117,7 @@ class LogArchive(Construct):
 
         accounts: list[str] = []
         for i, account in enumerate(source_account_ids):
-            problems += account_problems(f"source_account_ids[{i}]", account)
+            problems += account_id_problems(f"source_account_ids[{i}]", account)
             if account in accounts:
                 problems.append(f"source_account_ids[{i}] {account!r} is listed twice: remove the duplicate")
             else:

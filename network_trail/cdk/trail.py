@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # aws_logs is imported when CloudWatch Logs delivery is on: ~
     from aws_cdk import aws_logs as logs
 
 from ..errors import NetworkTrailError
-from ..model._ids import ORGANIZATION_ID
+from ..model._ids import organization_id_problems
 from ..model._policies import (
     TrailArnParts,
     as_policy_json,
@@ -210,15 +210,8 @@ def _trail_option_problems(stack_account: str, props: _TrailProps) -> list[str]:
             "rejects the combination with InvalidParameterCombination): set "
             "include_global_service_events=True, or is_multi_region_trail=False"
         )
-    if (
-        organization_id is not None
-        and not cdk.Token.is_unresolved(organization_id)
-        and (not isinstance(organization_id, str) or not ORGANIZATION_ID.match(organization_id))
-    ):
-        problems.append(
-            f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, "
-            f"got {organization_id!r}: find it with 'aws organizations describe-organization'"
-        )
+    if organization_id is not None:
+        problems += organization_id_problems("organization_id", organization_id)
     if props.is_organization_trail and organization_id is None:
         problems.append(
             "is_organization_trail=True needs organization_id: an organization trail writes under "

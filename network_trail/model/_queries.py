@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..errors import NetworkTrailError
-from ._ids import ACCOUNT_ID
+from ._ids import account_id_problems
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -176,10 +176,7 @@ def query_problems(
         )
     else:
         for i, account in enumerate(allowed_account_ids):
-            if not isinstance(account, str) or not ACCOUNT_ID.match(account):
-                problems.append(
-                    f"allowed_account_ids[{i}] must be a 12-digit AWS account id as a string, got {account!r}"
-                )
+            problems += account_id_problems(f"allowed_account_ids[{i}]", account, tokens_pass=False)
     if isinstance(sensitive_event_names, str) or not sensitive_event_names:
         problems.append(
             f"sensitive_event_names must be a non-empty list of API names, got {sensitive_event_names!r}: "
