@@ -23,13 +23,19 @@ MOVED = [
     ("network_trail.sample_app", "build_app", "network_trail.app.delivery"),
     ("network_trail.sample_app", "ENV_CONTEXT_KEY", "network_trail.app.delivery"),
     ("network_trail.pipeline", "load_delivery", "network_trail.app.delivery"),
-    ("network_trail.inputs", "SelectorOptions", "network_trail.cli.inputs"),
-    ("network_trail.diff", "diff_selectors", "network_trail.simulator.diff"),
-    ("network_trail.verify", "verify_trail", "network_trail.cli.verify"),
-    ("network_trail.athena_sql", "compile_simulation", "network_trail.simulator.athena_sql"),
-    ("network_trail.endpoints", "map_service_name", "network_trail.model.endpoints"),
-    ("network_trail.endpoint_coverage", "CoverageStatus", "network_trail.simulator.endpoint_coverage"),
-    ("network_trail.coverage", "NetworkActivityCoverage", "network_trail.cdk.coverage"),
+]
+
+# Flat paths added and moved within the unreleased cycle after 0.1.0 (CHANGELOG.md): never released, no alias.
+# 0.1.0 (2026-11-27, commit 74ffcf1) shipped network_trail/ athena, cli, config, detection, errors, log_archive,
+# pipeline, presets, sample_app, selectors, simulator, sources, trail and validation (and private modules) only.
+NEVER_RELEASED = [
+    "network_trail.inputs",
+    "network_trail.verify",
+    "network_trail.diff",
+    "network_trail.athena_sql",
+    "network_trail.endpoint_coverage",
+    "network_trail.endpoints",
+    "network_trail.coverage",
 ]
 
 
@@ -45,6 +51,12 @@ def test_old_path_warns_and_forwards(old: str, name: str, new: str) -> None:
     # THEN it is the object of the new module, and the warning points at the caller's line
     assert value is getattr(importlib.import_module(new), name)
     assert [w.filename for w in record] == [__file__]
+
+
+@pytest.mark.parametrize("path", NEVER_RELEASED)
+def test_a_path_that_was_never_released_has_no_alias(path: str) -> None:
+    with pytest.raises(ModuleNotFoundError, match=path):
+        importlib.import_module(path)
 
 
 def test_from_import_of_an_old_path_warns() -> None:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from network_trail import CustomEventSource, presets, render_selectors
 from network_trail.cli import main
-from network_trail.cli.inputs import PresetRequest, SelectorOptions, selector_input_options
+from network_trail.cli._inputs import PresetRequest, SelectorOptions, selector_input_options
 from network_trail.model.sources import NetworkActivityEventSource
 
 from .conftest import ROOT

@@ -21,8 +21,9 @@ from botocore.stub import Stubber
 from click.testing import CliRunner
 
 from network_trail import cli, presets, render_selectors
-from network_trail.cli.inputs import SelectorInput, SelectorOptions
-from network_trail.cli.verify import verify_trail
+from network_trail.cli import _verify
+from network_trail.cli._inputs import SelectorInput, SelectorOptions
+from network_trail.cli._verify_checks import verify_trail
 
 PROD = Path(__file__).parent / "__snapshots__" / "test_snapshot" / "test_sample_app_environment[prod].json"
 ACCOUNT = "123456789012"
@@ -258,7 +259,7 @@ def test_a_missing_trail_stops_at_the_first_check(aws: Aws, expected: SelectorIn
 
 
 def run_verify(aws: Aws, monkeypatch: pytest.MonkeyPatch, *args: str) -> Any:
-    monkeypatch.setattr(cli, "_aws_clients", lambda region, profile: (aws.cloudtrail, aws.s3, aws.kms))
+    monkeypatch.setattr(_verify, "_aws_clients", lambda region, profile: (aws.cloudtrail, aws.s3, aws.kms))
     return CliRunner().invoke(cli.main, ["verify", *args], catch_exceptions=False)
 
 

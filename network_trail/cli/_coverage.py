@@ -4,17 +4,17 @@ The input is the output of ``aws ec2 describe-vpc-endpoints`` (EC2 API
 ``DescribeVpcEndpoints``:
 https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpoints.html);
 the selectors come from the command's selector options, all of them together
-being the account's trails. ``cli.py`` only registers the command built here.
+being the account's trails.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import Any, Final
 
 import click
 
@@ -23,16 +23,13 @@ from ..model.endpoints import VpcEndpoint
 from ..model.selectors import ACCESS_DENIED_ERROR_CODE
 from ..simulator import NETWORK_ACTIVITY_PRICE_PER_EVENT, SelectorSet, simulate
 from ..simulator.endpoint_coverage import CoverageStatus, EndpointCoverage, coverage_report, evaluate_endpoint
+from ._inputs import SelectorOptions, selector_input_options
+from ._shared import _fail, _load, _print_json, _table
 
-__all__ = ["DenialToAllCost", "denial_to_all_costs", "load_endpoints", "make_command", "run_coverage"]
+__all__ = ["DenialToAllCost", "coverage_command", "denial_to_all_costs", "load_endpoints", "run_coverage"]
 
 _FAIL_CHOICES: Final = (CoverageStatus.NOT_LOGGED.value, CoverageStatus.UNSUPPORTED.value, "denied-only")
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 def _endpoint(item: object, where: str) -> VpcEndpoint:
@@ -185,9 +182,7 @@ def _print_table(rows: Sequence[EndpointCoverage], costs: Mapping[str, DenialToA
         ]
         for r in rows
     ]
-    widths = [max(len(h), *(len(t[i]) for t in table)) if table else len(h) for i, h in enumerate(headers)]
-    for line in (headers, *table):
-        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    _table(headers, table)
     summary = {s: sum(1 for r in rows if r.status is s) for s in CoverageStatus}
     click.echo("\n" + ", ".join(f"{n} {s.value}" for s, n in summary.items()))
     for r in rows:
@@ -228,7 +223,7 @@ def run_coverage(
             ],
             selectorSets=[s.label for s in sets],
         )
-        click.echo(json.dumps(report, indent=2))
+        _print_json(report)
     else:
         _print_table(rows, costs)
     failing = [r for r in rows if r.status.value in fail_on]
@@ -254,50 +249,38 @@ def _with_cost(row: EndpointCoverage, cost: DenialToAllCost) -> EndpointCoverage
     )
 
 
-def make_command(
-    selector_options: Callable[[Any], Any], selector_sets: Callable[[Any], list[SelectorSet]]
-) -> click.Command:
-    """The ``coverage`` command, with the CLI's shared selector options and their parser.
+@click.command("coverage")
+@click.option(
+    "--endpoints",
+    "endpoints_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Output of `aws ec2 describe-vpc-endpoints` (JSON).",
+)
+@selector_input_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--fail-on",
+    multiple=True,
+    type=click.Choice(_FAIL_CHOICES),
+    help="Exit with 1 when an endpoint has this status (repeatable): a CI gate.",
+)
+@click.option(
+    "--logs",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="CloudTrail log files or directories: the cost of turning each denied-only endpoint to all.",
+)
+def coverage_command(
+    endpoints_file: Path,
+    as_json: bool,
+    fail_on: tuple[str, ...],
+    logs: tuple[Path, ...],
+    selector_options: SelectorOptions,
+) -> None:
+    """Which VPC endpoints the selectors log: all, denied-only, not-logged or unsupported.
 
-    :param selector_options: the decorator adding the shared selector options (``--template``, ``--live``,
-        ``--env``, ``--preset``, ``--selectors`` …), which passes their value as ``selector_options``.
-    :param selector_sets: turns that value into selector sets.
+    Every selector set given counts together, as the trails of one account.
     """
-
-    @click.command("coverage")
-    @click.option(
-        "--endpoints",
-        "endpoints_file",
-        required=True,
-        type=click.Path(path_type=Path, dir_okay=False, exists=True),
-        help="Output of `aws ec2 describe-vpc-endpoints` (JSON).",
-    )
-    @selector_options
-    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-    @click.option(
-        "--fail-on",
-        multiple=True,
-        type=click.Choice(_FAIL_CHOICES),
-        help="Exit with 1 when an endpoint has this status (repeatable): a CI gate.",
-    )
-    @click.option(
-        "--logs",
-        multiple=True,
-        type=click.Path(path_type=Path, exists=True),
-        help="CloudTrail log files or directories: the cost of turning each denied-only endpoint to all.",
-    )
-    def coverage_command(
-        endpoints_file: Path,
-        as_json: bool,
-        fail_on: tuple[str, ...],
-        logs: tuple[Path, ...],
-        selector_options: Any,
-    ) -> None:
-        """Which VPC endpoints the selectors log: all, denied-only, not-logged or unsupported.
-
-        Every selector set given counts together, as the trails of one account.
-        """
-        sets = selector_sets(selector_options)
-        sys.exit(run_coverage(endpoints_file, sets, as_json=as_json, fail_on=fail_on, logs=logs))
-
-    return coverage_command
+    sets = [i.selector_set() for i in _load(selector_options)]
+    sys.exit(run_coverage(endpoints_file, sets, as_json=as_json, fail_on=fail_on, logs=logs))

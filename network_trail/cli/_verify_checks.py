@@ -35,7 +35,7 @@ from typing import Any, Final, Literal
 from ..errors import NetworkTrailError
 from ..model._policies import CLOUDTRAIL_PRINCIPAL, awslogs_key_prefix
 from ..simulator.diff import diff_selectors
-from .inputs import SelectorInput, live_selectors
+from ._inputs import SelectorInput, live_selectors
 
 __all__ = ["Check", "VerifyReport", "verify_trail"]
 
