@@ -1006,16 +1006,3 @@ def test_pasteable_writes_plain_json(resolved: object, expected: object) -> None
 
     values = {"partition": "<partition>", "region": "<region>", "account": "<account>"}
     assert pasteable(resolved, values) == expected
-
-
-def test_props_gather_every_keyword_argument() -> None:
-    import dataclasses
-    import inspect
-
-    from network_trail.cdk.trail import _TrailProps
-
-    # GIVEN NetworkTrail's keyword arguments, which __init__ gathers into _TrailProps by name
-    parameters = inspect.signature(NetworkTrail.__init__).parameters.values()
-    keyword_arguments = [(p.name, p.annotation) for p in parameters if p.kind is p.KEYWORD_ONLY]
-    # THEN each has a field of the same name and type, in the same order: none is dropped
-    assert [(f.name, f.type) for f in dataclasses.fields(_TrailProps)] == keyword_arguments
