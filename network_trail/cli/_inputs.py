@@ -36,7 +36,13 @@ import click
 
 from ..errors import NetworkTrailError
 from ..model.presets import Preset, for_sources, management_events
-from ..model.selectors import NetworkActivitySelector, Selector, render_selectors, selector_from_json
+from ..model.selectors import (
+    ManagementEvents,
+    NetworkActivitySelector,
+    Selector,
+    render_selectors,
+    selector_from_json,
+)
 from ..model.sources import (
     GA_SOURCES,
     SOURCE_LIST_DATE,
@@ -58,7 +64,7 @@ __all__ = [
 ]
 
 TRAIL_TYPE: Final = "AWS::CloudTrail::Trail"
-MANAGEMENT_CHOICES: Final = ("none", "all", "read-only", "write-only")
+MANAGEMENT_CHOICES: Final = tuple(m.value for m in ManagementEvents)
 _ORDER_KEY: Final = "network_trail.selector_option_order"
 # Options that start a selector set, and the options that belong to the --preset before them.
 _SET_OPTIONS: Final = ("envs", "presets_", "selector_files", "templates", "live_files")
@@ -436,9 +442,9 @@ def _preset_input(request: PresetRequest, management: str) -> SelectorInput:
         )
     chosen = _sources(request.sources)
     selectors: list[Selector] = []
-    if management != "none":
-        read_only = {"all": None, "read-only": True, "write-only": False}[management]
-        selectors.append(management_events(read_only=read_only))
+    management_selector = ManagementEvents(management).selector()
+    if management_selector is not None:
+        selectors.append(management_selector)
     selectors.extend(
         for_sources(
             chosen,
