@@ -37,6 +37,7 @@ from ..model._queries import (
 from ..model.validation import tag_problems
 from . import _compliance, _defaults, _resources
 from ._addons import create_addon_key, require_trail
+from ._props import keywords
 from .trail import NetworkTrail
 
 __all__ = [
@@ -460,6 +461,26 @@ class NetworkActivityQueries(Construct):
         return named_queries
 
     # --- public API ------------------------------------------------------------------------------
+    @classmethod
+    def from_props(
+        cls,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        trail: NetworkTrail,
+        props: NetworkActivityQueriesProps,
+    ) -> NetworkActivityQueries:
+        """Queries of ``trail`` configured by one props object: the same as passing each field as a
+        keyword argument.
+
+        :param scope: the parent construct.
+        :param construct_id: the construct id.
+        :param trail: the trail whose log files the table reads.
+        :param props: the options.
+        """
+        return cls(scope, construct_id, trail=trail, **keywords(props))
+
     @property
     def queries(self) -> tuple[SavedQuery, ...]:
         """The saved queries, as :func:`network_activity_queries` wrote them."""

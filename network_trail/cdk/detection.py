@@ -34,6 +34,7 @@ from ..model.selectors import NetworkActivitySelector
 from ..model.validation import tag_problems
 from . import _resources
 from ._addons import create_addon_key, require_trail
+from ._props import keywords
 from .trail import NetworkTrail
 
 __all__ = [
@@ -347,6 +348,20 @@ class NetworkActivityAlarms(Construct):
         return created
 
     # --- public API ------------------------------------------------------------------------------
+    @classmethod
+    def from_props(
+        cls, scope: Construct, construct_id: str, /, *, trail: NetworkTrail, props: NetworkActivityAlarmsProps
+    ) -> NetworkActivityAlarms:
+        """Alarms of ``trail`` configured by one props object: the same as passing each field as a
+        keyword argument.
+
+        :param scope: the parent construct.
+        :param construct_id: the construct id.
+        :param trail: the trail whose log group the filters read.
+        :param props: the options.
+        """
+        return cls(scope, construct_id, trail=trail, **keywords(props))
+
     @property
     def topic(self) -> sns.ITopic:
         """The encrypted SNS topic every alarm publishes to."""

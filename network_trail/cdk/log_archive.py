@@ -31,6 +31,7 @@ from ..model.validation import alias_problems, s3_key_prefix_problems, tag_probl
 from . import _compliance, _defaults, _resources
 from ._log_store import LogStore, build_log_store
 from ._organization import TRAIL_ARN
+from ._props import keywords
 
 __all__ = ["ImportedLogArchive", "LogArchive", "LogArchiveProps"]
 
@@ -273,6 +274,16 @@ class LogArchive(Construct):
         )
 
     # --- public API ------------------------------------------------------------------------------
+    @classmethod
+    def from_props(cls, scope: Construct, construct_id: str, /, props: LogArchiveProps) -> LogArchive:
+        """An archive configured by one props object: the same as passing each field as a keyword argument.
+
+        :param scope: the parent construct.
+        :param construct_id: the construct id.
+        :param props: the options.
+        """
+        return cls(scope, construct_id, **keywords(props))
+
     @property
     def bucket(self) -> s3.Bucket:
         """The archive bucket."""

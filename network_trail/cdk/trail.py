@@ -51,8 +51,9 @@ from ..model.validation import (
 from . import _compliance, _defaults, _resources
 from ._log_store import LogStore, build_log_store
 from ._organization import foreign_resource_problems, organization_trail_problems
+from ._props import keywords
 
-__all__ = ["ManagementEvents", "NetworkTrail"]
+__all__ = ["ManagementEvents", "NetworkTrail", "NetworkTrailProps"]
 
 _REJECTION = {
     "bucket": "InsufficientS3BucketPolicyException",
@@ -683,6 +684,16 @@ class NetworkTrail(Construct):
             annotations.add_warning_v2(warning_id, message)
 
     # --- public API ------------------------------------------------------------------------------
+    @classmethod
+    def from_props(cls, scope: Construct, construct_id: str, /, props: NetworkTrailProps) -> NetworkTrail:
+        """A trail configured by one props object: the same as passing each field as a keyword argument.
+
+        :param scope: the parent construct.
+        :param construct_id: the construct id.
+        :param props: the options.
+        """
+        return cls(scope, construct_id, **keywords(props))
+
     @property
     def cfn_trail(self) -> cloudtrail.CfnTrail:
         """The ``AWS::CloudTrail::Trail`` L1 resource: the escape hatch for any property."""
