@@ -606,6 +606,27 @@ def selector_from_json(
         raise NetworkTrailError(
             [*problems, f"{parameter}.FieldSelectors must be a non-empty list, got {raw_fields!r}"]
         )
+    by_field = _field_selectors(raw_fields, parameter, problems)
+    category = by_field.pop(Field.EVENT_CATEGORY.value, None)
+    if category is None:
+        raise NetworkTrailError([*problems, f"{parameter} has no eventCategory field: it is required"])
+    is_management = category.get("Equals") == ["Management"]
+    problems += _equals_only_problems(by_field, category, is_management, parameter)
+    if is_management:
+        return _management_from_json(by_field, name, parameter, problems)
+    if category.get("Equals") != ["NetworkActivity"]:
+        problems.append(
+            f"{parameter} eventCategory is {category.get('Equals')!r}: this library builds "
+            f"'NetworkActivity' and 'Management' selectors only"
+        )
+        raise_if(problems)
+    return _network_from_json(by_field, name, parameter, problems, allow_custom_source)
+
+
+def _field_selectors(
+    raw_fields: list[Any], parameter: str, problems: list[str]
+) -> dict[str, dict[str, list[Any]]]:
+    """Field name -> its operators and values, for every well-formed field selector."""
     by_field: dict[str, dict[str, list[Any]]] = {}
     for i, fs in enumerate(raw_fields):
         where = f"{parameter}.FieldSelectors[{i}]"
@@ -618,25 +639,36 @@ def selector_from_json(
                 f"{where} repeats the field {fname!r}: put all its operators in one field selector"
             )
             continue
-        ops: dict[str, list[Any]] = {}
-        for key, values in fs.items():
-            if key == "Field":
-                continue
-            if key not in _OP_ATTR:
-                problems.append(
-                    f"{where} has unknown operator {key!r}: {did_you_mean(key, _OP_ATTR)}use one of "
-                    f"{sorted(_OP_ATTR)}"
-                )
-                continue
-            if not isinstance(values, list):
-                problems.append(f"{where}.{key} must be a list of strings, got {values!r}")
-                continue
-            ops[key] = values
-        by_field[fname] = ops
-    category = by_field.pop(Field.EVENT_CATEGORY.value, None)
-    if category is None:
-        raise NetworkTrailError([*problems, f"{parameter} has no eventCategory field: it is required"])
-    is_management = category.get("Equals") == ["Management"]
+        by_field[fname] = _operators(fs, where, problems)
+    return by_field
+
+
+def _operators(fs: Mapping[str, Any], where: str, problems: list[str]) -> dict[str, list[Any]]:
+    """The known operators of one field selector whose values are lists."""
+    ops: dict[str, list[Any]] = {}
+    for key, values in fs.items():
+        if key == "Field":
+            continue
+        if key not in _OP_ATTR:
+            problems.append(
+                f"{where} has unknown operator {key!r}: {did_you_mean(key, _OP_ATTR)}use one of {sorted(_OP_ATTR)}"
+            )
+            continue
+        if not isinstance(values, list):
+            problems.append(f"{where}.{key} must be a list of strings, got {values!r}")
+            continue
+        ops[key] = values
+    return ops
+
+
+def _equals_only_problems(
+    by_field: dict[str, dict[str, list[Any]]],
+    category: dict[str, list[Any]],
+    is_management: bool,
+    parameter: str,
+) -> list[str]:
+    """The fields CloudTrail allows only ``Equals`` on (a management selector may exclude sources)."""
+    problems: list[str] = []
     for fname in _EQUALS_ONLY:
         if is_management and fname == Field.EVENT_SOURCE.value:
             continue  # management selectors exclude sources with NotEquals
@@ -646,14 +678,17 @@ def selector_from_json(
                 f"{parameter} field {fname!r} uses {sorted(set(checked) - {'Equals'})}: CloudTrail "
                 f"allows only Equals on {fname}"
             )
-    if is_management:
-        return _management_from_json(by_field, name, parameter, problems)
-    if category.get("Equals") != ["NetworkActivity"]:
-        problems.append(
-            f"{parameter} eventCategory is {category.get('Equals')!r}: this library builds "
-            f"'NetworkActivity' and 'Management' selectors only"
-        )
-        raise_if(problems)
+    return problems
+
+
+def _network_from_json(
+    by_field: dict[str, dict[str, list[Any]]],
+    name: Any,
+    parameter: str,
+    problems: list[str],
+    allow_custom_source: bool,
+) -> NetworkActivitySelector:
+    """A network activity selector: one ``eventSource``, ``errorCode`` and the condition fields."""
     source_ops = by_field.pop(Field.EVENT_SOURCE.value, None)
     sources = (source_ops or {}).get("Equals") or []
     if len(sources) != 1:
