@@ -90,41 +90,49 @@ def _parse(selectors: Sequence[Mapping[str, Any]], parameter: str) -> tuple[_Par
             problems.append(f"{where} must be an object with a 'FieldSelectors' list, got {sel!r}")
             continue
         name = sel.get("Name")
-        tests: list[_FieldTest] = []
-        for j, fs in enumerate(sel["FieldSelectors"]):
-            fwhere = f"{where}.FieldSelectors[{j}]"
-            if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str) or not fs["Field"]:
-                problems.append(f"{fwhere} must be an object with a non-empty 'Field' string, got {fs!r}")
-                continue
-            if fs["Field"] not in SELECTOR_FIELDS:
-                problems.append(
-                    f"{fwhere} has the field {fs['Field']!r}, which CloudTrail selectors of trails do not take "
-                    f"(AdvancedFieldSelector): {did_you_mean(fs['Field'], SELECTOR_FIELDS)}use one of "
-                    f"{list(SELECTOR_FIELDS)}"
-                )
-            ops: list[tuple[str, tuple[str, ...]]] = []
-            for op, values in fs.items():
-                if op == "Field":
-                    continue
-                if op not in OPERATORS:
-                    problems.append(
-                        f"{fwhere} has unknown operator {op!r}: {did_you_mean(op, OPERATORS)}use one of "
-                        f"{list(OPERATORS)}"
-                    )
-                    continue
-                if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-                    problems.append(f"{fwhere}.{op} must be a non-empty list of strings, got {values!r}")
-                    continue
-                ops.append((op, tuple(values)))
-            if not ops:
-                problems.append(f"{fwhere} has no operator: give at least one of {list(OPERATORS)}")
-            tests.append(_FieldTest(fs["Field"], tuple(ops)))
+        tests = [
+            _field_test(f"{where}.FieldSelectors[{j}]", fs, problems)
+            for j, fs in enumerate(sel["FieldSelectors"])
+        ]
         if not sel["FieldSelectors"]:
             problems.append(f"{where}.FieldSelectors is empty: a selector needs at least eventCategory")
-        out.append(_ParsedSelector(name if isinstance(name, str) else f"selector {i}", tuple(tests)))
+        out.append(
+            _ParsedSelector(
+                name if isinstance(name, str) else f"selector {i}", tuple(t for t in tests if t is not None)
+            )
+        )
     if problems:
         raise NetworkTrailError(problems)
     return tuple(out)
+
+
+def _field_test(fwhere: str, fs: object, problems: list[str]) -> _FieldTest | None:
+    """One field selector as a test, or ``None`` when it has no field name; its problems appended."""
+    if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str) or not fs["Field"]:
+        problems.append(f"{fwhere} must be an object with a non-empty 'Field' string, got {fs!r}")
+        return None
+    if fs["Field"] not in SELECTOR_FIELDS:
+        problems.append(
+            f"{fwhere} has the field {fs['Field']!r}, which CloudTrail selectors of trails do not take "
+            f"(AdvancedFieldSelector): {did_you_mean(fs['Field'], SELECTOR_FIELDS)}use one of "
+            f"{list(SELECTOR_FIELDS)}"
+        )
+    ops: list[tuple[str, tuple[str, ...]]] = []
+    for op, values in fs.items():
+        if op == "Field":
+            continue
+        if op not in OPERATORS:
+            problems.append(
+                f"{fwhere} has unknown operator {op!r}: {did_you_mean(op, OPERATORS)}use one of {list(OPERATORS)}"
+            )
+            continue
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            problems.append(f"{fwhere}.{op} must be a non-empty list of strings, got {values!r}")
+            continue
+        ops.append((op, tuple(values)))
+    if not ops:
+        problems.append(f"{fwhere} has no operator: give at least one of {list(OPERATORS)}")
+    return _FieldTest(fs["Field"], tuple(ops))
 
 
 # ---------------------------------------------------------------------------
