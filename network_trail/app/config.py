@@ -20,8 +20,9 @@ from ..cdk.trail import NetworkTrailProps
 from ..errors import NetworkTrailError
 from ..model._ids import ACCOUNT_ID_RULE, REGION, is_account_id
 from ..model.presets import Preset, for_sources
-from ..model.selectors import ManagementEvents, Selector
+from ..model.selectors import DataEventSelector, ManagementEvents, Selector, TrailSelector
 from ..model.sources import to_event_source
+from ..model.validation import data_event_selectors_of
 
 if TYPE_CHECKING:  # imported when an environment asks for them (see _athena, _alarms)
     from ..cdk.athena import NetworkActivityQueriesProps
@@ -43,6 +44,7 @@ _KNOWN_KEYS: Final = (
         "account",
         "region",
         "selectors",
+        "data_event_selectors",
         "management_events",
         "tags",
         "log_retention_days",
@@ -96,15 +98,24 @@ class EnvironmentConfig:
     """Props of :class:`~network_trail.cdk.detection.NetworkActivityAlarms` (key ``alarms``), or ``None``."""
 
     @property
-    def selectors(self) -> tuple[Selector, ...]:
-        """The selectors the trail of this environment gets, management events included."""
-        chosen: list[Selector] = list(self.trail_props.selectors or ())
+    def selectors(self) -> tuple[TrailSelector, ...]:
+        """The selectors the trail of this environment gets, management events and data events included."""
+        chosen: list[TrailSelector] = list(self.trail_props.selectors or ())
         extra = ManagementEvents(self.trail_props.management_events).selector()
-        return tuple([extra, *chosen] if extra is not None else chosen)
+        # The configuration parses data event selectors into DataEventSelector values (_data_selectors).
+        data = [s for s in self.trail_props.data_event_selectors or () if isinstance(s, DataEventSelector)]
+        return tuple([extra, *chosen, *data] if extra is not None else [*chosen, *data])
 
 
 def _fail(env: str, key: str, message: str) -> str:
     return f"environment {env!r}, key {key!r}: {message}"
+
+
+def _data_selectors(env: str, raw: object, problems: list[str]) -> tuple[DataEventSelector, ...]:
+    """``data_event_selectors``: selector JSON of data events, checked with the rules of trails."""
+    data, found = data_event_selectors_of(raw)
+    problems.extend(_fail(env, "data_event_selectors", p) for p in found)
+    return tuple(data)
 
 
 def _selectors(env: str, raw: object, problems: list[str]) -> tuple[Selector, ...]:
@@ -235,14 +246,18 @@ def _region(env: str, region: object, problems: list[str]) -> str | None:
 def _trail_props(env: str, raw: Mapping[str, Any], problems: list[str]) -> NetworkTrailProps:
     """The trail's props: the typed options by keyword, the plain true/false and string ones by name.
 
-    Problems are collected in the order of the keys' checks (selectors, management events,
-    booleans, strings, tags, retention, Object Lock).
+    Problems are collected in the order of the keys' checks (selectors, data event selectors,
+    management events, booleans, strings, tags, retention, Object Lock).
     """
     selectors = _selectors(env, raw["selectors"], problems) if "selectors" in raw else None
+    data_event_selectors = (
+        _data_selectors(env, raw["data_event_selectors"], problems) if "data_event_selectors" in raw else None
+    )
     management_events = _management_events(env, raw, problems)
     plain = _plain_values(env, raw, problems)
     props = NetworkTrailProps(
         selectors=selectors,
+        data_event_selectors=data_event_selectors,
         management_events=management_events,
         tags=_tags(env, raw, problems),
         log_retention=_log_retention(env, raw, problems),

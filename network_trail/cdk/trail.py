@@ -34,14 +34,17 @@ from ..model._policies import (
 )
 from ..model.presets import ga_access_denied
 from ..model.selectors import (
+    DataEventSelector,
     ManagementEvents,
     ManagementEventsSelector,
     NetworkActivitySelector,
     Selector,
+    TrailSelector,
     render_selectors,
 )
 from ..model.validation import (
     alias_problems,
+    data_event_selectors_of,
     s3_key_prefix_problems,
     selector_set_problems,
     selector_warnings,
@@ -148,6 +151,10 @@ class NetworkTrailProps:
         of the organization rather than its management account; needs ``management_account_id``.
         Default: false
     :param tags: tags for every resource the construct creates. Default: - no tags
+    :param data_event_selectors: additional data event selectors (the escape hatch for one trail
+        logging data events too), as :class:`DataEventSelector` or selector JSON; checked with the
+        rules of trails, counted in the 500-value quota and rendered after ``selectors``. Data events
+        cost $0.10 per 100,000. Default: - no data events
     """
 
     selectors: Sequence[Selector] | None = None
@@ -172,6 +179,7 @@ class NetworkTrailProps:
     management_account_id: str | None = None
     delegated_administrator: bool = False
     tags: Mapping[str, str] | None = None
+    data_event_selectors: Sequence[DataEventSelector | Mapping[str, Any]] | None = None
 
 
 def _removal_policy(props: NetworkTrailProps) -> cdk.RemovalPolicy:
@@ -182,8 +190,11 @@ def _removal_policy(props: NetworkTrailProps) -> cdk.RemovalPolicy:
 class _Selection(NamedTuple):
     """The trail's selectors, the management events selector first, and what is wrong with them."""
 
-    selectors: list[Selector]
+    selectors: list[TrailSelector]
     problems: list[str]
+    """Problems of the choice: the selectors' and management events' types, data event selectors."""
+    set_errors: list[str]
+    """Problems of the set as a whole (duplicates, the 500-value quota), reported after the others."""
     warnings: list[str]
 
 
@@ -255,11 +266,13 @@ def _choose_selectors(
 
 def _select(props: NetworkTrailProps) -> _Selection:
     """The selectors the trail gets, with the problems of the choice and of the set, and its warnings."""
-    chosen, problems = _choose_selectors(props.selectors, props.management_events)
+    typed, problems = _choose_selectors(props.selectors, props.management_events)
+    data, data_problems = data_event_selectors_of(props.data_event_selectors)
+    chosen: list[TrailSelector] = [*typed, *data]
     errors, warnings = selector_set_problems(chosen)
-    if not isinstance(props.selectors, _SINGLE_SELECTOR):
-        problems += errors  # else "selectors must be a sequence" already says what is wrong
-    return _Selection(chosen, problems, warnings)
+    # A single selector passed as selectors: "selectors must be a sequence" already says what is wrong.
+    set_errors = [] if isinstance(props.selectors, _SINGLE_SELECTOR) else errors
+    return _Selection(chosen, problems + data_problems, set_errors, warnings)
 
 
 def _log_group_arn(parts: TrailArnParts, name: str, account: str) -> str:
@@ -377,6 +390,7 @@ class NetworkTrail(Construct):
         management_account_id: str | None = None,
         delegated_administrator: bool = False,
         tags: Mapping[str, str] | None = None,
+        data_event_selectors: Sequence[DataEventSelector | Mapping[str, Any]] | None = None,
     ) -> None:
         props = NetworkTrailProps(
             selectors=selectors,
@@ -401,6 +415,7 @@ class NetworkTrail(Construct):
             management_account_id=management_account_id,
             delegated_administrator=delegated_administrator,
             tags=tags,
+            data_event_selectors=data_event_selectors,
         )
         super().__init__(scope, construct_id)
         self._build(props)
@@ -431,7 +446,7 @@ class NetworkTrail(Construct):
         cfn_trail = self._create_trail(props, name, store, logs_delivery, selection.selectors)
         _resources.tag_all(self, props.tags)
         self._harden_and_acknowledge(props, stack, store, logs_delivery, cfn_trail)
-        self._selectors: list[Selector] = selection.selectors
+        self._selectors: list[TrailSelector] = selection.selectors
         self._trail_name = name
         self._parts = parts
         self._key: kms.IKey = store.key
@@ -463,7 +478,7 @@ class NetworkTrail(Construct):
             )
         if props.tags is not None:
             problems += tag_problems(props.tags)
-        return problems
+        return problems + selection.set_errors
 
     def _log_store(
         self,
@@ -527,7 +542,7 @@ class NetworkTrail(Construct):
         name: str,
         store: LogStore,
         logs_delivery: _LogsDelivery | None,
-        selectors: Sequence[Selector],
+        selectors: Sequence[TrailSelector],
     ) -> cloudtrail.CfnTrail:
         """The ``AWS::CloudTrail::Trail``, created after the policies CloudTrail checks."""
         logs_role = logs_delivery.role if logs_delivery else None
@@ -664,7 +679,7 @@ class NetworkTrail(Construct):
                 f"{printable}",
             )
 
-    def _warn_about(self, warnings: list[str], chosen: Sequence[Selector]) -> None:
+    def _warn_about(self, warnings: list[str], chosen: Sequence[TrailSelector]) -> None:
         custom: list[NetworkActivitySelector] = [
             sel for sel in chosen if isinstance(sel, NetworkActivitySelector) and sel.is_custom_source
         ]
@@ -745,8 +760,8 @@ class NetworkTrail(Construct):
         return self._log_group
 
     @property
-    def selectors(self) -> tuple[Selector, ...]:
-        """The selectors on the trail, management events selector included."""
+    def selectors(self) -> tuple[TrailSelector, ...]:
+        """The selectors on the trail, management events selector and data event selectors included."""
         return tuple(self._selectors)
 
     def add_selector(self, selector: Selector) -> None:

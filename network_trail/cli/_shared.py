@@ -65,3 +65,13 @@ def _jobs_option(help_text: str) -> Callable[[Any], Any]:
         show_default="number of CPUs",
         help=help_text,
     )
+
+
+def _first_copy_option(func: Any) -> Any:
+    """``--first-management-copy``: price management events as the free first copy (CloudTrail pricing page)."""
+    return click.option(
+        "--first-management-copy",
+        is_flag=True,
+        help="Price management events as the first copy of them, which is free. Default: an extra copy, "
+        "$2.00 per 100,000.",
+    )(func)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
 from ..errors import NetworkTrailError
@@ -17,6 +18,7 @@ from ._ids import account_id_problems
 __all__ = [
     "DEFAULT_REGIONS",
     "DEFAULT_TABLE_NAME",
+    "DISTINCT_CALLS_DAYS",
     "GLUE_NAME",
     "PARTITION_KEYS",
     "PRICE_PER_100K_EVENTS_USD",
@@ -24,6 +26,7 @@ __all__ = [
     "SENSITIVE_EVENT_NAMES",
     "TABLE_COLUMNS",
     "SavedQuery",
+    "distinct_calls_sql",
     "glue_name",
     "network_activity_queries",
     "query_problems",
@@ -37,6 +40,9 @@ GLUE_NAME: Final = re.compile(r"^[a-z0-9_]{1,255}$")
 
 PRICE_PER_100K_EVENTS_USD: Final = 0.10
 """Network activity events are always billed, $0.10 per 100,000 (no free first copy)."""
+
+DISTINCT_CALLS_DAYS: Final = 30
+"""Days of partitions the saved "distinct-calls" query reads: a month of traffic to replay a policy against."""
 
 PROJECTION_START: Final = "2024/09/24"
 """First day of the network activity events preview: no log file can be older."""
@@ -240,6 +246,7 @@ def network_activity_queries(
         _first_seen_callers(table, history_days),
         _sensitive_apis(base, sensitive_event_names, lookback_days),
         _volume_and_cost(base, lookback_days),
+        _distinct_calls(table),
     )
 
 
@@ -328,6 +335,92 @@ def _volume_and_cost(base: str, lookback_days: int) -> SavedQuery:
             "GROUP BY eventsource, vpcendpointid\n"
             "ORDER BY events DESC, eventsource, vpcendpointid"
         ),
+    )
+
+
+def _distinct_calls(table: str) -> SavedQuery:
+    """Each distinct call with its count, first and last time: the input of replay and advise."""
+    return SavedQuery(
+        name="distinct-calls",
+        description=f"Each distinct call (API, endpoint, caller account and ARN, outcome) with its count and "
+        f"first and last time, last {DISTINCT_CALLS_DAYS} days: the input of network-trail replay and advise",
+        sql=distinct_calls_sql(table=table),
+    )
+
+
+_PARTITION_FORMAT: Final = "%Y/%m/%d"
+# The columns of simulator.calls.CALL_COLUMNS, in order. The principal ARN is the one the request context
+# holds as aws:PrincipalArn: the role's for an assumed role (sessionContext.sessionIssuer.arn), the record's
+# for IAM users, root and federated users (IAM User Guide, global condition keys, aws:PrincipalArn).
+_CALL_SELECT: Final = (
+    "SELECT eventsource AS event_source, eventname AS event_name,\n"
+    "  vpcendpointid AS vpc_endpoint_id, vpcendpointaccountid AS vpc_endpoint_account,\n"
+    "  useridentity.type AS principal_type, useridentity.accountid AS principal_account,\n"
+    "  CASE WHEN useridentity.type = 'AssumedRole' THEN useridentity.sessioncontext.sessionissuer.arn\n"
+    "    WHEN useridentity.type IN ('IAMUser', 'Root', 'FederatedUser') THEN useridentity.arn END AS principal_arn,\n"
+    "  CASE WHEN useridentity.type = 'AWSService' THEN useridentity.invokedby END AS invoked_by,\n"
+    "  {source_ip} AS source_ip,\n"
+    "  errorcode AS error_code, coalesce(errorcode = 'VpceAccessDenied', false) AS denied,\n"
+    "  count(*) AS calls, min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
+)
+
+
+def _calls_window(days: int, start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3653:
+            raise NetworkTrailError(
+                f"days must be a whole number of days from 1 to 3653, got {days!r}: pass an int such as 30"
+            )
+        return _window(days)
+    if not isinstance(start, date) or not isinstance(end, date) or start > end:
+        raise NetworkTrailError(
+            f"start and end must both be dates, start not after end, got {start!r} and {end!r}: "
+            f"pass datetime.date values, or neither for the last {DISTINCT_CALLS_DAYS} days"
+        )
+    first, last = start.strftime(_PARTITION_FORMAT), end.strftime(_PARTITION_FORMAT)
+    return f"event_date BETWEEN '{first}' AND '{last}'"
+
+
+def distinct_calls_sql(
+    *,
+    table: str = DEFAULT_TABLE_NAME,
+    database: str | None = None,
+    days: int = DISTINCT_CALLS_DAYS,
+    start: date | None = None,
+    end: date | None = None,
+    by_source_ip: bool = False,
+) -> str:
+    """The Athena (Trino) query grouping network activity into distinct calls, as ``distinct_calls`` does locally.
+
+    One row per distinct call, with the columns of ``network_trail.simulator.calls.CALL_COLUMNS``
+    (``read_calls_csv`` reads its result CSV back), most frequent first.
+
+    :param table: the table of :class:`~network_trail.NetworkActivityQueries`. Default: 'network_activity'
+    :param database: its Glue database. Default: - the query's database (``QueryExecutionContext``)
+    :param days: read the ``event_date`` partitions of the last ``days`` days. Default: DISTINCT_CALLS_DAYS
+    :param start: first delivery day read, instead of ``days`` (with ``end``). Default: - by ``days``
+    :param end: last delivery day read (inclusive). Default: - by ``days``
+    :param by_source_ip: also group by ``sourceIPAddress``. Default: False
+    :raises NetworkTrailError: when a name is not a Glue name, ``days`` is out of range, or only one
+        of ``start`` and ``end`` is given, or they are reversed.
+    """
+    problems = [
+        f"{knob} must be 1 to 255 lowercase letters, digits or '_' (Glue), got {value!r}: "
+        f"give the {knob} of NetworkActivityQueries"
+        for knob, value in (("table", table), ("database", database))
+        if (value is not None or knob == "table") and not (isinstance(value, str) and GLUE_NAME.match(value))
+    ]
+    if problems:
+        raise NetworkTrailError(problems)
+    source = f'"{database}"."{table}"' if database else table
+    keys = ", ".join(str(i) for i in range(1, 12))
+    return (
+        _CALL_SELECT.format(source_ip="sourceipaddress" if by_source_ip else "CAST(NULL AS varchar)")
+        + f"FROM {source}\n"
+        f"WHERE {_calls_window(days, start, end)}\n"
+        "  AND eventcategory = 'NetworkActivity' AND eventsource IS NOT NULL\n"
+        f"GROUP BY {keys}\n"
+        "ORDER BY calls DESC, event_source, event_name, vpc_endpoint_id, principal_account, principal_arn"
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -23,6 +24,7 @@ from aws_cdk import aws_s3 as s3
 from network_trail import (
     Condition,
     CustomEventSource,
+    DataEventSelector,
     ManagementEvents,
     ManagementEventsSelector,
     NetworkActivitySelector,
@@ -31,6 +33,11 @@ from network_trail import (
     selector_from_json,
 )
 from network_trail.app.config import load_environments
+from network_trail.cdk.endpoint_policy import apply_endpoint_policy, proposal_policy
+from network_trail.model.endpoint_policy import check_endpoint_policy
+from network_trail.model.iam_actions import iam_actions
+from network_trail.simulator.calls import calls_from_rows, distinct_calls, load_org_accounts
+from network_trail.simulator.endpoint_policies import policy_file_target
 
 ACCOUNT = "123456789012"
 VPCE = "vpce-0a1b2c3d4e5f60718"
@@ -98,6 +105,25 @@ def _with_resources(
                 stack, "LogsKey", f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
             )
         return NetworkTrail(stack, "NetworkTrail", **extra, **props)
+
+    return build
+
+
+def _gateway_policy(principal: object) -> Callable[[], object]:
+    def build() -> object:
+        vpc = ec2.Vpc(
+            _stack(),
+            "Vpc",
+            max_azs=1,
+            nat_gateways=0,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="a", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+            ],
+        )
+        endpoint = vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
+        statement = {"Effect": "Allow", "Principal": principal, "Action": "*", "Resource": "*"}
+        apply_endpoint_policy(endpoint, {"Statement": [statement]})
+        return endpoint
 
     return build
 
@@ -554,6 +580,65 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "did you mean 'eventName'",
     ),
     BadInput(
+        "selector-json-data-unknown-field",
+        "selector_from_json",
+        '{"Field": "vpcEndpointId", ...} in a data events selector',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {"Field": "vpcEndpointId", "Equals": ["vpce-0123456789abcdef0"]},
+                ]
+            }
+        ),
+        "'vpcEndpointId'",
+        "is not supported for data events of a trail",
+        "use one of",
+    ),
+    BadInput(
+        "selector-json-data-resource-type",
+        "selector_from_json",
+        '{"Field": "resources.type", "Equals": ["S3Object"]}',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["S3Object"]},
+                ]
+            }
+        ),
+        "'S3Object'",
+        "is not a resources.type of data events",
+        "e.g. 'AWS::S3::Object'",
+    ),
+    BadInput(
+        "selector-json-data-read-only-operator",
+        "selector_from_json",
+        '{"Field": "readOnly", "NotEquals": ["true"]} in a data events selector',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {"Field": "readOnly", "NotEquals": ["true"]},
+                ]
+            }
+        ),
+        "uses ['NotEquals']",
+        "allows only Equals on readOnly",
+        "API_AdvancedFieldSelector.html",
+    ),
+    BadInput(
+        "trail-data-event-selectors-kind",
+        "NetworkTrail",
+        "data_event_selectors=[presets.log_all('kms')]",
+        _trail(data_event_selectors=[presets.log_all("kms")]),
+        "NetworkActivitySelector(",
+        "must be a data event selector (eventCategory Data)",
+        "put network activity and management events selectors in selectors",
+    ),
+    BadInput(
         "selector-json-unknown-operator",
         "selector_from_json",
         '{"Field": "eventName", "Equal": [...]}',
@@ -796,6 +881,82 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "at least 10,000,000 (Athena's minimum), or None for no limit",
         "e.g. 10 * 1024**3 for 10 GiB",
     ),
+    # --- event names to IAM actions, distinct calls ----------------------------------------------------
+    BadInput(
+        "iam-actions-event-source",
+        "iam_actions",
+        'iam_actions("kms", "Decrypt")',
+        lambda: iam_actions("kms", "Decrypt"),
+        "got 'kms'",
+        "must be an eventSource of the shape '<service>.amazonaws.com'",
+        "e.g. 'kms.amazonaws.com'",
+    ),
+    BadInput(
+        "calls-jobs",
+        "distinct_calls",
+        "distinct_calls(paths, jobs=0)",
+        lambda: distinct_calls(["-"], jobs=0),
+        "got 0",
+        "jobs must be a whole number of processes, at least 1",
+        "at least 1",
+    ),
+    BadInput(
+        "calls-result-row",
+        "distinct_calls",
+        'calls_from_rows([{"event_source": "kms.amazonaws.com", "calls": "many"}])',
+        lambda: calls_from_rows([{"event_source": "kms.amazonaws.com", "calls": "many"}]),
+        "'calls': 'many'",
+        "calls a whole number",
+        "give the query's result unchanged",
+    ),
+    BadInput(
+        "org-accounts-arn",
+        "distinct_calls",
+        'load_org_accounts({"Accounts": [{"Id": "111111111111", "Arn": "o-exampleorgid"}]})',
+        lambda: load_org_accounts({"Accounts": [{"Id": "111111111111", "Arn": "o-exampleorgid"}]}),
+        "Accounts[0]",
+        "'arn:aws:organizations::<management account>:account/<o-id>/<Id>'",
+        "pass the output of `aws organizations list-accounts` unchanged",
+    ),
+    # --- endpoint policies: replay, advise, apply_endpoint_policy ---------------------------------------
+    BadInput(
+        "endpoint-policy-no-principal",
+        "endpoint policies",
+        'check_endpoint_policy({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, ...)',
+        lambda: check_endpoint_policy(
+            {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, gateway=False, name="policy"
+        ),
+        "Statement[0]",
+        "an endpoint policy must contain one",
+        'add "Principal": "*"',
+    ),
+    BadInput(
+        "endpoint-policy-gateway-principal",
+        "endpoint policies",
+        'apply_endpoint_policy(s3_gateway_endpoint, {"Statement": [{..., "Principal": {"AWS": "123456789012"}}]})',
+        _gateway_policy({"AWS": ACCOUNT}),
+        'Principal {"AWS": "123456789012"}',
+        'the principal of a gateway endpoint policy must be "*"',
+        "aws:PrincipalArn or aws:PrincipalAccount condition key instead",
+    ),
+    BadInput(
+        "endpoint-policy-advice-endpoint",
+        "endpoint policies",
+        'proposal_policy({"endpoints": [{"endpointId": "vpce-1", ...}]}, "vpce-2")',
+        lambda: proposal_policy({"endpoints": [{"endpointId": "vpce-1", "policy": {}}]}, "vpce-2"),
+        "'vpce-2'",
+        "is not in the advice",
+        "choose one of ['vpce-1']",
+    ),
+    BadInput(
+        "endpoint-policy-file",
+        "endpoint policies",
+        "network-trail replay LOGS --policy policy.json (a describe-vpc-endpoints output)",
+        lambda: policy_file_target('{"VpcEndpoints": []}', name="policy.json"),
+        "--policy 'policy.json'",
+        "must be a policy document (a JSON object with a Statement)",
+        "give the endpoint's PolicyDocument",
+    ),
     # --- presets.for_endpoints ----------------------------------------------------------------------
     BadInput(
         "endpoints-single-pair",
@@ -845,6 +1006,9 @@ UG_NET = (
     "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html"
 )
 UG_FILTER = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html"
+UG_DATA = (
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html"
+)
 UG_QUOTA = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html"
 UG_REC = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html"
 CFN_AFS = (
@@ -886,6 +1050,16 @@ RULE_SOURCES: dict[str, tuple[str, str]] = {
         API_AFS,
     ),
     "selector-json-unknown-operator": ("the six operators of AdvancedFieldSelector", API_AFS),
+    "selector-json-data-unknown-field": (
+        "data events of trails take eventCategory, eventName, eventSource, eventType, resources.type, "
+        "readOnly, resources.ARN, sessionCredentialFromConsole and userIdentity.arn",
+        API_AFS,
+    ),
+    "selector-json-data-resource-type": ("resources.type is a value of the data event table", UG_DATA),
+    "selector-json-data-read-only-operator": (
+        "Equals is the only operator of readOnly, eventCategory and resources.type",
+        API_AFS,
+    ),
     "selector-json-equals-only-field": (
         "eventCategory, eventSource (network activity) and errorCode take Equals only",
         UG_NET,
@@ -917,6 +1091,15 @@ def _warnings_of(**props: Any) -> Callable[[], list[tuple[str, str]]]:
 
 
 WARNED_INPUTS: tuple[WarnedInput, ...] = (
+    WarnedInput(
+        "network-trail:unlistedResourceType",
+        'DataEventSelector(resource_type="AWS::S3::Objects")',
+        lambda: DataEventSelector(resource_type="AWS::S3::Objects").warnings(),
+        "is not in the data event types of the CloudTrail User Guide",
+        "CloudTrail adds data event types several times a year and checks the value itself, so a value "
+        "shaped like a type that the list lacks warns rather than rejects",
+        UG_DATA,
+    ),
     WarnedInput(
         "network-trail:literalAsterisk",
         'Condition(equals=("vpce-*",))',
