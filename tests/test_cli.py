@@ -50,7 +50,18 @@ def log_dir(tmp_path: Path, sample_record: Callable[[str], Record]) -> Path:
 # output of `network-trail [<command>] --help` recorded from the console script before the CLI became a
 # package of commands (issue 22), so a change to any option, help line or docstring shows here.
 HELP_TEXTS = DATA / "cli-help"
-COMMANDS = ["presets", "render", "simulate", "explain", "diff", "verify", "coverage", "replay", "advise"]
+COMMANDS = [
+    "presets",
+    "render",
+    "simulate",
+    "explain",
+    "diff",
+    "verify",
+    "coverage",
+    "replay",
+    "advise",
+    "preflight",
+]
 
 
 def test_commands_are_registered_in_order() -> None:

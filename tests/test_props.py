@@ -66,7 +66,11 @@ def test_from_props_builds_what_the_keyword_arguments_build() -> None:
 
     # GIVEN the same options as keyword arguments and as props objects, in two stacks
     options = {"trail_name": "network-activity", "send_to_cloud_watch_logs": True, "s3_key_prefix": "logs"}
-    archive = {"organization_id": "o-a1b2c3d4e5", "log_retention": cdk.Duration.days(400)}
+    archive = {
+        "organization_id": "o-a1b2c3d4e5",
+        "management_account_id": "444444444444",
+        "log_retention": cdk.Duration.days(400),
+    }
     by_keywords, by_props = new_stack(), new_stack()
     trail = NetworkTrail(by_keywords, "NetworkTrail", **options)
     NetworkActivityQueries(by_keywords, "Queries", trail=trail, lookback_days=3)

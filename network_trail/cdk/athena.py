@@ -88,8 +88,9 @@ class NetworkActivityQueriesProps:
     :param allowed_account_ids: caller accounts expected through the endpoints besides the
         endpoint owner; left out of the "outside-callers" query. Default: - none
     :param organization_id: the organization id of an organization trail, whose log files are under
-        ``AWSLogs/<o-id>/``; required when the trail is an organization trail.
-        Default: - the trail's own account layout
+        ``AWSLogs/<o-id>/``; taken from the trail, so only a check: a different organization, or
+        any organization for a trail that is not an organization trail, is an error.
+        Default: - the trail's organization (organization trails), else the account layout
     :param account_ids: the accounts projected as the ``account`` partition; required for an
         organization trail, whose member accounts write under ``AWSLogs/<o-id>/<member>/`` and
         cannot be known at synth time. Default: - the stack's account
@@ -132,14 +133,20 @@ class _Layout(NamedTuple):
     """What the props resolve to, given the trail and the stack's account."""
 
     database: str
+    is_organization_trail: bool
+    organization_id: str | None
+    """The organization whose path the table reads: the trail's, for an organization trail."""
     accounts: tuple[str, ...]
     regions: tuple[str, ...]
     access_logs: s3.IBucket | None
 
 
 def _layout(trail: NetworkTrail, account: str, props: NetworkActivityQueriesProps) -> _Layout:
+    is_organization_trail = trail.cfn_trail.is_organization_trail is True
     return _Layout(
         database=props.database_name if props.database_name is not None else glue_name(trail.trail_name),
+        is_organization_trail=is_organization_trail,
+        organization_id=trail.organization_id if is_organization_trail else None,
         accounts=tuple(props.account_ids) if props.account_ids is not None else (account,),
         regions=tuple(props.regions) if props.regions is not None else DEFAULT_REGIONS,
         access_logs=props.server_access_logs_bucket or trail.access_logs_bucket,
@@ -162,7 +169,7 @@ def _check(
             f"database_name must be 1 to 255 lowercase letters, digits or '_' (Glue), got "
             f"{layout.database!r}: e.g. 'network_trail'"
         )
-    problems += _organization_problems(trail, props)
+    problems += _organization_problems(trail, props, layout.is_organization_trail)
     problems += _cutoff_problems(props.bytes_scanned_cutoff_per_query)
     problems += _projection_problems(account, props, layout)
     if props.tags is not None:
@@ -175,26 +182,42 @@ def _check(
     return problems
 
 
-def _organization_problems(trail: NetworkTrail, props: NetworkActivityQueriesProps) -> list[str]:
-    """An organization trail's log files are under ``AWSLogs/<o-id>/<member>/``: both must be given."""
-    problems: list[str] = []
-    is_org_trail = trail.cfn_trail.is_organization_trail is True
-    if is_org_trail and props.organization_id is None:
-        problems.append(
-            "organization_id is required for an organization trail, whose log files are under "
-            "AWSLogs/<o-id>/<account>/: pass organization_id='o-…'"
-        )
-    if props.organization_id is not None:
-        problems += organization_id_problems(
-            "organization_id", props.organization_id, tokens_pass=False, fix=None
-        )
-    if is_org_trail and props.account_ids is None:
+def _organization_problems(
+    trail: NetworkTrail, props: NetworkActivityQueriesProps, is_organization_trail: bool
+) -> list[str]:
+    """``organization_id``, when given, must be the organization trail's own (the table reads its
+    path), and an organization trail's member accounts must be listed."""
+    problems = _organization_id_problems(props.organization_id, trail, is_organization_trail)
+    if is_organization_trail and props.account_ids is None:
         problems.append(
             "account_ids is required for an organization trail: each member account writes under "
             "AWSLogs/<o-id>/<member>/, and projecting only the stack's account would never query "
             "them; pass account_ids=['111122223333', …] (e.g. from 'aws organizations list-accounts')"
         )
     return problems
+
+
+def _organization_id_problems(
+    organization_id: str | None, trail: NetworkTrail, is_organization_trail: bool
+) -> list[str]:
+    if organization_id is None:
+        return []
+    shape = organization_id_problems("organization_id", organization_id, tokens_pass=False, fix=None)
+    if shape:
+        return shape
+    if not is_organization_trail:
+        return [
+            f"organization_id={organization_id!r} but trail {trail.trail_name!r} is not an organization trail: "
+            f"its log files are under AWSLogs/<account>/, so the table would read an empty path; remove "
+            f"organization_id (it is taken from the trail)"
+        ]
+    if organization_id != trail.organization_id:
+        return [
+            f"organization_id={organization_id!r} differs from the trail's organization "
+            f"{trail.organization_id!r}: the trail writes AWSLogs/{trail.organization_id}/, so the table would "
+            f"read an empty path; remove organization_id (it is taken from the trail)"
+        ]
+    return []
 
 
 def _projection_problems(account: str, props: NetworkActivityQueriesProps, layout: _Layout) -> list[str]:
@@ -311,7 +334,7 @@ class NetworkActivityQueries(Construct):
     ) -> tuple[glue.CfnDatabase, glue.CfnTable]:
         """The Glue database and the table over the log files, with partition projection."""
         prefix = f"{trail.s3_key_prefix}/" if trail.s3_key_prefix else ""
-        org = f"{props.organization_id}/" if props.organization_id else ""
+        org = f"{layout.organization_id}/" if layout.organization_id else ""
         root = f"s3://{trail.bucket.bucket_name}/{prefix}AWSLogs/{org}"
         database = glue.CfnDatabase(
             self,

@@ -39,6 +39,35 @@ _KEY_ARN = re.compile(r"^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key/[A-Za-z0-9-]+
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
+def _management_problems(
+    organization_id: str | None, management_account_id: str | None, trail_arns: Sequence[str]
+) -> list[str]:
+    """``management_account_id``: a 12-digit id, with ``organization_id``, required without ``trail_arns``."""
+    if management_account_id is not None:
+        problems = account_id_problems("management_account_id", management_account_id)
+        if organization_id is None:
+            problems.append(
+                f"management_account_id={management_account_id!r} only applies with organization_id: pass "
+                f"organization_id='o-…' too, or remove management_account_id"
+            )
+        return problems
+    if organization_id is not None and not trail_arns:
+        return [
+            f"organization_id={organization_id!r} without trail_arns needs management_account_id: organization "
+            f"trails write AWSLogs/{organization_id}/… and encrypt with the management account's trail ARN as "
+            f"KMS encryption context, so the key must name that account; pass management_account_id='<12 "
+            f"digits>' (MasterAccountId of 'aws organizations describe-organization'), or list trail_arns"
+        ]
+    return []
+
+
+def _writing_accounts(accounts: list[str], management_account_id: str | None) -> list[str]:
+    """The accounts whose trails write: the listed ones and the management account (organization trails)."""
+    if management_account_id is None or management_account_id in accounts:
+        return accounts
+    return [*accounts, management_account_id]
+
+
 class ImportedLogArchive(NamedTuple):
     """A log archive's bucket and key, imported into a workload account's stack."""
 
@@ -56,14 +85,17 @@ class LogArchiveProps:
     :meth:`LogArchive.from_props` takes them as one typed value.
 
     :param organization_id: admit trails of this AWS Organizations organization (``o-…``):
-        adds ``aws:SourceOrgID`` to the ``s3:PutObject`` statement (the key is then bound by the
-        encryption context only: no AWS page shows CloudTrail's KMS requests carrying
-        ``aws:SourceOrgID``), the organization trails' path ``AWSLogs/<o-id>/*``, and a deny
-        for principals outside the organization.
+        adds ``aws:SourceOrgID`` to the ``s3:PutObject`` statement (not to the key: no AWS page
+        shows CloudTrail's KMS requests carrying ``aws:SourceOrgID``), the organization trails'
+        path ``AWSLogs/<o-id>/*``, and a deny for principals outside the organization.
         Default: - no organization; ``trail_arns`` is then required
+    :param management_account_id: the organization's management account, which owns every
+        organization trail: its trails' ARN is the encryption context of the organization path's
+        log files, so the key admits it and the bucket its own path. Required with
+        ``organization_id`` when ``trail_arns`` is not given.
+        Default: - none (the accounts of ``trail_arns``)
     :param source_account_ids: accounts whose trails write here, each to its own path.
-        Default: - the accounts of ``trail_arns``; with only ``organization_id``, every
-        path under ``AWSLogs/``
+        Default: - the accounts of ``trail_arns`` (and ``management_account_id``)
     :param trail_arns: ARNs of the trails allowed to write (``aws:SourceArn``). An
         organization trail's ARN names the management account.
         Default: - any trail of ``organization_id``
@@ -81,6 +113,7 @@ class LogArchiveProps:
     """
 
     organization_id: str | None = None
+    management_account_id: str | None = None
     source_account_ids: Sequence[str] = ()
     trail_arns: Sequence[str] = ()
     s3_key_prefix: str | None = None
@@ -111,6 +144,7 @@ def _check(props: LogArchiveProps) -> list[str]:
     if problems:
         return problems
     problems += _writer_accounts(props)[1]
+    problems += _management_problems(props.organization_id, props.management_account_id, props.trail_arns)
     if not props.trail_arns and props.organization_id is None:
         problems.append(
             "LogArchive needs trail_arns or organization_id: the bucket and key policies must name "
@@ -133,7 +167,8 @@ def _check(props: LogArchiveProps) -> list[str]:
 
 
 def _writer_accounts(props: LogArchiveProps) -> tuple[list[str], list[str]]:
-    """The accounts that write (``source_account_ids``, then those of ``trail_arns``), and their problems."""
+    """The accounts that write (``source_account_ids``, those of ``trail_arns``, then
+    ``management_account_id``), and the problems of the first two."""
     problems: list[str] = []
     accounts: list[str] = []
     for i, account in enumerate(props.source_account_ids):
@@ -156,7 +191,7 @@ def _writer_accounts(props: LogArchiveProps) -> tuple[list[str], list[str]]:
             problems.append(f"trail_arns[{i}] {arn!r} is listed twice: remove the duplicate")
         elif match.group(2) not in accounts:
             accounts.append(match.group(2))
-    return accounts, problems
+    return _writing_accounts(accounts, props.management_account_id), problems
 
 
 class LogArchive(Construct):
@@ -169,8 +204,11 @@ class LogArchive(Construct):
     CloudTrail User Guide: ``s3:GetBucketAcl`` and ``s3:PutObject`` on each source
     account's ``[prefix/]AWSLogs/<account>/*`` path, and ``kms:GenerateDataKey*`` bound to
     those accounts' trail encryption context, all conditioned on ``aws:SourceArn`` (the
-    listed trails) and, when ``organization_id`` is given, the writes (``s3:PutObject``) on
-    ``aws:SourceOrgID`` as well.
+    listed trails) or, without ``trail_arns``, on ``aws:SourceAccount`` (the writing accounts),
+    and, when ``organization_id`` is given, the writes (``s3:PutObject``) on
+    ``aws:SourceOrgID`` as well. The writing accounts are ``source_account_ids``, the accounts of
+    ``trail_arns`` and ``management_account_id``: the key's encryption context names exactly
+    their trails, never any account's.
 
     The keyword arguments are the options of :class:`LogArchiveProps`, documented there.
 
@@ -185,6 +223,7 @@ class LogArchive(Construct):
         /,
         *,
         organization_id: str | None = None,
+        management_account_id: str | None = None,
         source_account_ids: Sequence[str] = (),
         trail_arns: Sequence[str] = (),
         s3_key_prefix: str | None = None,
@@ -197,6 +236,7 @@ class LogArchive(Construct):
     ) -> None:
         props = LogArchiveProps(
             organization_id=organization_id,
+            management_account_id=management_account_id,
             source_account_ids=source_account_ids,
             trail_arns=trail_arns,
             s3_key_prefix=s3_key_prefix,

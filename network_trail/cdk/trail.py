@@ -443,11 +443,12 @@ class NetworkTrail(Construct):
             if log_group_arn
             else None
         )
-        cfn_trail = self._create_trail(props, name, store, logs_delivery, selection.selectors)
+        cfn_trail = self._create_trail(props, parts, name, store, logs_delivery, selection.selectors)
         _resources.tag_all(self, props.tags)
         self._harden_and_acknowledge(props, stack, store, logs_delivery, cfn_trail)
         self._selectors: list[TrailSelector] = selection.selectors
         self._trail_name = name
+        self._organization_id = props.organization_id
         self._parts = parts
         self._key: kms.IKey = store.key
         self._alias: kms.IAlias | None = store.alias
@@ -539,6 +540,7 @@ class NetworkTrail(Construct):
     def _create_trail(
         self,
         props: NetworkTrailProps,
+        parts: TrailArnParts,
         name: str,
         store: LogStore,
         logs_delivery: _LogsDelivery | None,
@@ -563,6 +565,12 @@ class NetworkTrail(Construct):
         )
         # Plain JSON through an override: one jsii call instead of one struct per field.
         cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(selectors))
+        if props.is_organization_trail:
+            # For `network-trail preflight`: the account owning the trail (the management account,
+            # whoever creates it) and the organization whose path it writes; neither is a trail property.
+            cfn_trail.add_metadata(
+                "network-trail", {"owner": parts.account, "organizationId": props.organization_id}
+            )
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
         for dependency in (store.bucket_policy, logs_delivery.policy if logs_delivery else None):
             if dependency is not None:
@@ -728,6 +736,11 @@ class NetworkTrail(Construct):
     def trail_name(self) -> str:
         """The trail's name, known at synth time."""
         return self._trail_name
+
+    @property
+    def organization_id(self) -> str | None:
+        """The ``organization_id`` given, or ``None``; an organization trail writes under ``AWSLogs/<o-id>/``."""
+        return self._organization_id
 
     @property
     def s3_key_prefix(self) -> str | None:

@@ -90,6 +90,17 @@ def _queries(*, organization_trail: bool = False, **props: Any) -> Callable[[], 
     return build
 
 
+def _archive(**props: Any) -> Callable[[], object]:
+    """A LogArchive with ``props``."""
+
+    def build() -> object:
+        from network_trail import LogArchive
+
+        return LogArchive(_stack(), "Archive", **props)
+
+    return build
+
+
 def _with_resources(
     *, bucket: bool = False, encryption_key: bool = False, **props: Any
 ) -> Callable[[], object]:
@@ -871,6 +882,55 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "account_ids",
         "is required for an organization trail",
         "pass account_ids=['111122223333', …]",
+    ),
+    BadInput(
+        "queries-organization-id-of-another-organization",
+        "NetworkActivityQueries",
+        "NetworkActivityQueries(trail=<organization trail of o-a1b2c3d4e5>, organization_id='o-zzzzzzzzzz')",
+        _queries(organization_trail=True, organization_id="o-zzzzzzzzzz", account_ids=[ACCOUNT]),
+        "organization_id='o-zzzzzzzzzz'",
+        "differs from the trail's organization 'o-a1b2c3d4e5'",
+        "remove organization_id (it is taken from the trail)",
+    ),
+    BadInput(
+        "queries-organization-id-on-a-single-account-trail",
+        "NetworkActivityQueries",
+        "NetworkActivityQueries(trail=<trail of one account>, organization_id='o-a1b2c3d4e5')",
+        _queries(organization_id="o-a1b2c3d4e5"),
+        "organization_id='o-a1b2c3d4e5'",
+        "is not an organization trail",
+        "remove organization_id (it is taken from the trail)",
+    ),
+    # --- LogArchive -------------------------------------------------------------------------------
+    BadInput(
+        "archive-organization-without-management-account",
+        "LogArchive",
+        "LogArchive(organization_id='o-a1b2c3d4e5')",
+        _archive(organization_id="o-a1b2c3d4e5"),
+        "organization_id='o-a1b2c3d4e5' without trail_arns",
+        "needs management_account_id",
+        "pass management_account_id='<12 digits>'",
+    ),
+    BadInput(
+        "archive-management-account-without-organization",
+        "LogArchive",
+        "LogArchive(trail_arns=[...], management_account_id='444444444444')",
+        _archive(
+            trail_arns=["arn:aws:cloudtrail:us-east-1:111111111111:trail/network-activity"],
+            management_account_id="444444444444",
+        ),
+        "management_account_id='444444444444'",
+        "only applies with organization_id",
+        "pass organization_id='o-…' too, or remove management_account_id",
+    ),
+    BadInput(
+        "archive-management-account-malformed",
+        "LogArchive",
+        "LogArchive(organization_id='o-a1b2c3d4e5', management_account_id='4444')",
+        _archive(organization_id="o-a1b2c3d4e5", management_account_id="4444"),
+        "got '4444'",
+        "management_account_id must be a 12-digit AWS account id",
+        "as a string",
     ),
     BadInput(
         "queries-bytes-scanned-cutoff-too-small",
