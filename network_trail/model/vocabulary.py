@@ -672,14 +672,21 @@ _VPCE_EVENT_TYPE: Final = "AwsVpceEvent"
 def record_category(record: Mapping[str, Any]) -> RecordCategory:
     """The category of a record, read or inferred from documented record fields (UG-REC).
 
-    ``eventCategory`` is in every record since ``eventVersion`` 1.07 and
-    ``managementEvent`` since 1.06 (UG-REC, "Since"). For an older record, in order:
+    ``eventCategory`` is in every record since ``eventVersion`` 1.07 (UG-REC,
+    "Since: 1.07", "Optional: False") and ``managementEvent`` since 1.06: it "is
+    shown in an event record if eventVersion is 1.06 or higher, and the event type
+    is one of the following: AwsApiCall, AwsConsoleAction, AwsConsoleSignIn,
+    AwsServiceEvent" (UG-REC). For a record without ``eventCategory``, in order:
     ``eventType`` ``AwsVpceEvent`` is a network activity event (UG-REC); a
-    ``managementEvent`` boolean tells management (true) or data (false); a
-    ``resources`` element whose ``type`` is a data event type of UG-DATA's table
-    (:data:`DATA_RESOURCE_TYPES`, e.g. ``AWS::S3::Object``) makes a data event;
-    anything else is a management event, the only other category of records of
-    that age.
+    ``managementEvent`` boolean tells management (true) or data (false), before
+    any ``resources`` type; a ``resources`` element whose ``type`` is a data event
+    type of UG-EVENTS's table (:data:`DATA_RESOURCE_TYPES`, e.g. ``AWS::S3::Object``)
+    makes a data event; anything else is a management event, the only other
+    category of records of that age. So only records older than 1.06 (before
+    ``managementEvent``) are read from their ``resources``; there, a management
+    event whose ``resources`` name a type that is also a data event type (a Lambda
+    function, a DynamoDB table) is read as data: UG-REC documents no field of such
+    records that tells them apart.
 
     :param record: one CloudTrail record.
     """
