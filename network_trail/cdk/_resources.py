@@ -319,6 +319,7 @@ def grant_read_log_files(grantee: iam.IGrantable, *, bucket: s3.IBucket, key: km
     :param bucket: the log bucket.
     :param key: the key the log files are encrypted with.
     """
+    warn_cross_account_reader(grantee, bucket=bucket, key=key)
     bucket_arn = bucket.bucket_arn
     read = iam.Grant.add_to_principal_or_resource(
         grantee=grantee,
@@ -373,6 +374,7 @@ def grant_read_prefixes(
     :param key: the key the log files are encrypted with.
     :param prefixes: key prefixes ending in '/', e.g. ``AWSLogs/111122223333/``.
     """
+    warn_cross_account_reader(grantee, bucket=bucket, key=key)
     bucket_arn = bucket.bucket_arn
     statements = [
         (["s3:GetObject"], [f"{bucket_arn}/{p}*" for p in prefixes], None),
@@ -421,6 +423,54 @@ def grant_read_account_logs(
     if problems:
         raise NetworkTrailError(problems, path=path)
     return grant_read_prefixes(grantee, bucket=bucket, key=key, prefixes=prefixes(account_id))
+
+
+CROSS_ACCOUNT_READER_WARNING = "network-trail:crossAccountReader"
+"""The id of the synth-time warning about a reader of another account (acknowledge it once both
+preconditions hold)."""
+
+_PRINCIPAL_MUST_EXIST = (
+    'https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html ("The principals in the key '
+    'policy must exist"), https://repost.aws/knowledge-center/s3-invalid-principal-in-policy-error'
+)
+_BOTH_POLICIES = (
+    "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html, "
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"
+)
+
+
+def warn_cross_account_reader(grantee: iam.IGrantable, *, bucket: s3.IBucket, key: kms.IKey) -> None:
+    """Warn, on ``bucket``, that a read grant to a principal of another account has two preconditions.
+
+    The grant writes the principal's ARN into the bucket and key policies: the principal must exist
+    before this stack deploys (S3 and KMS reject a policy naming a principal that does not exist),
+    and its own account must allow the same reads in its IAM policy (cross-account access needs both
+    the resource policy and the identity policy). Nothing is said for a principal of this account or
+    one without an account (a service principal).
+
+    :param grantee: the principal being granted.
+    :param bucket: the log bucket.
+    :param key: the key the log files are encrypted with.
+    """
+    principal = grantee.grant_principal
+    account = principal.principal_account
+    if account is None:
+        return
+    if not (_cross_account(grantee, bucket.env.account) or _cross_account(grantee, key.env.account)):
+        return
+    stack = cdk.Stack.of(bucket)
+    arn = stack.resolve(getattr(principal, "role_arn", None) or getattr(principal, "arn", None))
+    who = arn if isinstance(arn, str) else f"a principal of account {stack.resolve(account)}"
+    cdk.Annotations.of(bucket).add_warning_v2(
+        CROSS_ACCOUNT_READER_WARNING,
+        f"a read grant to {who} (another account) writes its ARN into this bucket's policy and the key "
+        f"policy. Before deploying: (1) create that role (or user) first: a bucket or key policy naming a "
+        f"principal that does not exist is rejected ({_PRINCIPAL_MUST_EXIST}); (2) give it, in its own "
+        f"account, an IAM policy allowing the same s3:GetObject/s3:ListBucket on this bucket and "
+        f"kms:Decrypt on this key: across accounts both the resource policy and the identity policy "
+        f"must allow ({_BOTH_POLICIES}). See docs/organization.md#readers-in-other-accounts; "
+        f"acknowledge this warning once both hold.",
+    )
 
 
 def _cross_account(grantee: iam.IGrantable, resource_account: str) -> bool:
