@@ -117,8 +117,10 @@ PROVENANCE: Final[tuple[Provenance, ...]] = (
         ("sns:Publish",),
         ("aws:SourceArn",),
         "NetworkActivityAlarms topic policy: AllowCloudWatchAlarmsToPublish (this account's alarms)",
-        "Notifying users on alarm changes: Setting up Amazon SNS notifications (Amazon CloudWatch User Guide)",
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html",
+        "Example cases for Amazon SNS access control: allow any CloudWatch alarm to publish to a topic "
+        "in a different account (ArnLike aws:SourceArn of the account's alarms)",
+        "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html"
+        "#sns-allow-cloudwatch-alarm-to-publish-to-topic-in-another-account",
     ),
     Provenance(
         "cloudwatch.amazonaws.com",
