@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from ..errors import NetworkTrailError
 from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID
-from ..model.iam import ABSENT, UNKNOWN, ContextValue, Request, RequestPrincipal
+from ..model.iam import ABSENT, UNKNOWN, ContextValue, NotAnyOf, Request, RequestPrincipal
 from ._logs import FileProblem, _parse_records, _read_bytes, iter_log_files
 
 _msgspec: Any
@@ -597,14 +597,17 @@ def _known(value: str | None) -> ContextValue:
 
 
 def _org_of(account: str | None, org_accounts: Mapping[str, str] | None) -> ContextValue:
-    """The organization id of ``account`` from the map; UNKNOWN for an account outside it or without a map.
+    """The organization id of ``account`` from the map (``list-accounts`` output); UNKNOWN without a map.
 
-    An account the map does not list may belong to another organization, or to none (then the key is
-    absent): neither is known.
+    ``list-accounts`` lists every account of the organization, so an account the map does not list is
+    in none of its organizations: its key is absent (no organization) or another organization's id
+    (IAM User Guide, ``aws:PrincipalOrgID`` and ``aws:VpceOrgID``: each is in the request context only
+    when the account is a member of an organization), which :class:`NotAnyOf` says.
     """
     if org_accounts is None or account is None:
         return UNKNOWN
-    return org_accounts.get(account, UNKNOWN)
+    found = org_accounts.get(account)
+    return found if found is not None else NotAnyOf(frozenset(org_accounts.values()))
 
 
 def _principal_of(call: DistinctCall) -> RequestPrincipal:
