@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from ..errors import NetworkTrailError
 from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID
-from ..model.iam import ABSENT, UNKNOWN, ContextValue, NotAnyOf, Request, RequestPrincipal
+from ..model.iam import ABSENT, UNKNOWN, ContextValue, NotAnyOf, Request, RequestPrincipal, Unknown
 from ._logs import FileProblem, _parse_records, _read_bytes, iter_log_files
 
 _msgspec: Any
@@ -632,7 +632,7 @@ def _principal_of(call: DistinctCall) -> RequestPrincipal:
 
 def call_request(
     call: DistinctCall,
-    action: str,
+    action: str | Unknown,
     *,
     org_accounts: Mapping[str, str] | None = None,
     endpoints: Mapping[str, EndpointInfo] | None = None,
@@ -650,7 +650,8 @@ def call_request(
     behalf). Everything else, the resource among it, is unknown.
 
     :param call: the distinct call.
-    :param action: one of ``iam_actions(call.event_source, call.event_name)``.
+    :param action: one of ``iam_actions(call.event_source, call.event_name)``, or UNKNOWN for an event
+        name without a documented action.
     :param org_accounts: account id → organization id, e.g. from :func:`load_org_accounts`.
         Default: - organization ids unknown
     :param endpoints: endpoint id → :class:`EndpointInfo`. Default: - VPCs unknown

@@ -22,6 +22,7 @@ from ._types import (
     Request,
     RequestPrincipal,
     StatementRef,
+    Unknown,
     Verdict,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "ResourceKind",
     "Statement",
     "StatementRef",
+    "Unknown",
     "Verdict",
     "evaluate",
     "evaluate_policy",
