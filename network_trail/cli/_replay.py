@@ -14,55 +14,31 @@ from ..simulator.calls import DistinctCall, EndpointInfo, calls_from_rows
 from ..simulator.policy_report import replay_markdown, replay_text
 from ..simulator.replay import Outcome, replay
 from ._policy_inputs import call_options, check_call_inputs, load_calls, load_org, load_targets
-from ._shared import _fail, _print_json
+from ._shared import ATHENA_ONLY, _fail, _print_json, athena_options
 
 __all__ = ["replay_command"]
 
 _FAIL_CHOICES: Final = (Outcome.REGRESSION.value, Outcome.UNKNOWN.value)
-_ATHENA_ONLY: Final = {
-    "--days": "days",
-    "--from": "start",
-    "--to": "end",
-    "--table": "table",
-    "--database": "database",
-    "--workgroup": "workgroup",
-    "--run": "run",
-}
-"""Options of ``replay`` that apply to ``--athena`` only, and their parameter names."""
-
-
-def _athena_options(func: Any) -> Any:
-    """``--athena``: the distinct calls from the distinct-calls query of NetworkActivityQueries."""
-    day = click.DateTime(formats=["%Y-%m-%d"])
-    options = [
-        click.option(
-            "--athena",
-            is_flag=True,
-            help="Instead of LOGS: print the distinct-calls Athena query (with --run: run it and replay its result).",
-        ),
+_athena_options = athena_options(
+    athena_help="Instead of LOGS: print the distinct-calls Athena query (with --run: run it and replay its result).",
+    from_help="--athena: first delivery day read (UTC), with --to.",
+    to_help="--athena: last delivery day read (UTC), with --from.",
+    run_help="--athena: run the query with boto3 and replay its result.",
+    extra=[
         click.option(
             "--days", type=click.IntRange(1, 3653), help="--athena: read the last N days. Default: 30."
-        ),
-        click.option("--from", "start", type=day, help="--athena: first delivery day read (UTC), with --to."),
-        click.option("--to", "end", type=day, help="--athena: last delivery day read (UTC), with --from."),
-        click.option(
-            "--table", help="--athena: the table of NetworkActivityQueries. Default: network_activity."
-        ),
-        click.option(
-            "--database", help="--athena: its Glue database. Without it the table name is unqualified."
-        ),
-        click.option("--workgroup", help="--run: the Athena workgroup of NetworkActivityQueries."),
-        click.option("--run", is_flag=True, help="--athena: run the query with boto3 and replay its result."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+        )
+    ],
+)
+"""``--athena``: the distinct calls from the distinct-calls query of NetworkActivityQueries."""
 
 
 def _check_athena_only(athena: dict[str, Any]) -> None:
     if athena["athena"]:
         return
-    given = [flag for flag, name in _ATHENA_ONLY.items() if athena[name] not in (None, False)]
+    given = [
+        flag for flag, name in {"--days": "days", **ATHENA_ONLY}.items() if athena[name] not in (None, False)
+    ]
     if given:
         _fail(
             f"{', '.join(given)} {'is an option' if len(given) == 1 else 'are options'} of --athena: add --athena"
