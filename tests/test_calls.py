@@ -155,22 +155,22 @@ def test_worker_processes_give_the_same_calls(tmp_path: Path) -> None:
 def test_worker_processes_give_the_same_calls_and_problems_over_many_files(
     tmp_path: Path, fail_fast: bool
 ) -> None:
-    # More files than chunks of the workers (8 a process): chunks of several files, a bad file and a bad
+    # More files than chunks of the workers (32 a process): chunks of several files, a bad file and a bad
     # record among them; with fail_fast, both stop after the first file with a problem.
-    for i in range(40):
+    for i in range(150):
         records: list[Any] = [
             dict(sample(n), eventTime=f"2026-01-{i % 28 + 1:02}T00:00:00Z") for n in SAMPLES[: 1 + i % 3]
         ]
         if i == 23:
             records.append("text")
-        write_log(tmp_path / f"{i:02}.json", records)
-    (tmp_path / "30.json").write_text("not json")
+        write_log(tmp_path / f"{i:03}.json", records)
+    (tmp_path / "030.json").write_text("not json")
     one = distinct_calls([tmp_path], jobs=1, fail_fast=fail_fast)
     assert distinct_calls([tmp_path], jobs=2, fail_fast=fail_fast) == one
     assert [(Path(p.path).name, p.record_index) for p in one.problems] == (
-        [("23.json", 3)] if fail_fast else [("23.json", 3), ("30.json", None)]
+        [("023.json", 3)] if fail_fast else [("023.json", 3), ("030.json", None)]
     )
-    assert one.files == (24 if fail_fast else 39)
+    assert one.files == (24 if fail_fast else 149)
 
 
 def test_calls_are_ordered_most_frequent_first(tmp_path: Path) -> None:

@@ -363,7 +363,7 @@ def _count_chunk(job: tuple[list[Path], bool, bool]) -> tuple[_Counter, list[Fil
     return counter, problems, read
 
 
-_CHUNKS_PER_JOB: Final = 8
+_CHUNKS_PER_JOB: Final = 32
 """Chunks per worker process: few merges in the parent, and an idle worker at the end waits for at
 most one chunk."""
 
