@@ -12,6 +12,7 @@ from .model.presets import Preset
 from .model.selectors import (
     ACCESS_DENIED_ERROR_CODE,
     Condition,
+    DataEventSelector,
     Field,
     ManagementEventsSelector,
     NetworkActivitySelector,
@@ -70,6 +71,7 @@ __all__ = [
     "Condition",
     "CoverageStatus",
     "CustomEventSource",
+    "DataEventSelector",
     "EventSource",
     "Field",
     "ImportedLogArchive",

@@ -130,13 +130,16 @@ def _more_configurations(app: cdk.App) -> dict[str, cdk.Stack]:
     LogArchive(trails, "Archive", trail_arns=list(ARCHIVE_TRAIL_ARNS))
     stacks["archive-trails"] = trails
     org_only = _stack(app, "ArchiveOrganization", "777777777777")
-    LogArchive(org_only, "Archive", organization_id=ARCHIVE_ORGANIZATION_ID)
+    LogArchive(
+        org_only, "Archive", organization_id=ARCHIVE_ORGANIZATION_ID, management_account_id=MANAGEMENT_ACCOUNT
+    )
     stacks["archive-organization"] = org_only
     readers = _stack(app, "ArchiveReaders", "777777777777")
     archive = LogArchive(
         readers,
         "Archive",
         organization_id=ARCHIVE_ORGANIZATION_ID,
+        management_account_id=MANAGEMENT_ACCOUNT,
         source_account_ids=[MEMBER_ACCOUNT],
         object_lock_retention=s3.ObjectLockRetention.governance(cdk.Duration.days(365)),
     )

@@ -185,3 +185,35 @@ def test_environment_tags_reach_the_add_ons_resources(
         assert found, kind
         for resource in found:
             assert {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]} == tags, kind
+
+
+def test_an_environment_takes_data_event_selectors() -> None:
+    # GIVEN an environment with the S3 data selector of the AWS CLI put-event-selectors Example 1
+    # (https://docs.aws.amazon.com/cli/latest/reference/cloudtrail/put-event-selectors.html)
+    from network_trail import DataEventSelector
+    from network_trail.app.config import load_environments
+
+    s3 = {
+        "Name": "Log PutObject and DeleteObject events for all but one bucket",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+            {"Field": "eventName", "Equals": ["PutObject", "DeleteObject"]},
+            {"Field": "resources.ARN", "NotStartsWith": ["arn:aws:s3:::sample_bucket_name/"]},
+        ],
+    }
+    base = {"account": "111111111111", "region": "us-east-1"}
+    (env,) = load_environments({"dev": {**base, "data_event_selectors": [s3]}})
+    # THEN the trail gets it after its selectors, as the JSON says
+    assert isinstance(env.selectors[-1], DataEventSelector)
+    assert env.selectors[-1].to_json() == s3
+
+
+def test_fails_when_an_environment_data_event_selector_breaks_a_rule() -> None:
+    from network_trail.app.config import load_environments
+
+    bad = {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}
+    with pytest.raises(NetworkTrailError, match=r"key 'data_event_selectors': .*has no resources.type field"):
+        load_environments(
+            {"dev": {"account": "111111111111", "region": "us-east-1", "data_event_selectors": [bad]}}
+        )

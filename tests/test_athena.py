@@ -103,11 +103,32 @@ def test_organization_trail_location_has_the_organization_id() -> None:
     assert table["Parameters"]["projection.account.values"] == f"{ACCOUNT},{PARTNER}"
 
 
-def test_fails_when_organization_trail_has_no_organization_id() -> None:
+def test_organization_is_taken_from_the_trail() -> None:
+    # GIVEN an organization trail and queries given no organization_id
     stack = new_stack()
     trail = NetworkTrail(stack, "NetworkTrail", organization_id=ORG, is_organization_trail=True)
-    with pytest.raises(NetworkTrailError, match=r"organization_id is required for an organization trail"):
-        NetworkActivityQueries(stack, "Queries", trail=trail)
+    NetworkActivityQueries(stack, "Queries", trail=trail, account_ids=[ACCOUNT])
+    # THEN the table reads the trail's organization path (UG-FILES: AWSLogs/<o-id>/<account>/)
+    parts = _table_input(Template.from_stack(stack))["Parameters"]["storage.location.template"]["Fn::Join"][1]
+    assert parts[-1].startswith(f"/AWSLogs/{ORG}/${{account}}/")
+
+
+def test_fails_when_organization_id_differs_from_the_trails() -> None:
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail", organization_id=ORG, is_organization_trail=True)
+    with pytest.raises(NetworkTrailError, match=r"organization_id='o-zzzzzzzzzz' differs from the trail's"):
+        NetworkActivityQueries(
+            stack, "Queries", trail=trail, organization_id="o-zzzzzzzzzz", account_ids=[ACCOUNT]
+        )
+
+
+def test_fails_when_organization_id_is_given_for_a_trail_of_one_account() -> None:
+    # GIVEN a trail that is not an organization trail (its organization_id only guards the bucket)
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail", organization_id=ORG)
+    # THEN its files are under AWSLogs/<account>/: an organization path would read nothing
+    with pytest.raises(NetworkTrailError, match=r"is not an organization trail"):
+        NetworkActivityQueries(stack, "Queries", trail=trail, organization_id=ORG)
 
 
 def test_workgroup_enforces_kms_encrypted_results_and_metrics(template: Template) -> None:

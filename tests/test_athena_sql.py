@@ -99,8 +99,32 @@ EXTRA_RECORDS = [
     record(
         eventCategory="Management", eventSource="kms.amazonaws.com", eventName="CreateAlias", readOnly=False
     ),
-    # eventVersion 1.06: no eventCategory and no managementEvent, read as Management by both
-    record(eventCategory=None, eventVersion="1.06", eventSource="iam.amazonaws.com", eventName="GetRole"),
+    # eventVersion 1.05: no eventCategory and no managementEvent (UG-REC: "Since" 1.07 and 1.06), an API
+    # call (not AwsVpceEvent) on no data resource: read as Management by both
+    record(
+        eventCategory=None,
+        eventVersion="1.05",
+        eventType="AwsApiCall",
+        vpcEndpointId=None,
+        vpcEndpointAccountId=None,
+        eventSource="iam.amazonaws.com",
+        eventName="GetRole",
+    ),
+    # eventVersion 1.05 S3 data event: no eventCategory, no managementEvent, an AWS::S3::Object element
+    # (UG-DATA's data event table): read as Data by both
+    record(
+        eventCategory=None,
+        eventVersion="1.05",
+        eventType="AwsApiCall",
+        vpcEndpointId=None,
+        vpcEndpointAccountId=None,
+        eventSource="s3.amazonaws.com",
+        eventName="GetObject",
+        resources=[
+            {"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::old-bucket/2016.csv"},
+            {"type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::old-bucket"},
+        ],
+    ),
 ]
 OUT_OF_RANGE = [
     record(eventTime="2024-06-30T23:00:00Z"),
@@ -259,6 +283,26 @@ CASES: dict[str, tuple[dict[str, Any], ...]] = {
         ),
         sel("not other", {"Field": "resources.ARN", "NotEquals": ["arn:aws:s3:::other"]}),
     ),
+    "data events and inferred categories": (
+        {
+            "Name": "S3 objects",
+            "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Data"]},
+                {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::old-bucket/"]},
+            ],
+        },
+        {
+            "Name": "write data events but not PutObject",
+            "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Data"]},
+                {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                {"Field": "readOnly", "Equals": ["false"]},
+                {"Field": "eventName", "NotEquals": ["PutObject"]},
+            ],
+        },
+        *MANAGEMENT,
+    ),
     "no selectors": (),
 }
 
@@ -297,7 +341,7 @@ PRICE_PER_100K = {"NetworkActivity": 0.10, "Data": 0.10, "Management": 2.00}
 
 def test_the_figures_follow_the_documented_rules_and_prices(con: duckdb.DuckDBPyConnection) -> None:
     # GIVEN AWS's example of one field selector with Equals CreateKey and StartsWith List (API-PES: SELECT
-    # operators are OR'd) and the 23 in-range records, whose network activity eventNames are ListKeys (AWS's
+    # operators are OR'd) and the 24 in-range records, whose network activity eventNames are ListKeys (AWS's
     # 2024-07-15 sample), ListBuckets (AWS's S3 sample), CreateKey, ListAliases, ListKeys (no eventSource),
     # and none other starting with List
     sets = [
@@ -309,19 +353,52 @@ def test_the_figures_follow_the_documented_rules_and_prices(con: duckdb.DuckDBPy
     rows = athena_rows(con, compile_simulation(sets, start=START, end=END))
     (total,) = [r for r in rows if r["scope"] == "set"]
     # THEN those 5 are logged, at $0.10 per 100,000 events
-    assert (total["logged"], total["dropped"], total["records"]) == ("5", "18", "23")
+    assert (total["logged"], total["dropped"], total["records"]) == ("5", "19", "24")
     assert float(str(total["cost_usd"])) == pytest.approx(5 * 0.10 / 100_000)
 
 
 def test_management_events_cost_two_dollars_per_100k(con: duckdb.DuckDBPyConnection) -> None:
     # GIVEN the in-range records: two Management ones (Decrypt, CreateAlias) and one without eventCategory
-    # (eventVersion 1.06, GetRole), which the table can only read as Management
+    # (eventVersion 1.05, GetRole, no data resource), inferred as Management
     sets = [SelectorSet("management", MANAGEMENT)]
     rows = athena_rows(con, compile_simulation(sets, start=START, end=END))
     (total,) = [r for r in rows if r["scope"] == "set"]
     # THEN the management events selector logs those 3, at $2.00 per 100,000 (an extra copy)
     assert total["logged"] == "3"
     assert float(str(total["cost_usd"])) == pytest.approx(3 * 2.00 / 100_000)
+
+
+def test_the_first_copy_of_management_events_is_free(con: duckdb.DuckDBPyConnection) -> None:
+    # GIVEN the same 3 management events (CloudTrail pricing page: the first copy of management events is free)
+    sets = [SelectorSet("management", MANAGEMENT)]
+    sql = compile_simulation(sets, start=START, end=END, first_management_copy=True)
+    (total,) = [r for r in athena_rows(con, sql) if r["scope"] == "set"]
+    # THEN they are logged and cost nothing
+    assert total["logged"] == "3"
+    assert float(str(total["cost_usd"])) == 0.0
+
+
+def test_data_events_cost_ten_cents_per_100k_and_old_records_are_inferred(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # GIVEN a data selector for S3 objects and the in-range records, whose AWS::S3::Object elements are on
+    # the network activity GetObject (eventCategory NetworkActivity, not Data) and on the eventVersion 1.05 GetObject without eventCategory, inferred Data from its
+    # AWS::S3::Object element (UG-DATA's table)
+    objects = {
+        "Name": "objects",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+        ],
+    }
+    sets = [SelectorSet("data", (objects,))]
+    rows = athena_rows(con, compile_simulation(sets, start=START, end=END))
+    (total,) = [r for r in rows if r["scope"] == "set"]
+    # THEN only the old record is logged, as Data, at $0.10 per 100,000 (CloudTrail pricing page)
+    assert total["logged"] == "1"
+    assert float(str(total["cost_usd"])) == pytest.approx(0.10 / 100_000)
+    (source,) = [r for r in rows if r["scope"] == "source" and r["logged"] == "1"]
+    assert (source["category"], source["event_source"]) == ("Data", "s3.amazonaws.com")
 
 
 @pytest.mark.parametrize(

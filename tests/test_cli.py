@@ -50,7 +50,18 @@ def log_dir(tmp_path: Path, sample_record: Callable[[str], Record]) -> Path:
 # output of `network-trail [<command>] --help` recorded from the console script before the CLI became a
 # package of commands (issue 22), so a change to any option, help line or docstring shows here.
 HELP_TEXTS = DATA / "cli-help"
-COMMANDS = ["presets", "render", "simulate", "explain", "diff", "verify", "coverage", "replay", "advise"]
+COMMANDS = [
+    "presets",
+    "render",
+    "simulate",
+    "explain",
+    "diff",
+    "verify",
+    "coverage",
+    "replay",
+    "advise",
+    "preflight",
+]
 
 
 def test_commands_are_registered_in_order() -> None:
@@ -213,7 +224,53 @@ def test_explain_gives_the_failing_condition_as_json() -> None:
         "operator": "Equals",
         "values": ["VpceAccessDenied"],
         "actual": None,
+        "alternatives": [{"operator": "Equals", "values": ["VpceAccessDenied"]}],
+        "element": None,
     }
+    assert (explained["category"], explained["category_inferred_from"]) == ("NetworkActivity", None)
+
+
+def test_explain_json_gives_every_select_alternative_and_the_resources_element(tmp_path: Path) -> None:
+    # GIVEN a data selector whose resources.ARN has two SELECT operators, and an S3 data record of
+    # eventVersion 1.05 (no eventCategory) whose object element (resources[0]) matches neither
+    selectors = tmp_path / "selectors.json"
+    selectors.write_text(
+        json.dumps(
+            [
+                {
+                    "Name": "two buckets",
+                    "FieldSelectors": [
+                        {"Field": "eventCategory", "Equals": ["Data"]},
+                        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                        {
+                            "Field": "resources.ARN",
+                            "StartsWith": ["arn:aws:s3:::bucket-a/"],
+                            "EndsWith": [".log"],
+                        },
+                    ],
+                }
+            ]
+        )
+    )
+    ages = json.loads((DATA / "records-of-every-age.json").read_text())["records"]
+    (old,) = [e["record"] for e in ages if e["name"] == "s3-getobject-1.05"]
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps(old))
+    result = run("explain", str(record), "--selectors", str(selectors), "--json")
+    (explained,) = json.loads(result.output)
+    # THEN (UG-FILTER: SELECT operators are OR'd) both alternatives are listed, with the element
+    assert explained["category"] == "Data"
+    assert explained["category_inferred_from"] == "resources type AWS::S3::Object"
+    (failure,) = explained["failures"]
+    assert failure["field"] == "resources.ARN"
+    assert failure["alternatives"] == [
+        {"operator": "StartsWith", "values": ["arn:aws:s3:::bucket-a/"]},
+        {"operator": "EndsWith", "values": [".log"]},
+    ]
+    assert failure["element"] == 0
+    assert failure["actual"] == "arn:aws:s3:::amzn-s3-demo-bucket/report.csv"
+    text = run("explain", str(record), "--selectors", str(selectors)).output
+    assert "eventCategory Data inferred from resources type AWS::S3::Object" in text
 
 
 def test_explain_picks_a_record_of_a_log_file(log_dir: Path) -> None:
@@ -348,3 +405,101 @@ def test_explain_follows_the_rule_for_select_and_deselect_operators(tmp_path: Pa
     assert "LOGGED" in outputs["ListKeys"]
     assert "NotEquals ['ListAliases'] fails" in outputs["ListAliases"]
     assert "Equals ['CreateKey'] or StartsWith ['List'] fails: none of them matches" in outputs["Decrypt"]
+
+
+# --- whole trails: data selectors in every command (issue 19) -------------------------------------
+
+# The first PutEventSelectors example of the API reference: management events and S3 data events of one
+# bucket (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html),
+# with a network activity selector added as the User Guide's network activity page does.
+WHOLE_TRAIL: list[dict[str, Any]] = [
+    {"Name": "Management events", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+    {
+        "Name": "S3 data events for one bucket",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+            {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::amzn-s3-demo-bucket/"]},
+        ],
+    },
+    {
+        "Name": "Network activity for KMS",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+            {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
+        ],
+    },
+]
+
+
+def _data_logs(tmp_path: Path) -> Path:
+    """One hour: a management event, an S3 data event of the bucket and one of another bucket."""
+    records = [
+        {
+            "eventTime": "2026-01-01T00:00:00Z",
+            "eventCategory": "Management",
+            "eventSource": "iam.amazonaws.com",
+        },
+        {
+            "eventTime": "2026-01-01T00:30:00Z",
+            "eventCategory": "Data",
+            "eventSource": "s3.amazonaws.com",
+            "resources": [{"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::amzn-s3-demo-bucket/a.csv"}],
+        },
+        {
+            "eventTime": "2026-01-01T01:00:00Z",
+            "eventCategory": "Data",
+            "eventSource": "s3.amazonaws.com",
+            "resources": [{"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::other-bucket/a.csv"}],
+        },
+    ]
+    path = tmp_path / "data-logs.json"
+    path.write_text(json.dumps({"Records": records}))
+    return path
+
+
+def test_simulate_prices_data_events_and_the_first_management_copy(tmp_path: Path) -> None:
+    selectors = tmp_path / "trail.json"
+    selectors.write_text(json.dumps(WHOLE_TRAIL))
+    logs = _data_logs(tmp_path)
+    extra = json.loads(run("simulate", str(logs), "--selectors", str(selectors), "--json").output)
+    first = json.loads(
+        run("simulate", str(logs), "--selectors", str(selectors), "--json", "--first-management-copy").output
+    )
+    # THEN the management event and the bucket's data event are logged, the other bucket's dropped;
+    # 30 days are 720 hours: $2.00 + $0.10 per 100,000 (an extra copy), $0.10 (the free first copy)
+    (report,) = extra["sets"]
+    assert (report["logged"], report["dropped"]) == (2, 1)
+    assert report["monthly_cost_usd"] == round(720 * 2.10 / 100_000, 2)
+    assert first["sets"][0]["monthly_cost_usd"] == round(720 * 0.10 / 100_000, 2)
+
+
+def test_diff_live_compares_a_trail_with_data_selectors(tmp_path: Path) -> None:
+    live = tmp_path / "live.json"
+    live.write_text(
+        json.dumps(
+            {
+                "TrailARN": "arn:aws:cloudtrail:us-east-1:111111111111:trail/t",
+                "AdvancedEventSelectors": WHOLE_TRAIL,
+            }
+        )
+    )
+    code = tmp_path / "code.json"
+    code.write_text(json.dumps([WHOLE_TRAIL[0], WHOLE_TRAIL[2]]))
+    result = run("diff", "--live", str(live), "--selectors", str(code), "--logs", str(_data_logs(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert "S3 data events for one bucket" in result.output
+    assert "s3.amazonaws.com (Data): none of its 1 events" in result.output
+
+
+def test_coverage_ignores_data_selectors_and_says_so(tmp_path: Path) -> None:
+    selectors = tmp_path / "trail.json"
+    selectors.write_text(json.dumps(WHOLE_TRAIL))
+    endpoints = DATA / "describe-vpc-endpoints.json"
+    result = run("coverage", "--endpoints", str(endpoints), "--selectors", str(selectors))
+    assert "ignored: 1 data event selector(s)" in result.output
+    assert "S3 data events for one bucket" in result.output
+    report = json.loads(
+        run("coverage", "--endpoints", str(endpoints), "--selectors", str(selectors), "--json").output
+    )
+    assert report["ignoredDataSelectors"] == ["--selectors trail.json: S3 data events for one bucket"]

@@ -73,3 +73,41 @@ def test_simulate_counts_the_documented_verdicts_of_a_log_file(name: str, tmp_pa
     # THEN the counts are those of the documented verdicts
     logged = sum(c["logged"] for c in cases)
     assert (report.logged, report.dropped) == (logged, len(cases) - logged)
+
+
+MIXED_SETS = ["cli-example-1-management-s3-lambda-sns", "cli-example-1-with-network-activity"]
+
+
+@pytest.mark.parametrize("name", MIXED_SETS)
+def test_every_command_accepts_the_documented_mixed_selector_sets(name: str, tmp_path: Path) -> None:
+    # GIVEN the documented set as `aws cloudtrail get-event-selectors` prints it (the CLI example's Output)
+    from click.testing import CliRunner
+
+    from network_trail.cli import main
+
+    live = tmp_path / "live.json"
+    trail_arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/myTrail"
+    live.write_text(json.dumps({"TrailARN": trail_arn, "AdvancedEventSelectors": selector_set(name)}))
+    records = tmp_path / "records.json"
+    cases = [c for c in CASES if c["selectors"] == name]
+    records.write_text(json.dumps({"Records": [record(c["record"]) for c in cases]}))
+    endpoints = DATA / "describe-vpc-endpoints.json"
+    runs = {
+        "render": ["render", "--live", str(live)],
+        "simulate": ["simulate", str(records), "--live", str(live), "--json"],
+        "explain": ["explain", str(records), "--live", str(live)],
+        "diff": ["diff", "--live", str(live), "--live", str(live), "--logs", str(records)],
+        "coverage": ["coverage", "--endpoints", str(endpoints), "--live", str(live)],
+        "athena": ["simulate", "--athena", "--from", "2026-11-01", "--to", "2026-11-01", "--live", str(live)],
+    }
+    # WHEN every command reads it THEN none refuses it (0.2 stopped at the data selectors)
+    for command, args in runs.items():
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert result.exit_code == 0, (command, result.output)
+    # AND render gives the documented JSON back, field order included
+    rendered = CliRunner().invoke(main, runs["render"], catch_exceptions=False).output
+    assert json.loads(rendered) == selector_set(name)
+    # AND simulate counts the documented verdicts
+    result = CliRunner().invoke(main, runs["simulate"], catch_exceptions=False)
+    (report,) = json.loads(result.output)["sets"]
+    assert report["logged"] == sum(c["logged"] for c in cases)

@@ -135,7 +135,7 @@ S3_READ_ACTIONS = ["s3:GetBucket*", "s3:GetObject*", "s3:List*"]
 def _store(kind: str, stack: cdk.Stack) -> NetworkTrail | LogArchive:
     if kind == "NetworkTrail":
         return NetworkTrail(stack, "NetworkTrail", trail_name="network-activity")
-    return LogArchive(stack, "Archive", organization_id="o-a1b2c3d4e5")
+    return LogArchive(stack, "Archive", organization_id="o-a1b2c3d4e5", management_account_id="444444444444")
 
 
 def _resource_statements(template: Template, resource_type: str, key: str) -> list[dict[str, object]]:

@@ -306,17 +306,87 @@ def test_live_reads_basic_event_selectors_as_management_events(
     assert selector["FieldSelectors"] == expected
 
 
-def test_fails_when_live_basic_selectors_log_data_events(tmp_path: Path) -> None:
+def test_live_reads_basic_data_resources_as_data_selectors(tmp_path: Path) -> None:
+    # API DataResource: Values are "ARN strings or partial ARN strings"; 'arn:aws:s3' is every object
     basic = [
         {
+            "ReadWriteType": "WriteOnly",
             "IncludeManagementEvents": True,
             "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
         }
     ]
     live = write_live(tmp_path, {"TrailARN": TRAIL_ARN, "EventSelectors": basic})
     result = run("render", "--live", str(live))
+    management, data = json.loads(result.stdout)
+    assert management["FieldSelectors"][1] == {"Field": "readOnly", "Equals": ["false"]}
+    assert data["FieldSelectors"] == [
+        {"Field": "eventCategory", "Equals": ["Data"]},
+        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+        {"Field": "readOnly", "Equals": ["false"]},
+        {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3"]},
+    ]
+
+
+# The first example of PutEventSelectors (API reference), as `aws cloudtrail get-event-selectors` shows it:
+# management events, S3 data events of one bucket and Lambda data events, on one trail.
+# https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html
+MIXED: list[dict[str, Any]] = [
+    {"Name": "Management events", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+    {
+        "Name": "S3 data events for one bucket",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+            {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::amzn-s3-demo-bucket/"]},
+        ],
+    },
+    {
+        "Name": "Network activity for KMS",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+            {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
+        ],
+    },
+]
+
+
+@pytest.mark.parametrize("option", ["--live", "--selectors", "--template"])
+def test_every_input_reads_management_data_and_network_activity_selectors(
+    tmp_path: Path, option: str
+) -> None:
+    # GIVEN the same mixed trail as get-event-selectors output, a selectors file and a template
+    if option == "--live":
+        path = write_live(tmp_path, {"TrailARN": TRAIL_ARN, "AdvancedEventSelectors": MIXED})
+    elif option == "--selectors":
+        path = tmp_path / "selectors.json"
+        path.write_text(json.dumps(MIXED))
+    else:
+        path = tmp_path / "Stack.template.json"
+        trail = {"Type": "AWS::CloudTrail::Trail", "Properties": {"AdvancedEventSelectors": MIXED}}
+        path.write_text(json.dumps({"Resources": {"Trail": trail}}))
+    # WHEN rendered
+    result = run("render", option, str(path))
+    # THEN it is read whole (0.2 refused the data selector), the rendering equal to the input
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == MIXED
+
+
+def test_fails_when_a_data_selector_of_an_input_breaks_a_rule_citing_it(tmp_path: Path) -> None:
+    bad = [
+        {
+            "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Data"]},
+                {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                {"Field": "readOnly", "NotEquals": ["true"]},
+            ]
+        }
+    ]
+    path = tmp_path / "selectors.json"
+    path.write_text(json.dumps(bad))
+    result = run("render", "--selectors", str(path))
     assert result.exit_code == 2
-    assert "live network-activity EventSelectors[0] logs data events" in result.stderr
+    assert "field 'readOnly' uses ['NotEquals']: CloudTrail allows only Equals on readOnly" in result.stderr
+    assert "API_AdvancedFieldSelector.html" in result.stderr
 
 
 def test_fails_when_live_logs_nothing(tmp_path: Path) -> None:
@@ -382,6 +452,27 @@ def test_env_with_a_users_cdk_json_says_to_use_a_template(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "has none: for your own app, synthesize it and use --template cdk.out" in result.stderr
     assert "docs/" not in result.stderr
+
+
+def test_env_reads_an_environments_data_event_selectors(tmp_path: Path) -> None:
+    # GIVEN a sample-app environment with management events, a preset and the S3 data selector of MIXED
+    env = {
+        "account": "111111111111",
+        "region": "us-east-1",
+        "management_events": "all",
+        "selectors": [{"preset": "access-denied", "sources": ["kms"]}],
+        "data_event_selectors": [MIXED[1]],
+    }
+    config = write(tmp_path / "cdk.json", {"context": {"network-trail:environments": {"dev": env}}})
+    result = run("render", "--config", str(config), "--env", "dev")
+    assert result.exit_code == 0, result.stderr
+    rendered = json.loads(result.stdout)
+    assert [s["FieldSelectors"][0]["Equals"] for s in rendered] == [
+        ["Management"],
+        ["NetworkActivity"],
+        ["Data"],
+    ]
+    assert rendered[-1] == MIXED[1]
 
 
 # ---------------------------------------------------------------------------

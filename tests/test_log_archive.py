@@ -22,6 +22,7 @@ from .conftest import ACCOUNT, REGION, ROOT, new_app, new_stack
 
 ORG = "o-a1b2c3d4e5"
 DEV, PROD = "111111111111", "333333333333"
+MANAGEMENT = "444444444444"
 DEV_TRAIL = f"arn:aws:cloudtrail:us-east-1:{DEV}:trail/network-activity"
 PROD_TRAIL = f"arn:aws:cloudtrail:eu-central-1:{PROD}:trail/network-activity"
 KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -51,8 +52,8 @@ def trails_template() -> Template:
 
 @pytest.fixture(scope="module")
 def org_template() -> Template:
-    """An archive for any trail of an organization."""
-    return _archive(organization_id=ORG)[1]
+    """An archive for the organization trails of an organization (its management account's)."""
+    return _archive(organization_id=ORG, management_account_id=MANAGEMENT)[1]
 
 
 # --- resources -------------------------------------------------------------------------------
@@ -249,22 +250,34 @@ def test_archive_for_organization_conditions_writes_on_source_org_id(org_templat
     }
 
 
-def test_archive_for_organization_accepts_every_path_under_awslogs(org_template: Template) -> None:
+def test_archive_for_organization_accepts_the_management_and_organization_paths(
+    org_template: Template,
+) -> None:
+    # UG-S3POL (organization trails): AWSLogs/<o-id>/*, and the management account's own path.
     write = by_sid(
         policy_statements(org_template, "AWS::S3::BucketPolicy", "PolicyDocument"), "AWSCloudTrailWrite"
     )
-    assert _joined(write["Resource"]) == "<ArchiveBucket49F1AC64>/AWSLogs/*"
+    assert [_joined(r) for r in write["Resource"]] == [
+        f"<ArchiveBucket49F1AC64>/AWSLogs/{MANAGEMENT}/*",
+        f"<ArchiveBucket49F1AC64>/AWSLogs/{ORG}/*",
+    ]
 
 
-def test_archive_for_organization_key_accepts_any_account_trail_context(org_template: Template) -> None:
-    # No aws:SourceOrgID on the key: no AWS page shows CloudTrail's KMS requests carrying it
-    # (docs/security.md); the CloudTrail encryption context of UG-KMSPOL binds the key.
-    encrypt = by_sid(
-        policy_statements(org_template, "AWS::KMS::Key", "KeyPolicy"), "AllowCloudTrailToEncryptLogs"
-    )
+def test_archive_for_organization_key_names_the_management_accounts_trails(org_template: Template) -> None:
+    # An organization trail's encryption context is its ARN, which names the management account
+    # (UG-KMSPOL: aws:SourceAccount "for organization trails, the management account ID"); no
+    # aws:SourceOrgID on the key: no AWS page shows CloudTrail's KMS requests carrying it.
+    statements = policy_statements(org_template, "AWS::KMS::Key", "KeyPolicy")
+    encrypt = by_sid(statements, "AllowCloudTrailToEncryptLogs")
     assert encrypt["Condition"] == {
-        "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:*:trail/*"},
+        "StringEquals": {"aws:SourceAccount": MANAGEMENT},
+        "StringLike": {
+            "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{MANAGEMENT}:trail/*"
+        },
     }
+    # AND DescribeKey and the Bucket Key's Decrypt are bound to the same account, never open to any
+    for sid in ("AllowCloudTrailToDescribeKey", "AllowCloudTrailToDecryptForBucketKey"):
+        assert by_sid(statements, sid)["Condition"] == {"StringEquals": {"aws:SourceAccount": MANAGEMENT}}
 
 
 def test_archive_for_organization_only_puts_no_source_org_id_on_key_or_acl_check(
@@ -304,7 +317,7 @@ def test_archive_for_organization_and_trails_adds_organization_trail_path() -> N
 # --- readers ---------------------------------------------------------------------------------
 def test_archive_grant_read_account_logs_covers_account_and_organization_paths() -> None:
     stack = new_stack()
-    archive = LogArchive(stack, "Archive", organization_id=ORG)
+    archive = LogArchive(stack, "Archive", organization_id=ORG, management_account_id=MANAGEMENT)
     role = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
     archive.grant_read_account_logs(role, DEV)
     statements = policy_statements(Template.from_stack(stack), "AWS::IAM::Policy", "PolicyDocument")
@@ -470,7 +483,7 @@ def test_acknowledged_archive_warnings_are_silenced() -> None:
 def test_archive_cross_account_reader_is_limited_to_its_prefixes_on_the_resource_side() -> None:
     # GIVEN a reader role of a member account, outside the archive's app
     stack = new_stack()
-    archive = LogArchive(stack, "Archive", organization_id=ORG)
+    archive = LogArchive(stack, "Archive", organization_id=ORG, management_account_id=MANAGEMENT)
     reader_arn = f"arn:aws:iam::{DEV}:role/log-reader"
     archive.grant_read_account_logs(iam.Role.from_role_arn(stack, "Reader", reader_arn), DEV)
     template = Template.from_stack(stack)

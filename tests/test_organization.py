@@ -306,7 +306,7 @@ def test_fails_when_bucket_is_defined_in_a_stack_of_another_account() -> None:
     # GIVEN a log archive declared in another account's stack of the same app
     app = new_app()
     archive_stack = cdk.Stack(app, "Archive", env=cdk.Environment(account="222222222222", region=REGION))
-    archive = LogArchive(archive_stack, "Archive", organization_id=ORG)
+    archive = LogArchive(archive_stack, "Archive", organization_id=ORG, management_account_id=MANAGEMENT)
     stack = new_stack(app)
     # WHEN its bucket object is handed to an organization trail directly
     # THEN the error says to import it by name instead of a cross-account reference CDK cannot make

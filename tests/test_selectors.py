@@ -392,9 +392,10 @@ def test_fails_when_selector_from_json_has_no_event_category() -> None:
         selector_from_json({"FieldSelectors": [KMS_SOURCE]})
 
 
-def test_fails_when_selector_from_json_has_another_event_category() -> None:
-    data = {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}, KMS_SOURCE]}
-    with pytest.raises(NetworkTrailError, match=r"eventCategory is \['Data'\]"):
+def test_fails_when_selector_from_json_has_an_event_data_store_category() -> None:
+    # API-AFS: Insight, ConfigurationItem, Evidence and ActivityAuditLog are for event data stores only.
+    data = {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Insight"]}]}
+    with pytest.raises(NetworkTrailError, match=r"eventCategory is \['Insight'\]: a trail's selectors take"):
         selector_from_json(data)
 
 
@@ -414,7 +415,8 @@ def test_fails_when_selector_from_json_repeats_a_field() -> None:
 def test_fails_when_selector_from_json_operator_values_are_not_a_list() -> None:
     data = {"FieldSelectors": [CATEGORY, KMS_SOURCE, {"Field": "eventName", "Equals": "ListKeys"}]}
     with pytest.raises(
-        NetworkTrailError, match=r"FieldSelectors\[2\].Equals must be a list of strings, got 'ListKeys'"
+        NetworkTrailError,
+        match=r"FieldSelectors\[2\].Equals must be a non-empty list of strings, got 'ListKeys'",
     ):
         selector_from_json(data)
 

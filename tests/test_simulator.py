@@ -553,3 +553,65 @@ def test_typed_decoder_declines_a_record_with_an_object_where_a_string_belongs()
     matcher = compile_selectors(render_selectors(presets.ga_access_denied()))
     data = json.dumps({"Records": [{"eventCategory": "NetworkActivity", "eventSource": {"odd": 1}}]})
     assert matcher.scan_typed(data.encode()) is None
+
+
+# --- records of every age, prices per category ----------------------------------------------------
+
+AGES = json.loads((Path(__file__).resolve().parent / "data" / "records-of-every-age.json").read_text())
+
+
+@pytest.mark.parametrize("entry", AGES["records"], ids=[e["name"] for e in AGES["records"]])
+def test_a_record_without_event_category_is_classified_from_documented_fields(entry: dict[str, Any]) -> None:
+    # GIVEN a record of its eventVersion (source and reasoning in the data file)
+    data_selectors = [
+        {
+            "Name": t,
+            "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Data"]},
+                {"Field": "resources.type", "Equals": [t]},
+            ],
+        }
+        for t in ("AWS::S3::Object", "AWS::S3Tables::TableBucket")
+    ]
+    management = {
+        "Name": "management",
+        "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+    }
+    selectors = [*data_selectors, management]
+    # WHEN it is explained and classified
+    exp = explain(selectors, entry["record"])
+    matcher = compile_selectors(selectors)
+    # THEN the category is the documented one, and explain says how it was inferred
+    assert (exp.category, exp.category_inferred_from) == (entry["expected"], entry["inferred_from"])
+    assert matcher.classify(entry["record"])[0] == entry["expected"]
+    assert (2 in exp.matched) == (entry["expected"] == "Management")
+
+
+def test_each_category_is_priced_as_the_pricing_page_says(tmp_path: Path) -> None:
+    # GIVEN one hour with one management, one data and one network activity event
+    records = [
+        {
+            "eventTime": "2026-01-01T00:00:00Z",
+            "eventCategory": "Management",
+            "eventSource": "iam.amazonaws.com",
+        },
+        {"eventTime": "2026-01-01T00:30:00Z", "eventCategory": "Data", "eventSource": "s3.amazonaws.com"},
+        {
+            "eventTime": "2026-01-01T01:00:00Z",
+            "eventCategory": "NetworkActivity",
+            "eventSource": "kms.amazonaws.com",
+        },
+    ]
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps({"Records": records}))
+    every = [
+        {"Name": c, "FieldSelectors": [{"Field": "eventCategory", "Equals": [c]}]}
+        for c in ("Management", "Data", "NetworkActivity")
+    ]
+    # WHEN simulated as an extra copy of management events, then as the first copy
+    extra = simulate([path], [SelectorSet("all", tuple(every))]).sets[0]
+    first = simulate([path], [SelectorSet("all", tuple(every))], first_management_copy=True).sets[0]
+    # THEN (https://aws.amazon.com/cloudtrail/pricing/) $2.00 per 100,000 extra management events, $0.10 per
+    # 100,000 data and network activity events, the first copy of management events free; 720 hours in 30 days
+    assert extra.monthly_cost == pytest.approx(720 * (2.00 + 0.10 + 0.10) / 100_000)
+    assert first.monthly_cost == pytest.approx(720 * (0.10 + 0.10) / 100_000)

@@ -15,7 +15,7 @@ from aws_cdk.assertions import Template
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from network_trail import ManagementEvents, presets
+from network_trail import Condition, DataEventSelector, ManagementEvents, presets
 from network_trail import NetworkActivityEventSource as Source
 from tests.compliance_support import MORE_CONFIGURATIONS, template_set
 from tests.conftest import CDK_JSON, synth
@@ -45,6 +45,21 @@ def fully_configured() -> dict[str, Any]:
         organization_id="o-a1b2c3d4e5",
         tags={"Environment": "test", "Owner": "security"},
     )[1].to_json()
+
+
+def test_construct_with_data_event_selectors(snapshot_json: SnapshotAssertion) -> None:
+    # The escape hatch: the default selectors, and the data selectors of the first PutEventSelectors
+    # example (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html)
+    template = synth(
+        data_event_selectors=[
+            DataEventSelector(
+                resource_type="AWS::S3::Object",
+                resources_arn=Condition(starts_with=("arn:aws:s3:::amzn-s3-demo-bucket/",)),
+            ),
+            DataEventSelector(resource_type="AWS::Lambda::Function", read_only=False),
+        ]
+    )[1]
+    assert template.to_json() == snapshot_json
 
 
 def test_default_construct(default_template: Template, snapshot_json: SnapshotAssertion) -> None:

@@ -15,8 +15,11 @@ from aws_cdk.assertions import Annotations, Capture, Match, Template
 
 from network_trail import (
     GA_SOURCES,
+    DataEventSelector,
     ManagementEvents,
+    NetworkActivityEventSource,
     NetworkTrail,
+    NetworkTrailError,
     presets,
     render_selectors,
 )
@@ -1019,3 +1022,61 @@ def test_props_gather_every_keyword_argument() -> None:
     keyword_arguments = [(p.name, p.annotation) for p in parameters if p.kind is p.KEYWORD_ONLY]
     # THEN each has a field of the same name and type, in the same order: none is dropped
     assert [(f.name, f.type) for f in dataclasses.fields(_TrailProps)] == keyword_arguments
+
+
+# --- data event selectors (the escape hatch) ------------------------------------------------------
+
+# The S3 data selector of the first PutEventSelectors example of the CloudTrail API reference
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html), as JSON.
+S3_OBJECTS_OF_ONE_BUCKET: dict[str, Any] = {
+    "Name": "S3 objects of one bucket",
+    "FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Data"]},
+        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+        {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::amzn-s3-demo-bucket/"]},
+    ],
+}
+
+
+def test_data_event_selectors_are_rendered_after_the_selectors() -> None:
+    # GIVEN the default selectors and one data selector as JSON and one typed
+    lambda_writes = DataEventSelector(resource_type="AWS::Lambda::Function", read_only=False)
+    trail, template = synth(data_event_selectors=[S3_OBJECTS_OF_ONE_BUCKET, lambda_writes])
+    # THEN the trail holds them after the five access-denied selectors, as given
+    rendered = template.to_json()["Resources"]
+    (props,) = [r["Properties"] for r in rendered.values() if r["Type"] == "AWS::CloudTrail::Trail"]
+    assert props["AdvancedEventSelectors"][-2:] == [S3_OBJECTS_OF_ONE_BUCKET, lambda_writes.to_json()]
+    assert len(props["AdvancedEventSelectors"]) == 7
+    assert trail.selectors[-1] == lambda_writes
+
+
+def test_fails_when_data_event_selectors_hold_a_network_activity_selector() -> None:
+    with pytest.raises(NetworkTrailError, match=r"data_event_selectors\[0\] must be a data event selector"):
+        synth(data_event_selectors=[presets.log_all(NetworkActivityEventSource.KMS)])
+
+
+def test_fails_when_a_data_event_selector_breaks_a_rule_of_trails() -> None:
+    bad = {
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+            {"Field": "errorCode", "Equals": ["VpceAccessDenied"]},
+        ]
+    }
+    with pytest.raises(
+        NetworkTrailError, match=r"data_event_selectors\[0\] field 'errorCode' is not supported for data"
+    ):
+        synth(data_event_selectors=[bad])
+
+
+def test_data_event_selectors_count_in_the_500_value_quota() -> None:
+    # GIVEN the 5 default selectors (3 values each: 15) and a data selector of 2 + 484 values: 501
+    many = {
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+            {"Field": "resources.ARN", "StartsWith": [f"arn:aws:s3:::bucket-{i}/" for i in range(484)]},
+        ]
+    }
+    with pytest.raises(NetworkTrailError, match=r"use 501 values, over CloudTrail's quota of 500"):
+        synth(data_event_selectors=[many])

@@ -291,3 +291,39 @@ def test_verify_without_boto3_says_which_extra_to_install(monkeypatch: pytest.Mo
     result = CliRunner().invoke(cli.main, args, catch_exceptions=False)
     assert result.exit_code == 2
     assert "pip install 'network-trail[verify]'" in result.stderr
+
+
+# The S3 data selector of the first PutEventSelectors example of the API reference
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html).
+S3_DATA = {
+    "Name": "S3 data events for one bucket",
+    "FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Data"]},
+        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+        {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::amzn-s3-demo-bucket/"]},
+    ],
+}
+
+
+def test_a_trail_with_a_data_selector_is_verified(aws: Aws, tmp_path: Path) -> None:
+    # GIVEN a template whose trail also holds a data selector, deployed as it is
+    document = json.loads(PROD.read_text())
+    document["Resources"]["NetworkTrail240EFFCB"]["Properties"]["AdvancedEventSelectors"].append(S3_DATA)
+    template = tmp_path / "Stack.template.json"
+    template.write_text(json.dumps(document))
+    (expected,) = SelectorOptions(order=(("template", template),)).load()
+    aws.respond(selectors=[*template_selectors(), S3_DATA])
+    # THEN every check passes, the selectors included
+    assert verify(aws, expected)["selectors"][0] == "ok"
+
+
+def test_a_removed_data_selector_is_drift(aws: Aws, tmp_path: Path) -> None:
+    document = json.loads(PROD.read_text())
+    document["Resources"]["NetworkTrail240EFFCB"]["Properties"]["AdvancedEventSelectors"].append(S3_DATA)
+    template = tmp_path / "Stack.template.json"
+    template.write_text(json.dumps(document))
+    (expected,) = SelectorOptions(order=(("template", template),)).load()
+    aws.respond()  # the live trail lacks the data selector
+    status, detail = verify(aws, expected)["selectors"]
+    assert status == "fail"
+    assert "S3 data events for one bucket" in detail

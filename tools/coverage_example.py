@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Final
+
+from ._generated import replace_part, rewrite
 
 __all__ = ["EXAMPLE", "example_markdown", "main"]
 
@@ -105,9 +106,7 @@ def example_markdown(root: Path) -> str:
 
 def refreshed_page(page: str, root: Path) -> str:
     """``page`` with its generated part replaced by :func:`example_markdown`."""
-    head, _, rest = page.partition(BEGIN)
-    _, _, tail = rest.partition(END + "\n")
-    return head + example_markdown(root) + tail
+    return replace_part(page, BEGIN, END, example_markdown(root))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,12 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     :param argv: ``[root]``. Default: - the directory above this package
     """
-    args = sys.argv[1:] if argv is None else argv
-    root = Path(args[0]) if args else Path(__file__).resolve().parent.parent
-    path = root / PAGE
-    path.write_text(refreshed_page(path.read_text(), root))
-    print(f"wrote {path}")
-    return 0
+    return rewrite(argv, PAGE, refreshed_page)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,9 @@ from ..cdk.trail import ManagementEvents
 from ..errors import NetworkTrailError
 from ..model._ids import ACCOUNT_ID, REGION
 from ..model.presets import Preset, for_sources
-from ..model.selectors import Selector
+from ..model.selectors import DataEventSelector, Selector, TrailSelector
 from ..model.sources import to_event_source
+from ..model.validation import data_event_selectors_of
 
 __all__ = ["CONTEXT_KEY", "EnvironmentConfig", "load_environments"]
 
@@ -44,6 +45,7 @@ _KNOWN_KEYS: Final = (
         "account",
         "region",
         "selectors",
+        "data_event_selectors",
         "management_events",
         "tags",
         "log_retention_days",
@@ -96,16 +98,24 @@ class EnvironmentConfig:
     """Props of :class:`~network_trail.cdk.detection.NetworkActivityAlarms` (key ``alarms``), or ``None``."""
 
     @property
-    def selectors(self) -> tuple[Selector, ...]:
-        """The selectors the trail of this environment gets, management events included."""
-        chosen: list[Selector] = list(self.trail_props.get("selectors", ()))
+    def selectors(self) -> tuple[TrailSelector, ...]:
+        """The selectors the trail of this environment gets, management events and data events included."""
+        chosen: list[TrailSelector] = list(self.trail_props.get("selectors", ()))
         management = ManagementEvents(self.trail_props.get("management_events", ManagementEvents.NONE))
         extra = management.selector()
-        return tuple([extra, *chosen] if extra is not None else chosen)
+        data = list(self.trail_props.get("data_event_selectors", ()))
+        return tuple([extra, *chosen, *data] if extra is not None else [*chosen, *data])
 
 
 def _fail(env: str, key: str, message: str) -> str:
     return f"environment {env!r}, key {key!r}: {message}"
+
+
+def _data_selectors(env: str, raw: object, problems: list[str]) -> tuple[DataEventSelector, ...]:
+    """``data_event_selectors``: selector JSON of data events, checked with the rules of trails."""
+    data, found = data_event_selectors_of(raw)
+    problems.extend(_fail(env, "data_event_selectors", p) for p in found)
+    return tuple(data)
 
 
 def _selectors(env: str, raw: object, problems: list[str]) -> tuple[Selector, ...]:
@@ -207,6 +217,8 @@ def _parse_one(env: str, raw: object) -> EnvironmentConfig | list[str]:
     props: dict[str, Any] = {}
     if "selectors" in raw:
         props["selectors"] = _selectors(env, raw["selectors"], problems)
+    if "data_event_selectors" in raw:
+        props["data_event_selectors"] = _data_selectors(env, raw["data_event_selectors"], problems)
     if "management_events" in raw:
         value = raw["management_events"]
         if value not in {m.value for m in ManagementEvents}:

@@ -108,6 +108,30 @@ def _cutoff_problems(cutoff: object) -> list[str]:
     ]
 
 
+def _organization_problems(organization_id: str | None, trail: NetworkTrail, is_org_trail: bool) -> list[str]:
+    """``organization_id``, when given, must be the organization trail's own: the table reads its path."""
+    if organization_id is None:
+        return []
+    if not isinstance(organization_id, str) or not ORGANIZATION_ID.match(organization_id):
+        return [
+            f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, got "
+            f"{organization_id!r}"
+        ]
+    if not is_org_trail:
+        return [
+            f"organization_id={organization_id!r} but trail {trail.trail_name!r} is not an organization trail: "
+            f"its log files are under AWSLogs/<account>/, so the table would read an empty path; remove "
+            f"organization_id (it is taken from the trail)"
+        ]
+    if organization_id != trail.organization_id:
+        return [
+            f"organization_id={organization_id!r} differs from the trail's organization "
+            f"{trail.organization_id!r}: the trail writes AWSLogs/{trail.organization_id}/, so the table would "
+            f"read an empty path; remove organization_id (it is taken from the trail)"
+        ]
+    return []
+
+
 class NetworkActivityQueries(Construct):
     """Athena over a :class:`NetworkTrail`'s network activity log files, with saved queries.
 
@@ -124,8 +148,9 @@ class NetworkActivityQueries(Construct):
     :param allowed_account_ids: caller accounts expected through the endpoints besides the
         endpoint owner; left out of the "outside-callers" query. Default: - none
     :param organization_id: the organization id of an organization trail, whose log files are under
-        ``AWSLogs/<o-id>/``; required when the trail is an organization trail.
-        Default: - the trail's own account layout
+        ``AWSLogs/<o-id>/``; taken from the trail, so only a check: a different organization, or
+        any organization for a trail that is not an organization trail, is an error.
+        Default: - the trail's organization (organization trails), else the account layout
     :param account_ids: the accounts projected as the ``account`` partition; required for an
         organization trail, whose member accounts write under ``AWSLogs/<o-id>/<member>/`` and
         cannot be known at synth time. Default: - the stack's account
@@ -187,16 +212,8 @@ class NetworkActivityQueries(Construct):
                 f"{database!r}: e.g. 'network_trail'"
             )
         is_org_trail = trail.cfn_trail.is_organization_trail is True
-        if is_org_trail and organization_id is None:
-            problems.append(
-                "organization_id is required for an organization trail, whose log files are under "
-                "AWSLogs/<o-id>/<account>/: pass organization_id='o-…'"
-            )
-        if organization_id is not None and not ORGANIZATION_ID.match(organization_id):
-            problems.append(
-                f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, got "
-                f"{organization_id!r}"
-            )
+        problems += _organization_problems(organization_id, trail, is_org_trail)
+        organization_id = trail.organization_id if is_org_trail else None
         if is_org_trail and account_ids is None:
             problems.append(
                 "account_ids is required for an organization trail: each member account writes under "

@@ -35,6 +35,35 @@ _KEY_ARN = re.compile(r"^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key/[A-Za-z0-9-]+
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
+def _management_problems(
+    organization_id: str | None, management_account_id: str | None, trail_arns: Sequence[str]
+) -> list[str]:
+    """``management_account_id``: a 12-digit id, with ``organization_id``, required without ``trail_arns``."""
+    if management_account_id is not None:
+        problems = account_problems("management_account_id", management_account_id)
+        if organization_id is None:
+            problems.append(
+                f"management_account_id={management_account_id!r} only applies with organization_id: pass "
+                f"organization_id='o-…' too, or remove management_account_id"
+            )
+        return problems
+    if organization_id is not None and not trail_arns:
+        return [
+            f"organization_id={organization_id!r} without trail_arns needs management_account_id: organization "
+            f"trails write AWSLogs/{organization_id}/… and encrypt with the management account's trail ARN as "
+            f"KMS encryption context, so the key must name that account; pass management_account_id='<12 "
+            f"digits>' (MasterAccountId of 'aws organizations describe-organization'), or list trail_arns"
+        ]
+    return []
+
+
+def _writing_accounts(accounts: list[str], management_account_id: str | None) -> list[str]:
+    """The accounts whose trails write: the listed ones and the management account (organization trails)."""
+    if management_account_id is None or management_account_id in accounts:
+        return accounts
+    return [*accounts, management_account_id]
+
+
 class ImportedLogArchive(NamedTuple):
     """A log archive's bucket and key, imported into a workload account's stack."""
 
@@ -54,20 +83,26 @@ class LogArchive(Construct):
     CloudTrail User Guide: ``s3:GetBucketAcl`` and ``s3:PutObject`` on each source
     account's ``[prefix/]AWSLogs/<account>/*`` path, and ``kms:GenerateDataKey*`` bound to
     those accounts' trail encryption context, all conditioned on ``aws:SourceArn`` (the
-    listed trails) and, when ``organization_id`` is given, the writes (``s3:PutObject``) on
-    ``aws:SourceOrgID`` as well.
+    listed trails) or, without ``trail_arns``, on ``aws:SourceAccount`` (the writing accounts),
+    and, when ``organization_id`` is given, the writes (``s3:PutObject``) on
+    ``aws:SourceOrgID`` as well. The writing accounts are ``source_account_ids``, the accounts of
+    ``trail_arns`` and ``management_account_id``: the key's encryption context names exactly
+    their trails, never any account's.
 
     :param scope: the parent construct.
     :param construct_id: the construct id; keep it stable, it names the resources.
     :param organization_id: admit trails of this AWS Organizations organization (``o-…``):
-        adds ``aws:SourceOrgID`` to the ``s3:PutObject`` statement (the key is then bound by the
-        encryption context only: no AWS page shows CloudTrail's KMS requests carrying
-        ``aws:SourceOrgID``), the organization trails' path ``AWSLogs/<o-id>/*``, and a deny
-        for principals outside the organization.
+        adds ``aws:SourceOrgID`` to the ``s3:PutObject`` statement (not to the key: no AWS page
+        shows CloudTrail's KMS requests carrying ``aws:SourceOrgID``), the organization trails'
+        path ``AWSLogs/<o-id>/*``, and a deny for principals outside the organization.
         Default: - no organization; ``trail_arns`` is then required
+    :param management_account_id: the organization's management account, which owns every
+        organization trail: its trails' ARN is the encryption context of the organization path's
+        log files, so the key admits it and the bucket its own path. Required with
+        ``organization_id`` when ``trail_arns`` is not given.
+        Default: - none (the accounts of ``trail_arns``)
     :param source_account_ids: accounts whose trails write here, each to its own path.
-        Default: - the accounts of ``trail_arns``; with only ``organization_id``, every
-        path under ``AWSLogs/``
+        Default: - the accounts of ``trail_arns`` (and ``management_account_id``)
     :param trail_arns: ARNs of the trails allowed to write (``aws:SourceArn``). An
         organization trail's ARN names the management account.
         Default: - any trail of ``organization_id``
@@ -91,6 +126,7 @@ class LogArchive(Construct):
         /,
         *,
         organization_id: str | None = None,
+        management_account_id: str | None = None,
         source_account_ids: Sequence[str] = (),
         trail_arns: Sequence[str] = (),
         s3_key_prefix: str | None = None,
@@ -136,6 +172,8 @@ class LogArchive(Construct):
                 problems.append(f"trail_arns[{i}] {arn!r} is listed twice: remove the duplicate")
             elif match.group(2) not in accounts:
                 accounts.append(match.group(2))
+        problems += _management_problems(organization_id, management_account_id, trail_arns)
+        accounts = _writing_accounts(accounts, management_account_id)
         if not trail_arns and organization_id is None:
             problems.append(
                 "LogArchive needs trail_arns or organization_id: the bucket and key policies must name "

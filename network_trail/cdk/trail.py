@@ -35,13 +35,16 @@ from ..model._policies import (
 )
 from ..model.presets import ga_access_denied
 from ..model.selectors import (
+    DataEventSelector,
     ManagementEventsSelector,
     NetworkActivitySelector,
     Selector,
+    TrailSelector,
     render_selectors,
 )
 from ..model.validation import (
     alias_problems,
+    data_event_selectors_of,
     s3_key_prefix_problems,
     selector_set_problems,
     selector_warnings,
@@ -144,6 +147,7 @@ class _TrailProps:
     management_account_id: str | None
     delegated_administrator: bool
     tags: Mapping[str, str] | None
+    data_event_selectors: Sequence[DataEventSelector | Mapping[str, Any]] | None
 
     @classmethod
     def gather(cls, arguments: Mapping[str, Any]) -> _TrailProps:
@@ -336,6 +340,10 @@ class NetworkTrail(Construct):
         of the organization rather than its management account; needs ``management_account_id``.
         Default: false
     :param tags: tags for every resource the construct creates. Default: - no tags
+    :param data_event_selectors: additional data event selectors (the escape hatch for one trail
+        logging data events too), as :class:`DataEventSelector` or selector JSON; checked with the
+        rules of trails, counted in the 500-value quota and rendered after ``selectors``. Data events
+        cost $0.10 per 100,000. Default: - no data events
     """
 
     def __init__(
@@ -366,6 +374,7 @@ class NetworkTrail(Construct):
         management_account_id: str | None = None,
         delegated_administrator: bool = False,
         tags: Mapping[str, str] | None = None,
+        data_event_selectors: Sequence[DataEventSelector | Mapping[str, Any]] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         props = _TrailProps.gather(locals())  # first, while the locals are the arguments only
@@ -374,8 +383,9 @@ class NetworkTrail(Construct):
         partition, region, account = stack.partition, stack.region, stack.account
         name = self._name(props.trail_name)
         chosen, warnings = self._check(stack, account, name, props)
-        self._selectors: list[Selector] = chosen
+        self._selectors: list[TrailSelector] = chosen
         self._trail_name = name
+        self._organization_id = props.organization_id
         self._parts = _arn_parts(props, name, partition=partition, region=region, account=account)
         self._warn_about(warnings, chosen)
         log_group_arn, logs_key_statements = self._logs_key_plan(props, name, account)
@@ -399,11 +409,13 @@ class NetworkTrail(Construct):
 
     def _check(
         self, stack: cdk.Stack, account: str, name: str, props: _TrailProps
-    ) -> tuple[list[Selector], list[str]]:
+    ) -> tuple[list[TrailSelector], list[str]]:
         """Check every parameter at once; return the selectors and their warnings, or raise all problems."""
         problems = _naming_problems(name, props.key_alias, props.s3_key_prefix)
-        chosen, selection_problems = _choose_selectors(props.selectors, props.management_events)
-        problems += selection_problems
+        typed, selection_problems = _choose_selectors(props.selectors, props.management_events)
+        data, data_problems = data_event_selectors_of(props.data_event_selectors)
+        chosen: list[TrailSelector] = [*typed, *data]
+        problems += selection_problems + data_problems
         problems += _trail_option_problems(account, props)
         problems += foreign_resource_problems(stack, bucket=props.bucket, encryption_key=props.encryption_key)
         problems += _provided_resource_problems(props)
@@ -517,6 +529,12 @@ class NetworkTrail(Construct):
         )
         # Plain JSON through an override: one jsii call instead of one struct per field.
         cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(self._selectors))
+        if props.is_organization_trail:
+            # For `network-trail preflight`: the account owning the trail (the management account,
+            # whoever creates it) and the organization whose path it writes; neither is a trail property.
+            cfn_trail.add_metadata(
+                "network-trail", {"owner": self._parts.account, "organizationId": props.organization_id}
+            )
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
         for dependency in (store.bucket_policy, logs_delivery.policy if logs_delivery else None):
             if dependency is not None:
@@ -635,7 +653,7 @@ class NetworkTrail(Construct):
                 f"{printable}",
             )
 
-    def _warn_about(self, warnings: list[str], chosen: Sequence[Selector]) -> None:
+    def _warn_about(self, warnings: list[str], chosen: Sequence[TrailSelector]) -> None:
         custom: list[NetworkActivitySelector] = [
             sel for sel in chosen if isinstance(sel, NetworkActivitySelector) and sel.is_custom_source
         ]
@@ -676,6 +694,11 @@ class NetworkTrail(Construct):
         return self._trail_name
 
     @property
+    def organization_id(self) -> str | None:
+        """The ``organization_id`` given, or ``None``; an organization trail writes under ``AWSLogs/<o-id>/``."""
+        return self._organization_id
+
+    @property
     def s3_key_prefix(self) -> str | None:
         """The prefix CloudTrail writes under, before ``AWSLogs/``, or ``None`` for the bucket's root."""
         return self._parts.s3_key_prefix
@@ -706,8 +729,8 @@ class NetworkTrail(Construct):
         return self._log_group
 
     @property
-    def selectors(self) -> tuple[Selector, ...]:
-        """The selectors on the trail, management events selector included."""
+    def selectors(self) -> tuple[TrailSelector, ...]:
+        """The selectors on the trail, management events selector and data event selectors included."""
         return tuple(self._selectors)
 
     def add_selector(self, selector: Selector) -> None:

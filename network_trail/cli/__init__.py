@@ -1,9 +1,10 @@
 """The ``network-trail`` command: list presets, render selectors, simulate them on real logs.
 
 The group :func:`main` and its commands, one module each (``_presets``, ``_render``,
-``_simulate``, ``_explain``, ``_diff``, ``_verify``, ``_coverage``, ``_replay``, ``_advise``); what
-they share is in ``_shared``. Selectors come from ``_inputs`` (templates, live trails, files, presets,
-the sample app's environments); ``replay`` and ``advise`` read calls and policies with ``_policy_inputs``. No command imports aws_cdk, so none starts Node, except for
+``_simulate``, ``_explain``, ``_diff``, ``_verify``, ``_coverage``, ``_replay``, ``_advise``,
+``_preflight``); what they share is in ``_shared``. Selectors come from ``_inputs`` (templates, live
+trails, files, presets, the sample app's environments); ``replay`` and ``advise`` read calls and
+policies with ``_policy_inputs``. No command imports aws_cdk, so none starts Node, except for
 ``--env``: :mod:`network_trail.app.config` builds CDK values.
 """
 
@@ -15,6 +16,7 @@ from ._advise import advise_command
 from ._coverage import coverage_command
 from ._diff import diff_command
 from ._explain import explain_command
+from ._preflight import preflight_command
 from ._presets import presets_command
 from ._render import render
 from ._replay import replay_command
@@ -39,3 +41,4 @@ main.add_command(verify_command)
 main.add_command(coverage_command)
 main.add_command(replay_command)
 main.add_command(advise_command)
+main.add_command(preflight_command)

@@ -21,6 +21,7 @@ import click
 from ..errors import NetworkTrailError
 from ..model.endpoints import VpcEndpoint
 from ..model.selectors import ACCESS_DENIED_ERROR_CODE
+from ..model.vocabulary import EventCategory
 from ..simulator import NETWORK_ACTIVITY_PRICE_PER_EVENT, SelectorSet, simulate
 from ..simulator.endpoint_coverage import CoverageStatus, EndpointCoverage, coverage_report, evaluate_endpoint
 from ._inputs import SelectorOptions, selector_input_options
@@ -215,6 +216,7 @@ def run_coverage(
         costs = denial_to_all_costs(rows, logs) if logs else {}
     except NetworkTrailError as err:
         _fail(str(err))
+    ignored = _ignored_selectors(sets)
     if as_json:
         report = coverage_report(
             [
@@ -222,10 +224,16 @@ def run_coverage(
                 for r in rows
             ],
             selectorSets=[s.label for s in sets],
+            **({"ignoredDataSelectors": ignored} if ignored else {}),
         )
         _print_json(report)
     else:
         _print_table(rows, costs)
+        if ignored:
+            click.echo(
+                f"\nignored: {len(ignored)} data event selector(s), which log no call through a VPC endpoint "
+                f"as such (only eventCategory NetworkActivity selectors do): " + "; ".join(ignored)
+            )
     failing = [r for r in rows if r.status.value in fail_on]
     if failing:
         click.echo(
@@ -235,6 +243,19 @@ def run_coverage(
         )
         return 1
     return 0
+
+
+def _ignored_selectors(sets: Sequence[SelectorSet]) -> list[str]:
+    """``<set>: <name>`` of every data event selector: coverage ignores them (they log no endpoint's calls)."""
+    ignored = []
+    for sel_set in sets:
+        for i, selector in enumerate(sel_set.selectors):
+            fields = {
+                fs.get("Field"): fs for fs in selector.get("FieldSelectors", ()) if isinstance(fs, Mapping)
+            }
+            if fields.get("eventCategory", {}).get("Equals") == [EventCategory.DATA.value]:
+                ignored.append(f"{sel_set.label}: {selector.get('Name', f'selector {i}')}")
+    return ignored
 
 
 def _with_cost(row: EndpointCoverage, cost: DenialToAllCost) -> EndpointCoverage:

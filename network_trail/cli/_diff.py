@@ -12,7 +12,7 @@ from ..errors import NetworkTrailError
 from ..simulator import SimulationReport, simulate
 from ..simulator.diff import LoggedChange, diff_logged, diff_selectors
 from ._inputs import SelectorOptions, selector_input_options
-from ._shared import _fail, _jobs_option, _load, _print_json
+from ._shared import _fail, _first_copy_option, _jobs_option, _load, _print_json
 
 
 @click.command("diff")
@@ -27,8 +27,14 @@ from ._shared import _fail, _jobs_option, _load, _print_json
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the selectors differ (for pipelines).")
 @_jobs_option("Processes reading --logs in parallel.")
+@_first_copy_option
 def diff_command(
-    log_paths: tuple[Path, ...], as_json: bool, exit_code: bool, jobs: int, selector_options: SelectorOptions
+    log_paths: tuple[Path, ...],
+    as_json: bool,
+    exit_code: bool,
+    jobs: int,
+    first_management_copy: bool,
+    selector_options: SelectorOptions,
 ) -> None:
     """Compare two selector sets: selectors added, removed and changed.
 
@@ -50,6 +56,7 @@ def diff_command(
                 [before.selector_set(), after.selector_set()],
                 jobs=1 if Path("-") in log_paths else jobs,
                 on_problem=lambda problem: click.echo(f"error: {problem}", err=True),
+                first_management_copy=first_management_copy,
             )
         except NetworkTrailError as err:
             _fail(str(err))

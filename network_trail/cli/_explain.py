@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..errors import NetworkTrailError
-from ..simulator import compile_selectors, read_records
+from ..simulator import Explanation, compile_selectors, read_records
 from ._inputs import SelectorOptions, selector_input_options
 from ._shared import _fail, _load, _print_json
 
@@ -44,34 +45,24 @@ def explain_command(
     for sel_set in sets:
         exp = compile_selectors(sel_set.selectors).explain(data)
         names = [s.get("Name", f"selector {i}") for i, s in enumerate(sel_set.selectors)]
-        results.append(
-            {
-                "label": sel_set.label,
-                "logged": exp.logged,
-                "matched": [{"index": i, "name": names[i]} for i in exp.matched],
-                "failures": [
-                    {
-                        "index": f.selector_index,
-                        "name": f.selector_name,
-                        "field": f.field,
-                        "operator": f.operator,
-                        "values": list(f.values),
-                        "actual": f.actual,
-                    }
-                    for f in exp.failures
-                ],
-            }
-        )
+        results.append({"label": sel_set.label, **exp.to_json(names)})
         if not as_json:
-            summary = " ".join(
-                f"{k}={data[k]}"
-                for k in ("eventSource", "eventName", "errorCode", "vpcEndpointId")
-                if k in data
-            )
-            click.echo(f"{sel_set.label}: {'LOGGED' if exp.logged else 'DROPPED'}  [{summary}]")
-            for i in exp.matched:
-                click.echo(f"  matched  [{i}] {names[i]}")
-            for f in exp.failures:
-                click.echo(f"  no match [{f.selector_index}] {f.selector_name}: {f.describe()}")
+            _print_explanation(sel_set.label, data, exp, names)
     if as_json:
         _print_json(results)
+
+
+def _print_explanation(label: str, data: dict[str, Any], exp: Explanation, names: list[str]) -> None:
+    summary = " ".join(
+        f"{k}={data[k]}" for k in ("eventSource", "eventName", "errorCode", "vpcEndpointId") if k in data
+    )
+    click.echo(f"{label}: {'LOGGED' if exp.logged else 'DROPPED'}  [{summary}]")
+    if exp.category_inferred_from is not None:
+        click.echo(
+            f"  eventCategory {exp.category} inferred from {exp.category_inferred_from} (the record has no "
+            f"eventCategory: eventVersion before 1.07)"
+        )
+    for i in exp.matched:
+        click.echo(f"  matched  [{i}] {names[i]}")
+    for f in exp.failures:
+        click.echo(f"  no match [{f.selector_index}] {f.selector_name}: {f.describe()}")

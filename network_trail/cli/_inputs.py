@@ -36,7 +36,15 @@ import click
 
 from ..errors import NetworkTrailError
 from ..model.presets import Preset, for_sources, management_events
-from ..model.selectors import NetworkActivitySelector, Selector, render_selectors, selector_from_json
+from ..model.selectors import (
+    Condition,
+    DataEventSelector,
+    NetworkActivitySelector,
+    Selector,
+    TrailSelector,
+    render_selectors,
+    selector_from_json,
+)
 from ..model.sources import (
     GA_SOURCES,
     SOURCE_LIST_DATE,
@@ -97,7 +105,7 @@ class SelectorInput:
     """
 
     label: str
-    selectors: tuple[Selector, ...]
+    selectors: tuple[TrailSelector, ...]
     warnings: tuple[str, ...] = ()
     trail: TemplateTrail | None = None
 
@@ -355,12 +363,16 @@ def _preset_request(raw: Mapping[str, list[str]]) -> PresetRequest:
 # Checking a list of selectors with the construct's rules
 
 
-def _checked(label: str, selectors: Sequence[Selector], problems: list[str], **extra: Any) -> SelectorInput:
+def _checked(
+    label: str, selectors: Sequence[TrailSelector], problems: list[str], **extra: Any
+) -> SelectorInput:
     """The input, or a :class:`NetworkTrailError` with every problem of the set."""
     errors, warnings = selector_set_problems(selectors, parameter=label) if not problems else ([], [])
     if problems or errors:
         raise NetworkTrailError([*problems, *errors])
     for i, sel in enumerate(selectors):
+        if isinstance(sel, DataEventSelector):
+            warnings.extend(f"{label}[{i}] ({sel.selector_name!r}): {m}" for _, m in sel.warnings())
         if isinstance(sel, NetworkActivitySelector) and sel.is_custom_source:
             warnings.append(
                 f"{label}[{i}] logs eventSource {sel.source_value!r}, which is not in CloudTrail's list of "
@@ -377,7 +389,7 @@ def _from_json(label: str, raw: object, **extra: Any) -> SelectorInput:
             f"AdvancedEventSelectors list, or the output of `aws cloudtrail get-event-selectors` with --live"
         )
     problems: list[str] = []
-    selectors: list[Selector] = []
+    selectors: list[TrailSelector] = []
     for i, item in enumerate(raw):
         try:
             selectors.append(selector_from_json(item, parameter=f"{label}[{i}]", allow_custom_source=True))
@@ -515,31 +527,60 @@ def live_selectors(response: Mapping[str, Any], label: str) -> SelectorInput:
     return _checked(label, _basic_selectors(label, response.get("EventSelectors") or []), [])
 
 
-def _basic_selectors(label: str, basic: object) -> list[Selector]:
-    """The management events selector equal to basic event selectors.
+def _basic_selectors(label: str, basic: object) -> list[TrailSelector]:
+    """The advanced selectors equal to basic event selectors: management events, and data events.
 
     Basic selectors log management and data events only, never network activity; by default
     ``IncludeManagementEvents`` is true and ``ReadWriteType`` is ``All``
-    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html).
+    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html). A
+    ``DataResources`` entry's ``Values`` are "ARN strings or partial ARN strings" (prefixes: ``arn:aws:s3``
+    is every object) of its ``Type``
+    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DataResource.html): a data
+    selector with ``resources.ARN`` ``StartsWith`` them, and the selector's ``ReadWriteType``.
     """
     if not isinstance(basic, list):
         raise NetworkTrailError(f"{label} EventSelectors must be a list, got {basic!r}")
     kinds: set[str] = set()
+    data: list[TrailSelector] = []
     for i, sel in enumerate(basic):
         if not isinstance(sel, dict):
             raise NetworkTrailError(f"{label} EventSelectors[{i}] must be an object, got {sel!r}")
-        if sel.get("DataResources") or sel.get("ExcludeManagementEventSources"):
+        if sel.get("ExcludeManagementEventSources"):
             raise NetworkTrailError(
-                f"{label} EventSelectors[{i}] logs data events or excludes management event sources, which "
-                f"this library does not model: compare only trails with network activity and management "
-                f"events selectors"
+                f"{label} EventSelectors[{i}] excludes management event sources, which this library does "
+                f"not model: convert the trail to advanced event selectors (eventSource NotEquals)"
             )
         if sel.get("IncludeManagementEvents", True):
             kinds.add(str(sel.get("ReadWriteType", "All")))
-    if not kinds:
-        return []
+        data.extend(_basic_data(f"{label} EventSelectors[{i}]", sel))
     read_only = None if "All" in kinds or {"ReadOnly", "WriteOnly"} <= kinds else "ReadOnly" in kinds
-    return [management_events(read_only=read_only)]
+    management: list[TrailSelector] = [management_events(read_only=read_only)] if kinds else []
+    return [*management, *data]
+
+
+def _basic_data(where: str, sel: Mapping[str, Any]) -> list[TrailSelector]:
+    """The data selectors of one basic selector's ``DataResources``."""
+    resources = sel.get("DataResources") or []
+    read_only = {"ReadOnly": True, "WriteOnly": False}.get(str(sel.get("ReadWriteType", "All")))
+    out: list[TrailSelector] = []
+    for j, resource in enumerate(resources if isinstance(resources, list) else [resources]):
+        values = resource.get("Values") if isinstance(resource, dict) else None
+        if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str) or not values:
+            raise NetworkTrailError(
+                f"{where}.DataResources[{j}] must be an object with a Type and a non-empty Values list, got "
+                f"{resource!r} (API DataResource)"
+            )
+        try:
+            out.append(
+                DataEventSelector(
+                    resource_type=resource["Type"],
+                    read_only=read_only,
+                    resources_arn=Condition(starts_with=tuple(values)),
+                )
+            )
+        except NetworkTrailError as err:
+            raise NetworkTrailError([f"{where}.DataResources[{j}]: {p}" for p in err.problems]) from None
+    return out
 
 
 # ---------------------------------------------------------------------------

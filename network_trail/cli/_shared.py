@@ -67,6 +67,16 @@ def _jobs_option(help_text: str) -> Callable[[Any], Any]:
     )
 
 
+def _first_copy_option(func: Any) -> Any:
+    """``--first-management-copy``: price management events as the free first copy (CloudTrail pricing page)."""
+    return click.option(
+        "--first-management-copy",
+        is_flag=True,
+        help="Price management events as the first copy of them, which is free. Default: an extra copy, "
+        "$2.00 per 100,000.",
+    )(func)
+
+
 ATHENA_ONLY: Final = {
     "--from": "start",
     "--to": "end",

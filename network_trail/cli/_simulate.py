@@ -14,7 +14,16 @@ import click
 from ..errors import NetworkTrailError
 from ..simulator import FileProblem, SelectorSet, SimulationReport, iter_log_files, simulate
 from ._inputs import SelectorOptions, selector_input_options
-from ._shared import ATHENA_ONLY, _fail, _jobs_option, _load, _print_json, _table, athena_options
+from ._shared import (
+    ATHENA_ONLY,
+    _fail,
+    _first_copy_option,
+    _jobs_option,
+    _load,
+    _print_json,
+    _table,
+    athena_options,
+)
 
 
 class _Progress:
@@ -57,7 +66,9 @@ _athena_options = athena_options(
 """The options of ``simulate --athena``: one SQL query over the NetworkActivityQueries table."""
 
 
-def _athena_command(sets: Sequence[SelectorSet], as_json: bool, athena: dict[str, Any]) -> None:
+def _athena_command(
+    sets: Sequence[SelectorSet], as_json: bool, athena: dict[str, Any], first_management_copy: bool
+) -> None:
     """``simulate --athena``: print the SQL, or run it (``--run``) and print the report."""
     from ..simulator.athena_sql import DEFAULT_TABLE_NAME, compile_simulation, run_simulation
 
@@ -67,14 +78,28 @@ def _athena_command(sets: Sequence[SelectorSet], as_json: bool, athena: dict[str
     database: str | None = athena["database"]
     try:
         if not athena["run"]:
-            click.echo(compile_simulation(sets, start=start, end=end, table=table, database=database))
+            sql = compile_simulation(
+                sets,
+                start=start,
+                end=end,
+                table=table,
+                database=database,
+                first_management_copy=first_management_copy,
+            )
+            click.echo(sql)
             return
         if not athena["workgroup"]:
             _fail(
                 "--run needs --workgroup NAME, the workgroup of NetworkActivityQueries (its work_group_name)"
             )
         run = run_simulation(
-            sets, start=start, end=end, table=table, database=database, workgroup=athena["workgroup"]
+            sets,
+            start=start,
+            end=end,
+            table=table,
+            database=database,
+            workgroup=athena["workgroup"],
+            first_management_copy=first_management_copy,
         )
     except NetworkTrailError as err:
         _fail(str(err))
@@ -98,12 +123,14 @@ def _athena_command(sets: Sequence[SelectorSet], as_json: bool, athena: dict[str
 @click.option(
     "--progress/--no-progress", default=None, help="Progress on stderr. Default: only on a terminal."
 )
+@_first_copy_option
 def simulate_command(
     paths: tuple[Path, ...],
     as_json: bool,
     fail_fast: bool,
     jobs: int,
     progress: bool | None,
+    first_management_copy: bool,
     selector_options: SelectorOptions,
     **athena: Any,
 ) -> None:
@@ -114,7 +141,8 @@ def simulate_command(
     or JSON Lines of either. Every selector set given is
     evaluated in one pass and reported side by side: events logged and dropped per
     selector and per source, the time span covered, and the cost scaled to 30 days
-    ($0.10 per 100,000 network activity events). Bad files are reported with the
+    ($0.10 per 100,000 network activity or data events, $2.00 per 100,000
+    management events unless --first-management-copy). Bad files are reported with the
     reason and skipped; the exit code is 1 if there was any.
 
     With --athena, no PATHS: print one Athena SQL query that does the same
@@ -124,12 +152,19 @@ def simulate_command(
     _check_paths(paths, athena)
     sets = [i.selector_set() for i in _load(selector_options)]
     if athena["athena"]:
-        _athena_command(sets, as_json, athena)
+        _athena_command(sets, as_json, athena, first_management_copy)
         return
     if Path("-") in paths:
         jobs = 1  # standard input is read once, in this process
     show = sys.stderr.isatty() if progress is None else progress
-    report = _simulate_files(paths, sets, jobs=jobs, fail_fast=fail_fast, show_progress=show)
+    report = _simulate_files(
+        paths,
+        sets,
+        jobs=jobs,
+        fail_fast=fail_fast,
+        show_progress=show,
+        first_management_copy=first_management_copy,
+    )
     if as_json:
         _print_json(report.to_json())
     else:
@@ -153,7 +188,13 @@ def _check_paths(paths: tuple[Path, ...], athena: dict[str, Any]) -> None:
 
 
 def _simulate_files(
-    paths: tuple[Path, ...], sets: Sequence[SelectorSet], *, jobs: int, fail_fast: bool, show_progress: bool
+    paths: tuple[Path, ...],
+    sets: Sequence[SelectorSet],
+    *,
+    jobs: int,
+    fail_fast: bool,
+    show_progress: bool,
+    first_management_copy: bool = False,
 ) -> SimulationReport:
     """The report of the log files, each bad file reported on stderr; exit 2 on an unreadable path."""
     try:
@@ -174,6 +215,7 @@ def _simulate_files(
             fail_fast=fail_fast,
             on_problem=on_problem,
             on_file=bar.update if bar else None,
+            first_management_copy=first_management_copy,
         )
     except NetworkTrailError as err:
         _fail(str(err))
@@ -221,7 +263,17 @@ def _print_report(report: SimulationReport, source: str | None = None) -> None:
         click.echo(f"\n{s.label}: events matched per selector")
         _table(["MATCHED", "SELECTOR"], [[f"{n:,}", name] for name, n in s.selectors])
     if span:
-        click.echo(
-            "\ncost: $0.10 per 100,000 network activity events, $2.00 per 100,000 management events "
-            "(an extra copy), scaled from the covered span to 30 days"
-        )
+        click.echo(_cost_line(report))
+
+
+def _cost_line(report: SimulationReport) -> str:
+    """How the costs were priced (the CloudTrail pricing page)."""
+    management = (
+        "management events free (the first copy)"
+        if report.first_management_copy
+        else "$2.00 per 100,000 management events (an extra copy)"
+    )
+    return (
+        f"\ncost: $0.10 per 100,000 network activity or data events, {management}, scaled from the "
+        f"covered span to 30 days"
+    )

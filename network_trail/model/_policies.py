@@ -253,14 +253,13 @@ def archive_source_condition(
 def archive_log_object_arns(
     bucket_arn: str, *, account_ids: Sequence[str], organization_id: str | None, s3_key_prefix: str | None
 ) -> list[str]:
-    """Paths the archive accepts: each source account's, plus the organization trails' path.
+    """Paths the archive accepts: each writing account's, plus the organization trails' path.
 
-    With an organization and no account list, every path under ``AWSLogs/`` (each
-    write is still bound to the organization by ``aws:SourceOrgID``).
+    :param account_ids: the writing accounts (at least one: the construct requires them).
     """
-    base = f"{bucket_arn}/{awslogs_key_prefix(s3_key_prefix)}"
     if not account_ids:
-        return [f"{base}/*"]
+        raise ValueError("archive_log_object_arns needs the writing accounts")
+    base = f"{bucket_arn}/{awslogs_key_prefix(s3_key_prefix)}"
     arns = [f"{base}/{account}/*" for account in account_ids]
     if organization_id is not None:
         arns.append(f"{base}/{organization_id}/*")
@@ -289,27 +288,32 @@ def archive_bucket_policy_statements(
 def archive_key_policy_statements(
     *, partition: str, account_ids: Sequence[str], trail_arns: Sequence[str], organization_id: str | None
 ) -> list[dict[str, Any]]:
-    """What the source accounts' trails need on the archive key (UG-KMSPOL, cross-account).
+    """What the writing accounts' trails need on the archive key (UG-KMSPOL, cross-account).
 
-    ``kms:GenerateDataKey*`` bound to the CloudTrail encryption context of each source
-    account's trails (any account, for an organization without an account list),
-    ``kms:DescribeKey``, and ``kms:Decrypt`` for S3 Bucket Keys; with ``trail_arns``, all on
-    ``aws:SourceArn``. https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+    ``kms:GenerateDataKey*`` bound to the CloudTrail encryption context of each writing account's
+    trails (an organization trail's context names the management account, which must be among
+    ``account_ids``), ``kms:DescribeKey``, and ``kms:Decrypt`` for S3 Bucket Keys; all on
+    ``aws:SourceArn`` (``trail_arns``) or, without trail ARNs, on ``aws:SourceAccount`` (UG-KMSPOL:
+    "The value of aws:SourceAccount is the account ID of the trail owner, or for organization
+    trails, the management account ID"). Never a wildcard account, never unconditioned.
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
 
     ``aws:SourceOrgID`` is not written here: no AWS page shows CloudTrail's KMS requests
     carrying it, and if they did not, CreateTrail would fail with
-    ``InsufficientEncryptionPolicyException``. With ``organization_id`` alone, the key is bound
-    by the encryption context (``source_account_ids`` narrows it to those accounts) and the
-    bucket's ``aws:SourceOrgID`` binds the writes (docs/security.md).
+    ``InsufficientEncryptionPolicyException`` (docs/security.md).
 
+    :param account_ids: the writing accounts (at least one: the construct requires them).
     :param organization_id: accepted for symmetry with the bucket statements; unused here.
     """
     del organization_id  # the bucket's PutObject statement carries the organization condition
+    if not account_ids:
+        raise ValueError("archive_key_policy_statements needs the writing accounts")
     source = archive_source_condition(trail_arns=trail_arns, organization_id=None, write=False)
+    if not source:
+        accounts: str | list[str] = list(account_ids) if len(account_ids) > 1 else account_ids[0]
+        source = {"StringEquals": {"aws:SourceAccount": accounts}}
     contexts: str | list[str] = [f"arn:{partition}:cloudtrail:*:{account}:trail/*" for account in account_ids]
-    if not contexts:
-        contexts = f"arn:{partition}:cloudtrail:*:*:trail/*"
-    elif len(contexts) == 1:
+    if len(contexts) == 1:
         contexts = contexts[0]
     return [
         {

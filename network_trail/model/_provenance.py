@@ -70,8 +70,10 @@ PROVENANCE: Final[tuple[Provenance, ...]] = (
     Provenance(
         "cloudtrail.amazonaws.com",
         _KMS_ACTIONS,
-        ("aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"),
-        "NetworkTrail and LogArchive key policy (AllowCloudTrailToEncryptLogs, …DescribeKey, …DecryptForBucketKey)",
+        ("aws:SourceArn", "aws:SourceAccount", "kms:EncryptionContext:aws:cloudtrail:arn"),
+        "NetworkTrail and LogArchive key policy (AllowCloudTrailToEncryptLogs, …DescribeKey, …DecryptForBucketKey); "
+        "aws:SourceAccount (the trail owner's, the management account's for organization trails) on a "
+        "LogArchive without trail_arns",
         "Configure AWS KMS key policies for CloudTrail",
         f"{_UG}/create-kms-key-policy-for-cloudtrail.html",
     ),

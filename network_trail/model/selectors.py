@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Final
 
 from ..errors import NetworkTrailError, did_you_mean, raise_if
@@ -28,24 +27,34 @@ from .sources import (
     source_label,
     to_event_source,
 )
+from .vocabulary import (
+    ACCESS_DENIED_ERROR_CODE,
+    API_AFS,
+    EXCLUDABLE_MANAGEMENT_SOURCES,
+    MAX_NAME_LENGTH,
+    MAX_VALUE_LENGTH,
+    OPERATOR_ATTRS,
+    TRAIL_RULES,
+    EventCategory,
+    Field,
+    Operator,
+    category_problems,
+    field_selectors,
+)
 
 __all__ = [
     "ACCESS_DENIED_ERROR_CODE",
     "Condition",
+    "DataEventSelector",
     "Field",
     "ManagementEventsSelector",
     "NetworkActivitySelector",
     "Operator",
     "Selector",
+    "TrailSelector",
     "render_selectors",
     "selector_from_json",
 ]
-
-ACCESS_DENIED_ERROR_CODE: Final = "VpceAccessDenied"
-"""The only ``errorCode`` value CloudTrail accepts in a network activity selector."""
-
-MAX_VALUE_LENGTH: Final = 2048
-MAX_NAME_LENGTH: Final = 1000
 
 # Real ids are "vpce-" and 17 lower-case hex digits (8 for old endpoints). The API
 # accepts any value of 1 to 2048 characters, so other values only warn: they can
@@ -56,41 +65,7 @@ _ARN: Final = re.compile(r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[^:]*:[0-9]*:.+$")
 Warning = tuple[str, str]
 """``(annotation id, message)``: a value CloudTrail accepts but that can never match a real record."""
 
-EXCLUDABLE_MANAGEMENT_SOURCES: Final = ("kms.amazonaws.com", "rdsdata.amazonaws.com")
-"""The only sources a management events selector can exclude (``eventSource NotEquals``)."""
-
-
-class Field(StrEnum):
-    """A field of a CloudTrail record that a network activity selector can test."""
-
-    EVENT_CATEGORY = "eventCategory"
-    EVENT_SOURCE = "eventSource"
-    EVENT_NAME = "eventName"
-    ERROR_CODE = "errorCode"
-    VPC_ENDPOINT_ID = "vpcEndpointId"
-    USER_IDENTITY_ARN = "userIdentity.arn"
-    READ_ONLY = "readOnly"
-
-
-class Operator(StrEnum):
-    """A field-selector operator, spelled as in CloudFormation and the API."""
-
-    EQUALS = "Equals"
-    NOT_EQUALS = "NotEquals"
-    STARTS_WITH = "StartsWith"
-    NOT_STARTS_WITH = "NotStartsWith"
-    ENDS_WITH = "EndsWith"
-    NOT_ENDS_WITH = "NotEndsWith"
-
-
-_OPERATOR_ATTRS: Final[tuple[tuple[Operator, str], ...]] = (
-    (Operator.EQUALS, "equals"),
-    (Operator.NOT_EQUALS, "not_equals"),
-    (Operator.STARTS_WITH, "starts_with"),
-    (Operator.NOT_STARTS_WITH, "not_starts_with"),
-    (Operator.ENDS_WITH, "ends_with"),
-    (Operator.NOT_ENDS_WITH, "not_ends_with"),
-)
+_OPERATOR_ATTRS: Final = OPERATOR_ATTRS
 
 # Output order of the optional fields follows AWS's examples: errorCode, then vpcEndpointId.
 _CONDITION_FIELDS: Final[tuple[tuple[str, Field], ...]] = (
@@ -427,11 +402,131 @@ class ManagementEventsSelector:
         return []
 
 
+# Output order of a data selector's optional fields, after eventCategory, resources.type and readOnly.
+_DATA_CONDITION_FIELDS: Final[tuple[tuple[str, Field], ...]] = (
+    ("resources_arn", Field.RESOURCES_ARN),
+    ("event_name", Field.EVENT_NAME),
+    ("event_source", Field.EVENT_SOURCE),
+    ("event_type", Field.EVENT_TYPE),
+    ("user_identity_arn", Field.USER_IDENTITY_ARN),
+    ("session_credential_from_console", Field.SESSION_CREDENTIAL_FROM_CONSOLE),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataEventSelector:
+    """An advanced event selector for the data events of one resource type (``eventCategory = Data``).
+
+    The escape hatch for a trail that also logs data events (S3 objects, Lambda
+    invocations, ...): checked with the rules of the vocabulary
+    (:data:`~network_trail.model.vocabulary.TRAIL_RULES`): ``resources.type``
+    takes one value of the User Guide's data event table, ``readOnly`` is Equals
+    ``true`` or ``false``, ``sessionCredentialFromConsole`` takes only Equals or
+    NotEquals. Data events cost $0.10 per 100,000 (CloudTrail pricing page).
+
+    .. seealso:: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
+
+    :param resource_type: the ``resources.type`` value, e.g. ``"AWS::S3::Object"``.
+    :param read_only: log only read (True) or only write (False) events. Default: - both
+    :param resources_arn: condition on ``resources.ARN``, e.g.
+        ``Condition(starts_with=("arn:aws:s3:::amzn-s3-demo-bucket/",))``. Default: - every resource
+    :param event_name: condition on ``eventName``. Default: - every API action
+    :param event_source: condition on ``eventSource``. Default: - every source
+    :param event_type: condition on ``eventType``. Default: - every event type
+    :param user_identity_arn: condition on ``userIdentity.arn``. Default: - every caller
+    :param session_credential_from_console: condition on ``sessionCredentialFromConsole``
+        (``"true"`` or ``"false"``). Default: - every session
+    :param name: the selector's name. Default: - e.g. "Log all data events for AWS::S3::Object"
+    """
+
+    resource_type: str
+    read_only: bool | None = None
+    resources_arn: Condition | None = None
+    event_name: Condition | None = None
+    event_source: Condition | None = None
+    event_type: Condition | None = None
+    user_identity_arn: Condition | None = None
+    session_credential_from_console: Condition | None = None
+    name: str | None = None
+    _warnings: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
+    # The field order of the JSON it was parsed from, so a trail's selectors render as they were read.
+    _field_order: tuple[str, ...] = field(init=False, default=(), repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not isinstance(self.resource_type, str):
+            problems.append(
+                f"resource_type must be a string such as 'AWS::S3::Object', got {self.resource_type!r}"
+            )
+        if self.read_only is not None and not isinstance(self.read_only, bool):
+            problems.append(f"read_only must be True, False or None, got {self.read_only!r}")
+        for attr, field_name in _DATA_CONDITION_FIELDS:
+            cond = getattr(self, attr)
+            if cond is not None and not isinstance(cond, Condition):
+                problems.append(f"{attr} must be a Condition, got {cond!r}: e.g. Condition(equals=('...',))")
+            elif cond is not None:
+                problems.extend(cond.problems(attr, field_name))
+        if self.name is not None:
+            problems.extend(_name_problems(self.name))
+        raise_if(problems)
+        rendered = self.to_json()
+        by_field = {
+            fs["Field"]: {k: v for k, v in fs.items() if k != "Field"} for fs in rendered["FieldSelectors"]
+        }
+        errors, warnings = category_problems(EventCategory.DATA, by_field, "data event selector")
+        raise_if(errors)
+        object.__setattr__(self, "_warnings", tuple(warnings))
+
+    @property
+    def selector_name(self) -> str:
+        """The name the selector renders with (given or default)."""
+        if self.name:
+            return self.name
+        kind = {None: "all", True: "read-only", False: "write-only"}[self.read_only]
+        base = f"Log {kind} data events for {self.resource_type}"
+        if self.resources_arn is not None:
+            base += " on selected resources"
+        return base
+
+    def to_json(self) -> dict[str, Any]:
+        """The selector as CloudFormation and ``PutEventSelectors`` take it."""
+        fields: list[dict[str, Any]] = [
+            {"Field": Field.EVENT_CATEGORY.value, "Equals": [EventCategory.DATA.value]},
+            {"Field": Field.RESOURCES_TYPE.value, "Equals": [self.resource_type]},
+        ]
+        if self.read_only is not None:
+            fields.append({"Field": Field.READ_ONLY.value, "Equals": ["true" if self.read_only else "false"]})
+        for attr, field_name in _DATA_CONDITION_FIELDS:
+            cond: Condition | None = getattr(self, attr)
+            if cond is not None:
+                fields.append(cond.render(field_name.value))
+        if self._field_order:
+            rank = {name: i for i, name in enumerate(self._field_order)}
+            fields.sort(key=lambda fs: rank.get(fs["Field"], len(rank)))
+        return {"Name": self.selector_name, "FieldSelectors": fields}
+
+    def value_count(self) -> int:
+        """How many values the selector counts against the 500-value trail quota."""
+        return _count_values(self.to_json())
+
+    def warnings(self) -> list[Warning]:
+        """``(annotation id, message)`` for a resource type the User Guide does not list, and values that cannot match."""
+        found: list[Warning] = [("network-trail:unlistedResourceType", w) for w in self._warnings]
+        for attr, field_name in _DATA_CONDITION_FIELDS:
+            cond: Condition | None = getattr(self, attr)
+            if cond is not None:
+                found.extend(cond.warnings(attr, field_name))
+        return found
+
+
 Selector = NetworkActivitySelector | ManagementEventsSelector
-"""Any selector this library renders onto a trail."""
+"""A selector of the construct's typed API: network activity or management events."""
+
+TrailSelector = NetworkActivitySelector | ManagementEventsSelector | DataEventSelector
+"""Any selector a trail can hold that this library reads: network activity, management or data events."""
 
 
-def render_selectors(selectors: Iterable[Selector]) -> list[dict[str, Any]]:
+def render_selectors(selectors: Iterable[TrailSelector]) -> list[dict[str, Any]]:
     """The ``AdvancedEventSelectors`` list, as the console's JSON view shows it."""
     return [s.to_json() for s in selectors]
 
@@ -552,12 +647,15 @@ def _count_values(selector: Mapping[str, Any]) -> int:
 
 _FIELD_ATTR: Final[dict[str, str]] = {f.value: a for a, f in _CONDITION_FIELDS}
 _OP_ATTR: Final[dict[str, str]] = {op.value: a for op, a in _OPERATOR_ATTRS}
-_EQUALS_ONLY: Final = (Field.EVENT_CATEGORY.value, Field.EVENT_SOURCE.value, Field.ERROR_CODE.value)
+_NETWORK_RULES: Final = TRAIL_RULES[EventCategory.NETWORK_ACTIVITY]
+_EQUALS_ONLY: Final = tuple(
+    f.value for f, rule in _NETWORK_RULES.fields.items() if rule.operators == {Operator.EQUALS}
+)
 
 
 def selector_from_json(
     data: Mapping[str, Any], *, parameter: str = "selector", allow_custom_source: bool = False
-) -> Selector:
+) -> TrailSelector:
     """Parse one advanced event selector in CloudFormation/API JSON, checking every rule.
 
     This is how raw selectors (a console JSON view, a config file) enter the
@@ -585,36 +683,12 @@ def selector_from_json(
         raise NetworkTrailError(
             [*problems, f"{parameter}.FieldSelectors must be a non-empty list, got {raw_fields!r}"]
         )
-    by_field: dict[str, dict[str, list[Any]]] = {}
-    for i, fs in enumerate(raw_fields):
-        where = f"{parameter}.FieldSelectors[{i}]"
-        if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str):
-            problems.append(f"{where} must be an object with a 'Field' string, got {fs!r}")
-            continue
-        fname = fs["Field"]
-        if fname in by_field:
-            problems.append(
-                f"{where} repeats the field {fname!r}: put all its operators in one field selector"
-            )
-            continue
-        ops: dict[str, list[Any]] = {}
-        for key, values in fs.items():
-            if key == "Field":
-                continue
-            if key not in _OP_ATTR:
-                problems.append(
-                    f"{where} has unknown operator {key!r}: {did_you_mean(key, _OP_ATTR)}use one of "
-                    f"{sorted(_OP_ATTR)}"
-                )
-                continue
-            if not isinstance(values, list):
-                problems.append(f"{where}.{key} must be a list of strings, got {values!r}")
-                continue
-            ops[key] = values
-        by_field[fname] = ops
+    by_field = _by_field(raw_fields, parameter, problems)
     category = by_field.pop(Field.EVENT_CATEGORY.value, None)
     if category is None:
         raise NetworkTrailError([*problems, f"{parameter} has no eventCategory field: it is required"])
+    if category.get("Equals") == [EventCategory.DATA.value]:
+        return _data_from_json(category, by_field, name, parameter, problems)
     is_management = category.get("Equals") == ["Management"]
     for fname in _EQUALS_ONLY:
         if is_management and fname == Field.EVENT_SOURCE.value:
@@ -629,10 +703,22 @@ def selector_from_json(
         return _management_from_json(by_field, name, parameter, problems)
     if category.get("Equals") != ["NetworkActivity"]:
         problems.append(
-            f"{parameter} eventCategory is {category.get('Equals')!r}: this library builds "
-            f"'NetworkActivity' and 'Management' selectors only"
+            f"{parameter} eventCategory is {category.get('Equals')!r}: a trail's selectors take "
+            f"{[c.value for c in EventCategory]} (AdvancedFieldSelector, {API_AFS}); the other "
+            f"categories are for event data stores"
         )
         raise_if(problems)
+    return _network_from_json(by_field, name, parameter, problems, allow_custom_source)
+
+
+def _network_from_json(
+    by_field: dict[str, dict[str, list[Any]]],
+    name: object,
+    parameter: str,
+    problems: list[str],
+    allow_custom_source: bool,
+) -> NetworkActivitySelector:
+    """A network activity selector: one source, ``VpceAccessDenied`` as the only error code, the fields it takes."""
     source_ops = by_field.pop(Field.EVENT_SOURCE.value, None)
     sources = (source_ops or {}).get("Equals") or []
     if len(sources) != 1:
@@ -669,24 +755,67 @@ def selector_from_json(
     unnamed = NetworkActivitySelector(event_source=source, access_denied_only=access_denied, **kwargs)
     if name in (None, "", unnamed.selector_name):
         return unnamed
-    return NetworkActivitySelector(event_source=source, access_denied_only=access_denied, name=name, **kwargs)
+    return NetworkActivitySelector(
+        event_source=source,
+        access_denied_only=access_denied,
+        name=name,  # type: ignore[arg-type]
+        **kwargs,
+    )
+
+
+def _by_field(raw_fields: list[Any], parameter: str, problems: list[str]) -> dict[str, dict[str, list[Any]]]:
+    """``field -> operator -> values`` of the field selectors (the vocabulary's reader), each field once."""
+    by_field: dict[str, dict[str, list[Any]]] = {}
+    for j, fname, ops in field_selectors(raw_fields, parameter, problems):
+        if fname in by_field:
+            problems.append(
+                f"{parameter}.FieldSelectors[{j}] repeats the field {fname!r}: put all its operators in one "
+                f"field selector"
+            )
+            continue
+        by_field[fname] = dict(ops)
+    return by_field
 
 
 _KNOWN_VALUES: Final = frozenset(s.value for s in NetworkActivityEventSource)
 
-_NETWORK_FIELDS: Final = (
-    Field.EVENT_NAME.value,
-    Field.ERROR_CODE.value,
-    Field.VPC_ENDPOINT_ID.value,
-    Field.USER_IDENTITY_ARN.value,
-)
+_NETWORK_FIELDS: Final = tuple(f.value for f, rule in _NETWORK_RULES.fields.items() if not rule.required)
+
+
+def _data_from_json(
+    category: dict[str, list[Any]],
+    by_field: dict[str, dict[str, list[Any]]],
+    name: object,
+    parameter: str,
+    problems: list[str],
+) -> DataEventSelector:
+    """A data events selector, checked with the vocabulary's rules for data events of a trail."""
+    errors, _ = category_problems(
+        EventCategory.DATA, {Field.EVENT_CATEGORY.value: category, **by_field}, parameter
+    )
+    raise_if([*problems, *errors])
+    kwargs: dict[str, Any] = {"resource_type": by_field[Field.RESOURCES_TYPE.value]["Equals"][0]}
+    read_only = by_field.get(Field.READ_ONLY.value)
+    if read_only is not None:
+        kwargs["read_only"] = read_only["Equals"] == ["true"]
+    attrs = {f.value: a for a, f in _DATA_CONDITION_FIELDS}
+    for fname, ops in by_field.items():
+        if fname in attrs:
+            kwargs[attrs[fname]] = Condition(**{_OP_ATTR[op]: tuple(v) for op, v in ops.items()})
+    selector = DataEventSelector(**kwargs)
+    if name not in (None, "", selector.selector_name):
+        selector = DataEventSelector(**kwargs, name=name)  # type: ignore[arg-type]
+    object.__setattr__(selector, "_field_order", (Field.EVENT_CATEGORY.value, *by_field))
+    return selector
 
 
 def _management_from_json(
     by_field: dict[str, dict[str, list[Any]]], name: object, parameter: str, problems: list[str]
 ) -> ManagementEventsSelector:
     """A management events selector: ``readOnly`` and ``eventSource NotEquals``, the fields a trail allows."""
-    allowed = (Field.READ_ONLY.value, Field.EVENT_SOURCE.value)
+    allowed = tuple(
+        f.value for f in TRAIL_RULES[EventCategory.MANAGEMENT].fields if f is not Field.EVENT_CATEGORY
+    )
     for fname in sorted(set(by_field) - set(allowed)):
         problems.append(
             f"{parameter} is a management events selector with the field {fname!r}: on a trail "

@@ -11,24 +11,32 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
+from ..errors import NetworkTrailError
 from ._tokens import is_unresolved
-from .selectors import ManagementEventsSelector, NetworkActivitySelector, Selector, Warning
+from .selectors import (
+    DataEventSelector,
+    ManagementEventsSelector,
+    NetworkActivitySelector,
+    TrailSelector,
+    Warning,
+    selector_from_json,
+)
+from .vocabulary import MAX_VALUES_PER_TRAIL
 
 __all__ = [
     "MAX_VALUES_PER_TRAIL",
     "alias_problems",
+    "data_event_selectors_of",
     "s3_key_prefix_problems",
     "selector_set_problems",
     "selector_warnings",
     "trail_name_problems",
 ]
 
-MAX_VALUES_PER_TRAIL: Final = 500
-"""Values across all conditions of all advanced selectors of a trail (Quotas in AWS CloudTrail)."""
-
 MAX_S3_KEY_PREFIX_LENGTH: Final = 200
+_SELECTOR_TYPES: Final = (NetworkActivitySelector, ManagementEventsSelector, DataEventSelector)
 
 _TRAIL_NAME: Final = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _ADJACENT: Final = re.compile(r"[._-]{2}")
@@ -136,7 +144,7 @@ def tag_problems(tags: object, *, parameter: str = "tags") -> list[str]:
 
 
 def selector_set_problems(
-    selectors: Sequence[Selector], *, parameter: str = "selectors"
+    selectors: Sequence[TrailSelector], *, parameter: str = "selectors"
 ) -> tuple[list[str], list[str]]:
     """Rules about all the selectors of one trail: ``(errors, warnings)``.
 
@@ -160,7 +168,7 @@ def selector_set_problems(
     management = 0
     unconditioned: dict[str, int] = {}
     for i, sel in enumerate(selectors):
-        if not isinstance(sel, (NetworkActivitySelector, ManagementEventsSelector)):
+        if not isinstance(sel, _SELECTOR_TYPES):
             errors.append(
                 f"{parameter}[{i}] must be a NetworkActivitySelector or ManagementEventsSelector, "
                 f"got {sel!r}: build selectors with the presets module"
@@ -177,7 +185,7 @@ def selector_set_problems(
         seen.setdefault(key, i)
         if isinstance(sel, ManagementEventsSelector):
             management += 1
-        elif len(rendered["FieldSelectors"]) == 2:
+        elif isinstance(sel, NetworkActivitySelector) and len(rendered["FieldSelectors"]) == 2:
             unconditioned.setdefault(sel.source_value, i)
     if management > 1:
         errors.append(
@@ -203,7 +211,7 @@ def selector_set_problems(
     return errors, warnings
 
 
-def selector_warnings(selectors: Sequence[Selector], *, parameter: str = "selectors") -> list[Warning]:
+def selector_warnings(selectors: Sequence[TrailSelector], *, parameter: str = "selectors") -> list[Warning]:
     """``(annotation id, message)`` for every value CloudTrail accepts but can never match.
 
     Upper-case or malformed VPC endpoint ids, ``userIdentity.arn`` values that are
@@ -213,8 +221,48 @@ def selector_warnings(selectors: Sequence[Selector], *, parameter: str = "select
     """
     found: list[Warning] = []
     for i, sel in enumerate(selectors):
-        if isinstance(sel, (NetworkActivitySelector, ManagementEventsSelector)):
+        if isinstance(sel, _SELECTOR_TYPES):
             found.extend(
                 (wid, f"{parameter}[{i}] ({sel.selector_name!r}): {msg}") for wid, msg in sel.warnings()
             )
     return found
+
+
+def data_event_selectors_of(
+    items: object, *, parameter: str = "data_event_selectors"
+) -> tuple[list[DataEventSelector], list[str]]:
+    """The data event selectors of ``items`` and the problems of each: the construct's escape hatch.
+
+    Each item is a :class:`~network_trail.model.selectors.DataEventSelector` or its JSON
+    (``{"Name": ..., "FieldSelectors": [...]}``, with ``eventCategory`` ``Data``), checked with the
+    vocabulary's rules like any selector of a trail.
+
+    :param items: the selectors.
+    :param parameter: how messages name them. Default: "data_event_selectors"
+    """
+    if items is None:
+        return [], []
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
+        return [], [
+            f"{parameter} must be a list of DataEventSelector or selector JSON objects, got {items!r}: "
+            f"wrap it, e.g. [DataEventSelector(resource_type='AWS::S3::Object')]"
+        ]
+    out: list[DataEventSelector] = []
+    problems: list[str] = []
+    for i, item in enumerate(items):
+        where = f"{parameter}[{i}]"
+        parsed: Any = item
+        if isinstance(item, Mapping):
+            try:
+                parsed = selector_from_json(item, parameter=where)
+            except NetworkTrailError as err:
+                problems.extend(err.problems)
+                continue
+        if isinstance(parsed, DataEventSelector):
+            out.append(parsed)
+        else:
+            problems.append(
+                f"{where} must be a data event selector (eventCategory Data), got {parsed!r}: put network "
+                f"activity and management events selectors in selectors, and data event selectors here"
+            )
+    return out, problems

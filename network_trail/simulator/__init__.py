@@ -75,16 +75,19 @@ from ._parse import (
     SELECTOR_FIELDS as SELECTOR_FIELDS,
 )
 from ._report import (
+    DATA_PRICE_PER_EVENT,
     MANAGEMENT_PRICE_PER_EVENT,
     NETWORK_ACTIVITY_PRICE_PER_EVENT,
     SelectorSet,
     SetReport,
     SimulationReport,
     SourceCount,
+    price_per_event,
 )
 from ._run import simulate
 
 __all__ = [
+    "DATA_PRICE_PER_EVENT",
     "MANAGEMENT_PRICE_PER_EVENT",
     "NETWORK_ACTIVITY_PRICE_PER_EVENT",
     "CompiledSelectors",
@@ -98,6 +101,7 @@ __all__ = [
     "compile_selectors",
     "explain",
     "iter_log_files",
+    "price_per_event",
     "read_records",
     "simulate",
 ]

@@ -8,6 +8,7 @@ from operator import attrgetter
 from typing import Any, NoReturn
 
 from ..errors import NetworkTrailError
+from ..model.vocabulary import record_category
 from ._explain import Explanation, SelectorFailure, _first_failure
 from ._parse import (
     _BOOLEAN_FIELDS,
@@ -40,14 +41,18 @@ def _extract_code(var: str, field_name: str, fallback_var: str, attrs: Mapping[s
         lines = [f"{var} = g({parts[0]!r})"]
         for part in parts[1:]:
             lines.append(f"{var} = {var}.get({part!r}) if {var}.__class__ is dict else None")
-        management = "g('managementEvent')"
     else:
         lines = [f"{var} = rec.{attrs[parts[0]]}"]
         for i in range(1, len(parts)):
             lines.append(f"{var} = {var}.{attrs['.'.join(parts[: i + 1])]} if {var} is not None else None")
-        management = f"rec.{attrs['managementEvent']}"
     if field_name == "eventCategory":
-        lines.append(f"if {var} is None: {var} = 'Data' if {management} is False else 'Management'")
+        # A record older than eventVersion 1.07: inferred from its other fields (plain records only;
+        # the typed decoder keeps too few fields and hands the record to the plain path).
+        lines.append(
+            f"if {var} is None: {var} = _infer(rec)"
+            if attrs is None
+            else f"if {var} is None: {fallback_var} = True"
+        )
     if field_name in _BOOLEAN_FIELDS:
         lines.append(f"if {var} is True: {var} = 'true'")
         lines.append(f"elif {var} is False: {var} = 'false'")
@@ -123,9 +128,14 @@ def _generate(
         body.append(f"    if {_selector_code(sel, bit, variables, namespace)}: m |= {1 << bit}")
     body.append("    return (cat, src, m)")
     namespace["_slow"] = _slow_classifier(selectors) if attrs is None else _give_up
+    namespace["_infer"] = _inferred_category
     exec(compile("\n".join(body), "<network_trail selectors>", "exec"), namespace)
     classify: Callable[[Any], tuple[Any, Any, int]] = namespace["classify"]
     return classify
+
+
+def _inferred_category(record: Mapping[str, Any]) -> str | None:
+    return record_category(record).category
 
 
 class _FallbackError(Exception):
@@ -146,7 +156,7 @@ def _typed_decoder(fields: Iterable[str]) -> tuple[Any, dict[str, str]] | None:
         return None
     # resources.* fields are tested per element: the whole array is kept, as plain lists and dicts.
     kept = {"resources" if f.startswith(RESOURCES_PREFIX) else f for f in fields}
-    paths = sorted({*kept, "eventCategory", "eventSource", "eventTime", "managementEvent"})
+    paths = sorted({*kept, "eventCategory", "eventSource", "eventTime"})
     if any(other.startswith(path + ".") for path in paths for other in paths):
         return None  # a field that is both a value and an object: left to the plain JSON path
     attrs = {path: f"a{i}" for i, path in enumerate(sorted({p for path in paths for p in _prefixes(path)}))}
@@ -240,7 +250,14 @@ class CompiledSelectors:
                 matched.append(i)
             else:
                 failures.append(failure)
-        return Explanation(logged=bool(matched), matched=tuple(matched), failures=tuple(failures))
+        category = record_category(record)
+        return Explanation(
+            logged=bool(matched),
+            matched=tuple(matched),
+            failures=tuple(failures),
+            category=category.category,
+            category_inferred_from=category.inferred_from,
+        )
 
 
 def compile_selectors(selectors: Sequence[Mapping[str, Any]]) -> CompiledSelectors:

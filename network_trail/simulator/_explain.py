@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,19 @@ class SelectorFailure:
     actual: str | None
     alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
     element: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The failure as plain JSON values, with every SELECT alternative and the ``resources`` element."""
+        return {
+            "index": self.selector_index,
+            "name": self.selector_name,
+            "field": self.field,
+            "operator": self.operator,
+            "values": list(self.values),
+            "actual": self.actual,
+            "alternatives": [{"operator": op, "values": list(values)} for op, values in self.alternatives],
+            "element": self.element,
+        }
 
     def describe(self) -> str:
         """One line: the failing condition and the record's value."""
@@ -102,8 +115,27 @@ class Explanation:
     :param logged: whether any selector matches.
     :param matched: indexes of every matching selector.
     :param failures: for each selector that does not match, its first failing condition.
+    :param category: the ``eventCategory`` the selectors saw. Default: - unknown
+    :param category_inferred_from: for a record without ``eventCategory`` (older than
+        ``eventVersion`` 1.07), the record fields it was inferred from, e.g.
+        ``"resources type AWS::S3::Object"``. Default: - the record carries ``eventCategory``
     """
 
     logged: bool
     matched: tuple[int, ...]
     failures: tuple[SelectorFailure, ...]
+    category: str | None = None
+    category_inferred_from: str | None = None
+
+    def to_json(self, names: Sequence[str]) -> dict[str, Any]:
+        """The reasoning as plain JSON values: every SELECT alternative and the ``resources`` element.
+
+        :param names: the selector names, by index.
+        """
+        return {
+            "logged": self.logged,
+            "category": self.category,
+            "category_inferred_from": self.category_inferred_from,
+            "matched": [{"index": i, "name": names[i]} for i in self.matched],
+            "failures": [f.to_json() for f in self.failures],
+        }

@@ -8,30 +8,25 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..errors import NetworkTrailError, did_you_mean
-
-OPERATORS: Final = ("Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWith", "NotEndsWith")
-SELECTOR_FIELDS: Final = (
-    "eventCategory",
-    "eventSource",
-    "eventName",
-    "eventType",
-    "errorCode",
-    "readOnly",
-    "resources.type",
-    "resources.ARN",
-    "sessionCredentialFromConsole",
-    "userIdentity.arn",
-    "vpcEndpointId",
+from ..model.vocabulary import (
+    BOOLEAN_FIELDS,
+    DESELECT_OPERATORS,
+    RESOURCES_PREFIX,
+    SELECT_OPERATORS,
+    Field,
+    Operator,
+    field_selectors,
+    record_category,
 )
+
+__all__ = ["DESELECT_OPERATORS", "OPERATORS", "RESOURCES_PREFIX", "SELECTOR_FIELDS", "SELECT_OPERATORS"]
+
+OPERATORS: Final = tuple(op.value for op in Operator)
+"""Every operator of a field selector, in CloudFormation's order (the vocabulary's :class:`Operator`)."""
+SELECTOR_FIELDS: Final = tuple(f.value for f in Field)
 """Every field a trail's advanced selectors can test: management, data and network activity events (API
-``AdvancedFieldSelector``); CloudTrail rejects others."""
-SELECT_OPERATORS: Final = frozenset({"Equals", "StartsWith", "EndsWith"})
-"""Operators that include events: OR'd with each other within one field selector."""
-DESELECT_OPERATORS: Final = frozenset({"NotEquals", "NotStartsWith", "NotEndsWith"})
-"""Operators that exclude events: AND'd with each other and with the SELECT group."""
-RESOURCES_PREFIX: Final = "resources."
-"""Fields under this prefix are tested against the elements of the record's ``resources`` array."""
-_BOOLEAN_FIELDS: Final = frozenset({"readOnly", "sessionCredentialFromConsole"})
+``AdvancedFieldSelector``, the vocabulary's :class:`Field`); CloudTrail rejects others."""
+_BOOLEAN_FIELDS: Final = frozenset(f.value for f in BOOLEAN_FIELDS)
 
 
 # ---------------------------------------------------------------------------
@@ -91,34 +86,14 @@ def _parse(selectors: Sequence[Mapping[str, Any]], parameter: str) -> tuple[_Par
             continue
         name = sel.get("Name")
         tests: list[_FieldTest] = []
-        for j, fs in enumerate(sel["FieldSelectors"]):
-            fwhere = f"{where}.FieldSelectors[{j}]"
-            if not isinstance(fs, Mapping) or not isinstance(fs.get("Field"), str) or not fs["Field"]:
-                problems.append(f"{fwhere} must be an object with a non-empty 'Field' string, got {fs!r}")
-                continue
-            if fs["Field"] not in SELECTOR_FIELDS:
+        for j, field_name, ops in field_selectors(sel["FieldSelectors"], where, problems):
+            if field_name not in SELECTOR_FIELDS:
                 problems.append(
-                    f"{fwhere} has the field {fs['Field']!r}, which CloudTrail selectors of trails do not take "
-                    f"(AdvancedFieldSelector): {did_you_mean(fs['Field'], SELECTOR_FIELDS)}use one of "
+                    f"{where}.FieldSelectors[{j}] has the field {field_name!r}, which CloudTrail selectors of trails do not take "
+                    f"(AdvancedFieldSelector): {did_you_mean(field_name, SELECTOR_FIELDS)}use one of "
                     f"{list(SELECTOR_FIELDS)}"
                 )
-            ops: list[tuple[str, tuple[str, ...]]] = []
-            for op, values in fs.items():
-                if op == "Field":
-                    continue
-                if op not in OPERATORS:
-                    problems.append(
-                        f"{fwhere} has unknown operator {op!r}: {did_you_mean(op, OPERATORS)}use one of "
-                        f"{list(OPERATORS)}"
-                    )
-                    continue
-                if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-                    problems.append(f"{fwhere}.{op} must be a non-empty list of strings, got {values!r}")
-                    continue
-                ops.append((op, tuple(values)))
-            if not ops:
-                problems.append(f"{fwhere} has no operator: give at least one of {list(OPERATORS)}")
-            tests.append(_FieldTest(fs["Field"], tuple(ops)))
+            tests.append(_FieldTest(field_name, tuple((op, tuple(v)) for op, v in ops.items())))
         if not sel["FieldSelectors"]:
             problems.append(f"{where}.FieldSelectors is empty: a selector needs at least eventCategory")
         out.append(_ParsedSelector(name if isinstance(name, str) else f"selector {i}", tuple(tests)))
@@ -148,7 +123,7 @@ def _lookup(record: Mapping[str, Any], field_name: str) -> str | None:
     for part in field_name.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
     if field_name == "eventCategory" and value is None:
-        return "Data" if record.get("managementEvent") is False else "Management"
+        return record_category(record).category
     return _normalize(field_name, value)
 
 

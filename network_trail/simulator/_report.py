@@ -12,10 +12,30 @@ from ._logs import FileProblem
 from ._parse import _ParsedSelector
 
 NETWORK_ACTIVITY_PRICE_PER_EVENT: Final = 0.10 / 100_000
-"""Network activity (and data) events: $0.10 per 100,000, always billed."""
+"""Network activity events: $0.10 per 100,000, always billed (https://aws.amazon.com/cloudtrail/pricing/)."""
+
+DATA_PRICE_PER_EVENT: Final = 0.10 / 100_000
+"""Data events: $0.10 per 100,000, always billed (https://aws.amazon.com/cloudtrail/pricing/)."""
 
 MANAGEMENT_PRICE_PER_EVENT: Final = 2.00 / 100_000
-"""Management events on a trail that is not their first copy: $2.00 per 100,000."""
+"""Management events on a trail that is not their first copy: $2.00 per 100,000; the first copy of management
+events in each Region is free (https://aws.amazon.com/cloudtrail/pricing/)."""
+
+
+def price_per_event(category: object, *, first_management_copy: bool = False) -> float:
+    """US dollars CloudTrail bills for one delivered event of ``category`` (the CloudTrail pricing page).
+
+    :param category: the record's ``eventCategory``.
+    :param first_management_copy: the trail delivers the first copy of management events, which is
+        free. Default: False (an extra copy, $2.00 per 100,000)
+    """
+    if category == "Management":
+        return 0.0 if first_management_copy else MANAGEMENT_PRICE_PER_EVENT
+    if category == "Data":
+        return DATA_PRICE_PER_EVENT
+    return NETWORK_ACTIVITY_PRICE_PER_EVENT
+
+
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
 
 
@@ -76,6 +96,8 @@ class SimulationReport:
     :param first_event: earliest ``eventTime`` seen. Default: - no event had one
     :param last_event: latest ``eventTime`` seen. Default: - no event had one
     :param sets: one report per selector set, in the given order.
+    :param first_management_copy: whether the costs priced management events as their free first
+        copy. Default: False
     """
 
     files: int
@@ -84,6 +106,7 @@ class SimulationReport:
     first_event: datetime | None
     last_event: datetime | None
     sets: tuple[SetReport, ...]
+    first_management_copy: bool = False
 
     @property
     def span_seconds(self) -> float | None:
@@ -167,6 +190,7 @@ def _report(
     parsed: Sequence[tuple[_ParsedSelector, ...]],
     set_bits: Sequence[Sequence[int]],
     problems: Sequence[FileProblem],
+    first_management_copy: bool = False,
 ) -> SimulationReport:
     first = _parse_time(tally.first) if tally.first else None
     last = _parse_time(tally.last) if tally.last else None
@@ -183,10 +207,7 @@ def _report(
             counts = per_source.setdefault(key, [0, 0])
             counts[0 if logged else 1] += n
             if logged:
-                price = (
-                    MANAGEMENT_PRICE_PER_EVENT if cat == "Management" else NETWORK_ACTIVITY_PRICE_PER_EVENT
-                )
-                cost += n * price
+                cost += n * price_per_event(cat, first_management_copy=first_management_copy)
             for i, b in enumerate(bits):
                 if mask >> b & 1:
                     per_selector[i] += n
@@ -210,4 +231,5 @@ def _report(
         first_event=first,
         last_event=last,
         sets=tuple(reports),
+        first_management_copy=first_management_copy,
     )

@@ -71,6 +71,7 @@ def simulate(
     fail_fast: bool = False,
     on_problem: Callable[[FileProblem], None] | None = None,
     on_file: Callable[[Path, int], None] | None = None,
+    first_management_copy: bool = False,
 ) -> SimulationReport:
     """Count what each selector set would log from CloudTrail log files.
 
@@ -83,6 +84,8 @@ def simulate(
     :param fail_fast: stop at the first bad file or record. Default: False
     :param on_problem: called with each bad file or record as it is found. Default: - none
     :param on_file: called after each file with its path and record count (for progress). Default: - none
+    :param first_management_copy: price management events as the trail's free first copy. Default: False
+        (an extra copy, $2.00 per 100,000)
     """
     if not sets:
         raise NetworkTrailError("sets must hold at least one SelectorSet: give selectors to simulate")
@@ -128,4 +131,4 @@ def simulate(
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with context.Pool(min(jobs, len(files)), _init_worker, (union,)) as pool:
             consume(pool.imap(_scan_in_worker, files))
-    return _report(tally, sets, parsed, set_bits, problems)
+    return _report(tally, sets, parsed, set_bits, problems, first_management_copy)

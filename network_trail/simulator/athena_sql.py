@@ -25,8 +25,10 @@ characters).
 
 Differences with the local simulator, both from the table's columns: the table
 has no ``managementEvent`` column, so a record without ``eventCategory`` (only
-records older than ``eventVersion`` 1.07, never a network activity record) counts
-as ``Management``; and only the fields ``AdvancedFieldSelector`` accepts on a
+records older than ``eventVersion`` 1.07) is inferred from ``eventType`` and its
+``resources`` types alone: a record of ``eventVersion`` 1.06 that says
+``"managementEvent": false`` without a data event resource type counts as
+``Management`` here and as ``Data`` locally; and only the fields ``AdvancedFieldSelector`` accepts on a
 trail that are columns of the table can be tested (``sessionCredentialFromConsole``
 is not).
 
@@ -48,14 +50,14 @@ from typing import Any, Final
 
 from ..errors import NetworkTrailError
 from ..model._queries import DEFAULT_TABLE_NAME, GLUE_NAME
+from ..model.vocabulary import DATA_RESOURCE_TYPES, Field
 from ._parse import _FieldTest, _parse, _ParsedSelector
 from ._report import (
-    MANAGEMENT_PRICE_PER_EVENT,
-    NETWORK_ACTIVITY_PRICE_PER_EVENT,
     SelectorSet,
     SetReport,
     SimulationReport,
     SourceCount,
+    price_per_event,
 )
 
 __all__ = [
@@ -85,16 +87,16 @@ ATHENA_PRICE_PER_TB_USD: Final = 5.00
 """Athena SQL queries: $5 per TB scanned, rounded up to the megabyte, 10 MB minimum (Athena pricing page)."""
 
 FIELD_COLUMNS: Final[Mapping[str, str]] = {
-    "eventCategory": "eventcategory",
-    "eventSource": "eventsource",
-    "eventName": "eventname",
-    "eventType": "eventtype",
-    "readOnly": "readonly",
-    "errorCode": "errorcode",
-    "vpcEndpointId": "vpcendpointid",
-    "userIdentity.arn": "useridentity.arn",
-    "resources.type": "type",
-    "resources.ARN": "arn",
+    Field.EVENT_CATEGORY: "eventcategory",
+    Field.EVENT_SOURCE: "eventsource",
+    Field.EVENT_NAME: "eventname",
+    Field.EVENT_TYPE: "eventtype",
+    Field.READ_ONLY: "readonly",
+    Field.ERROR_CODE: "errorcode",
+    Field.VPC_ENDPOINT_ID: "vpcendpointid",
+    Field.USER_IDENTITY_ARN: "useridentity.arn",
+    Field.RESOURCES_TYPE: "type",
+    Field.RESOURCES_ARN: "arn",
 }
 """Selector fields of a trail (``AdvancedFieldSelector``) and the table column each reads.
 
@@ -129,8 +131,15 @@ Per set, one row of each ``scope``:
   in ``logged`` (a record matching several selectors counts for each).
 """
 
-_CATEGORY: Final = "coalesce(eventcategory, 'Management')"
-"""A record's category; without ``eventCategory`` (before ``eventVersion`` 1.07) ``Management``."""
+_DATA_TYPES_SQL: Final = ", ".join(f"'{t}'" for t in sorted(DATA_RESOURCE_TYPES))
+_CATEGORY: Final = (
+    "coalesce(eventcategory, CASE WHEN eventtype = 'AwsVpceEvent' THEN 'NetworkActivity' "
+    f"WHEN cardinality(filter(resources, r -> r.type IN ({_DATA_TYPES_SQL}))) > 0 "
+    "THEN 'Data' ELSE 'Management' END)"
+)
+"""A record's category (:func:`~network_trail.model.vocabulary.record_category`); the table has no
+``managementEvent`` column, so a record without ``eventCategory`` is inferred from ``eventType`` and its
+``resources`` types only."""
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
 _PARTITION_FORMAT: Final = "%Y/%m/%d"
 
@@ -204,7 +213,7 @@ def _field_problems(label: str, selectors: Sequence[_ParsedSelector]) -> list[st
             if test.field not in FIELD_COLUMNS:
                 problems.append(
                     f"set {label!r} selector [{i}] {selector.name!r} tests field {test.field!r}, which the "
-                    f"Athena table has no column for: Athena can simulate {sorted(FIELD_COLUMNS)}; "
+                    f"Athena table has no column for: Athena can simulate {sorted(map(str, FIELD_COLUMNS))}; "
                     f"simulate these selectors on log files instead"
                 )
     return problems
@@ -268,13 +277,16 @@ def _plan(sets: Sequence[SelectorSet]) -> _Plan:
     return _Plan(tuple(distinct), tuple(parsed), tuple(columns))
 
 
-def _price_sql() -> str:
-    """Dollars per event by category, in DOUBLE (a DECIMAL product would round small costs to 0)."""
-    management = MANAGEMENT_PRICE_PER_EVENT * 100_000
-    other = NETWORK_ACTIVITY_PRICE_PER_EVENT * 100_000
+def _price_sql(first_management_copy: bool) -> str:
+    """Dollars per event by category (:func:`price_per_event`), in DOUBLE (a DECIMAL product would round
+    small costs to 0)."""
+
+    def per_100k(category: str) -> str:
+        return f"{price_per_event(category, first_management_copy=first_management_copy) * 100_000:.2f}"
+
     return (
-        f"CAST(events AS DOUBLE) * CASE WHEN category = 'Management' THEN {management:.2f} "
-        f"ELSE {other:.2f} END / 100000"
+        f"CAST(events AS DOUBLE) * CASE WHEN category = 'Management' THEN {per_100k('Management')} "
+        f"WHEN category = 'Data' THEN {per_100k('Data')} ELSE {per_100k('NetworkActivity')} END / 100000"
     )
 
 
@@ -309,6 +321,7 @@ def compile_simulation(
     end: date,
     table: str = DEFAULT_TABLE_NAME,
     database: str | None = None,
+    first_management_copy: bool = False,
 ) -> str:
     """One Athena query reporting what each selector set would log and cost over a date range.
 
@@ -323,6 +336,7 @@ def compile_simulation(
     :param end: last delivery day read.
     :param table: the table of :class:`~network_trail.NetworkActivityQueries`. Default: 'network_activity'
     :param database: its Glue database. Default: - the query's database (``QueryExecutionContext``)
+    :param first_management_copy: price management events as the trail's free first copy. Default: False
     :raises NetworkTrailError: when a selector is malformed, tests a field the table has no column
         for, a name is not a Glue name, the range is reversed, or the query is longer than Athena takes.
     """
@@ -347,7 +361,7 @@ def compile_simulation(
         f"  WHERE event_date BETWEEN {_literal(first_day)} AND {_literal(last_day)}\n"
         "),\n"
         "counts AS (\n"
-        f"  SELECT category, event_source{flags}, events, {_price_sql()} AS cost\n"
+        f"  SELECT category, event_source{flags}, events, {_price_sql(first_management_copy)} AS cost\n"
         f"  FROM (SELECT category, event_source{flags}, count(*) AS events\n"
         f"    FROM events GROUP BY category, event_source{flags}) AS grouped\n"
         "),\n"
@@ -398,12 +412,15 @@ def _time(value: object) -> datetime | None:
         return None
 
 
-def report_from_rows(rows: Sequence[Mapping[str, object]], sets: Sequence[SelectorSet]) -> SimulationReport:
+def report_from_rows(
+    rows: Sequence[Mapping[str, object]], sets: Sequence[SelectorSet], *, first_management_copy: bool = False
+) -> SimulationReport:
     """The :class:`~network_trail.simulator.SimulationReport` of the compiled query's result.
 
     :param rows: the result rows, one mapping of :data:`COLUMNS` each (values as Athena returns
         them, strings, or typed; ``None`` for NULL).
     :param sets: the sets the query was compiled from, in the same order.
+    :param first_management_copy: as the query was compiled. Default: False
     :raises NetworkTrailError: when the rows are not the result of :func:`compile_simulation` for ``sets``.
     """
     totals: dict[int, Mapping[str, object]] = {}
@@ -451,6 +468,7 @@ def report_from_rows(rows: Sequence[Mapping[str, object]], sets: Sequence[Select
             )
             for i, sel_set in enumerate(sets)
         ),
+        first_management_copy=first_management_copy,
     )
 
 
@@ -589,6 +607,7 @@ def run_simulation(
     region: str | None = None,
     poll_seconds: float = 1.0,
     sleep: Callable[[float], None] | None = None,
+    first_management_copy: bool = False,
 ) -> AthenaRun:
     """Run :func:`compile_simulation`'s query in an Athena workgroup and read its report.
 
@@ -605,10 +624,18 @@ def run_simulation(
     :param region: the Region of the client made by default. Default: - boto3's configuration
     :param poll_seconds: seconds between ``GetQueryExecution`` calls. Default: 1.0
     :param sleep: how to wait between calls. Default: time.sleep
+    :param first_management_copy: price management events as the trail's free first copy. Default: False
     :raises NetworkTrailError: when an input is invalid, or the query fails or is cancelled.
     """
     _check_workgroup(workgroup)
-    sql = compile_simulation(sets, start=start, end=end, table=table, database=database)
+    sql = compile_simulation(
+        sets,
+        start=start,
+        end=end,
+        table=table,
+        database=database,
+        first_management_copy=first_management_copy,
+    )
     result = run_query(
         sql,
         workgroup=workgroup,
@@ -618,6 +645,6 @@ def run_simulation(
         poll_seconds=poll_seconds,
         sleep=sleep,
     )
-    report = report_from_rows(result.rows, sets)
+    report = report_from_rows(result.rows, sets, first_management_copy=first_management_copy)
     scanned = result.scanned_bytes
     return AthenaRun(result.query_execution_id, report, scanned, athena_query_cost(scanned))

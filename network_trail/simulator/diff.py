@@ -13,12 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ._report import MANAGEMENT_PRICE_PER_EVENT, NETWORK_ACTIVITY_PRICE_PER_EVENT, SimulationReport
+from ..model.vocabulary import Operator
+from ._report import SimulationReport, price_per_event
 
 __all__ = ["LoggedChange", "SelectorChange", "SelectorDiff", "diff_logged", "diff_selectors"]
 
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
-_OPERATOR_ORDER: Final = ("Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWith", "NotEndsWith")
+_OPERATOR_ORDER: Final = tuple(op.value for op in Operator)
 Rendered = Mapping[str, Any]
 
 
@@ -274,7 +275,7 @@ def diff_logged(report: SimulationReport) -> list[LoggedChange]:
     scale = _SECONDS_PER_30_DAYS / span if span else None
 
     def cost(category: str, events: int) -> float | None:
-        price = MANAGEMENT_PRICE_PER_EVENT if category == "Management" else NETWORK_ACTIVITY_PRICE_PER_EVENT
+        price = price_per_event(category, first_management_copy=report.first_management_copy)
         return None if scale is None else events * price * scale
 
     before = {(c.category, c.source): c.logged for c in first.sources}

@@ -35,6 +35,7 @@ from typing import Any, Final, Literal
 from ..model.endpoints import TOKEN_MARK, ServiceMapping, VpcEndpoint, map_endpoint
 from ..model.selectors import ACCESS_DENIED_ERROR_CODE
 from ..model.sources import SOURCE_LIST_DATE
+from ..model.vocabulary import Field
 from ._report import SelectorSet
 
 __all__ = [
@@ -46,7 +47,9 @@ __all__ = [
 
 # Every VPC endpoint id starts with "vpce-" (EC2 API, VpcEndpoint.VpcEndpointId).
 _ID_PREFIX: Final = "vpce-"
-_SCOPE_FIELDS: Final = frozenset({"eventCategory", "eventSource", "vpcEndpointId", "errorCode"})
+_SCOPE_FIELDS: Final = frozenset(
+    {Field.EVENT_CATEGORY, Field.EVENT_SOURCE, Field.VPC_ENDPOINT_ID, Field.ERROR_CODE}
+)
 
 
 class CoverageStatus(StrEnum):

@@ -24,6 +24,7 @@ from aws_cdk import aws_s3 as s3
 from network_trail import (
     Condition,
     CustomEventSource,
+    DataEventSelector,
     ManagementEvents,
     ManagementEventsSelector,
     NetworkActivitySelector,
@@ -86,6 +87,17 @@ def _queries(*, organization_trail: bool = False, **props: Any) -> Callable[[], 
         org = {"organization_id": "o-a1b2c3d4e5", "is_organization_trail": True} if organization_trail else {}
         trail = NetworkTrail(stack, "NetworkTrail", **org)
         return NetworkActivityQueries(stack, "Queries", trail=trail, **props)
+
+    return build
+
+
+def _archive(**props: Any) -> Callable[[], object]:
+    """A LogArchive with ``props``."""
+
+    def build() -> object:
+        from network_trail import LogArchive
+
+        return LogArchive(_stack(), "Archive", **props)
 
     return build
 
@@ -580,6 +592,65 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "did you mean 'eventName'",
     ),
     BadInput(
+        "selector-json-data-unknown-field",
+        "selector_from_json",
+        '{"Field": "vpcEndpointId", ...} in a data events selector',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {"Field": "vpcEndpointId", "Equals": ["vpce-0123456789abcdef0"]},
+                ]
+            }
+        ),
+        "'vpcEndpointId'",
+        "is not supported for data events of a trail",
+        "use one of",
+    ),
+    BadInput(
+        "selector-json-data-resource-type",
+        "selector_from_json",
+        '{"Field": "resources.type", "Equals": ["S3Object"]}',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["S3Object"]},
+                ]
+            }
+        ),
+        "'S3Object'",
+        "is not a resources.type of data events",
+        "e.g. 'AWS::S3::Object'",
+    ),
+    BadInput(
+        "selector-json-data-read-only-operator",
+        "selector_from_json",
+        '{"Field": "readOnly", "NotEquals": ["true"]} in a data events selector',
+        lambda: selector_from_json(
+            {
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {"Field": "readOnly", "NotEquals": ["true"]},
+                ]
+            }
+        ),
+        "uses ['NotEquals']",
+        "allows only Equals on readOnly",
+        "API_AdvancedFieldSelector.html",
+    ),
+    BadInput(
+        "trail-data-event-selectors-kind",
+        "NetworkTrail",
+        "data_event_selectors=[presets.log_all('kms')]",
+        _trail(data_event_selectors=[presets.log_all("kms")]),
+        "NetworkActivitySelector(",
+        "must be a data event selector (eventCategory Data)",
+        "put network activity and management events selectors in selectors",
+    ),
+    BadInput(
         "selector-json-unknown-operator",
         "selector_from_json",
         '{"Field": "eventName", "Equal": [...]}',
@@ -814,6 +885,55 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "pass account_ids=['111122223333', …]",
     ),
     BadInput(
+        "queries-organization-id-of-another-organization",
+        "NetworkActivityQueries",
+        "NetworkActivityQueries(trail=<organization trail of o-a1b2c3d4e5>, organization_id='o-zzzzzzzzzz')",
+        _queries(organization_trail=True, organization_id="o-zzzzzzzzzz", account_ids=[ACCOUNT]),
+        "organization_id='o-zzzzzzzzzz'",
+        "differs from the trail's organization 'o-a1b2c3d4e5'",
+        "remove organization_id (it is taken from the trail)",
+    ),
+    BadInput(
+        "queries-organization-id-on-a-single-account-trail",
+        "NetworkActivityQueries",
+        "NetworkActivityQueries(trail=<trail of one account>, organization_id='o-a1b2c3d4e5')",
+        _queries(organization_id="o-a1b2c3d4e5"),
+        "organization_id='o-a1b2c3d4e5'",
+        "is not an organization trail",
+        "remove organization_id (it is taken from the trail)",
+    ),
+    # --- LogArchive -------------------------------------------------------------------------------
+    BadInput(
+        "archive-organization-without-management-account",
+        "LogArchive",
+        "LogArchive(organization_id='o-a1b2c3d4e5')",
+        _archive(organization_id="o-a1b2c3d4e5"),
+        "organization_id='o-a1b2c3d4e5' without trail_arns",
+        "needs management_account_id",
+        "pass management_account_id='<12 digits>'",
+    ),
+    BadInput(
+        "archive-management-account-without-organization",
+        "LogArchive",
+        "LogArchive(trail_arns=[...], management_account_id='444444444444')",
+        _archive(
+            trail_arns=["arn:aws:cloudtrail:us-east-1:111111111111:trail/network-activity"],
+            management_account_id="444444444444",
+        ),
+        "management_account_id='444444444444'",
+        "only applies with organization_id",
+        "pass organization_id='o-…' too, or remove management_account_id",
+    ),
+    BadInput(
+        "archive-management-account-malformed",
+        "LogArchive",
+        "LogArchive(organization_id='o-a1b2c3d4e5', management_account_id='4444')",
+        _archive(organization_id="o-a1b2c3d4e5", management_account_id="4444"),
+        "got '4444'",
+        "management_account_id must be a 12-digit AWS account id",
+        "as a string",
+    ),
+    BadInput(
         "queries-bytes-scanned-cutoff-too-small",
         "NetworkActivityQueries",
         "bytes_scanned_cutoff_per_query=1_000_000",
@@ -956,6 +1076,9 @@ UG_NET = (
     "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html"
 )
 UG_FILTER = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html"
+UG_DATA = (
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html"
+)
 UG_QUOTA = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html"
 UG_REC = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html"
 CFN_AFS = (
@@ -997,6 +1120,16 @@ RULE_SOURCES: dict[str, tuple[str, str]] = {
         API_AFS,
     ),
     "selector-json-unknown-operator": ("the six operators of AdvancedFieldSelector", API_AFS),
+    "selector-json-data-unknown-field": (
+        "data events of trails take eventCategory, eventName, eventSource, eventType, resources.type, "
+        "readOnly, resources.ARN, sessionCredentialFromConsole and userIdentity.arn",
+        API_AFS,
+    ),
+    "selector-json-data-resource-type": ("resources.type is a value of the data event table", UG_DATA),
+    "selector-json-data-read-only-operator": (
+        "Equals is the only operator of readOnly, eventCategory and resources.type",
+        API_AFS,
+    ),
     "selector-json-equals-only-field": (
         "eventCategory, eventSource (network activity) and errorCode take Equals only",
         UG_NET,
@@ -1028,6 +1161,15 @@ def _warnings_of(**props: Any) -> Callable[[], list[tuple[str, str]]]:
 
 
 WARNED_INPUTS: tuple[WarnedInput, ...] = (
+    WarnedInput(
+        "network-trail:unlistedResourceType",
+        'DataEventSelector(resource_type="AWS::S3::Objects")',
+        lambda: DataEventSelector(resource_type="AWS::S3::Objects").warnings(),
+        "is not in the data event types of the CloudTrail User Guide",
+        "CloudTrail adds data event types several times a year and checks the value itself, so a value "
+        "shaped like a type that the list lacks warns rather than rejects",
+        UG_DATA,
+    ),
     WarnedInput(
         "network-trail:literalAsterisk",
         'Condition(equals=("vpce-*",))',
