@@ -140,6 +140,10 @@ _CATEGORY: Final = (
 """A record's category (:func:`~network_trail.model.vocabulary.record_category`); the table has no
 ``managementEvent`` column, so a record without ``eventCategory`` is inferred from ``eventType`` and its
 ``resources`` types only."""
+_CATEGORY_COLUMN: Final = "nt_category"
+"""The column of the query's ``typed`` step holding :data:`_CATEGORY`, computed once per record: the
+list of data event types is long (UG-EVENTS's table), so it appears once in the query, not once per
+selector testing ``eventCategory``."""
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
 _PARTITION_FORMAT: Final = "%Y/%m/%d"
 
@@ -199,7 +203,7 @@ def _selector_condition(selector: _ParsedSelector) -> str:
     parts = []
     for test in selector.fields:
         if not test.on_resources:
-            column = _CATEGORY if test.field == "eventCategory" else FIELD_COLUMNS[test.field]
+            column = _CATEGORY_COLUMN if test.field == "eventCategory" else FIELD_COLUMNS[test.field]
             parts.append(f"({_field_condition(column, test)})")
     if selector.resource_tests:
         parts.append(_resources_condition(selector.resource_tests))
@@ -353,12 +357,16 @@ def compile_simulation(
         for row in _set_rows(i, sel_set.label, sels, columns)
     ]
     sql = (
-        "WITH events AS (\n"
-        f"  SELECT {_CATEGORY} AS category,\n"
-        "    coalesce(eventsource, '-') AS event_source,\n"
-        f"    eventtime{matches}\n"
+        "WITH typed AS (\n"
+        f"  SELECT *, {_CATEGORY} AS {_CATEGORY_COLUMN}\n"
         f"  FROM {source}\n"
         f"  WHERE event_date BETWEEN {_literal(first_day)} AND {_literal(last_day)}\n"
+        "),\n"
+        "events AS (\n"
+        f"  SELECT {_CATEGORY_COLUMN} AS category,\n"
+        "    coalesce(eventsource, '-') AS event_source,\n"
+        f"    eventtime{matches}\n"
+        "  FROM typed\n"
         "),\n"
         "counts AS (\n"
         f"  SELECT category, event_source{flags}, events, {_price_sql(first_management_copy)} AS cost\n"
