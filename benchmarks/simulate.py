@@ -294,11 +294,13 @@ def jq_condition(selector: dict[str, Any]) -> str:
     return "(" + " and ".join(tests) + ")"
 
 
-def timed(command: list[str] | str, *, shell: bool = False) -> tuple[float, float, str]:
+def timed(
+    command: list[str] | str, *, shell: bool = False, env: dict[str, str] | None = None
+) -> tuple[float, float, str]:
     """Wall seconds, CPU seconds (user + system of the command and its children) and stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    out = subprocess.run(command, shell=shell, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(command, shell=shell, check=True, capture_output=True, text=True, env=env).stdout
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime

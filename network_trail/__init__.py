@@ -14,6 +14,7 @@ from .model.selectors import (
     Condition,
     DataEventSelector,
     Field,
+    ManagementEvents,
     ManagementEventsSelector,
     NetworkActivitySelector,
     Operator,
@@ -32,11 +33,11 @@ from .model.sources import (
 )
 
 if TYPE_CHECKING:
-    from .cdk.athena import NetworkActivityQueries
+    from .cdk.athena import NetworkActivityQueries, NetworkActivityQueriesProps
     from .cdk.coverage import NetworkActivityCoverage
-    from .cdk.detection import NetworkActivityAlarms
-    from .cdk.log_archive import ImportedLogArchive, LogArchive
-    from .cdk.trail import ManagementEvents, NetworkTrail
+    from .cdk.detection import NetworkActivityAlarms, NetworkActivityAlarmsProps
+    from .cdk.log_archive import ImportedLogArchive, LogArchive, LogArchiveProps
+    from .cdk.trail import NetworkTrail, NetworkTrailProps
     from .simulator.endpoint_coverage import CoverageStatus
 
 # The construct imports aws_cdk (about 1 s and a Node process): load it on first use only, so the
@@ -46,10 +47,13 @@ _LAZY = {
     "NetworkActivityCoverage": "cdk.coverage",
     "ImportedLogArchive": "cdk.log_archive",
     "LogArchive": "cdk.log_archive",
-    "ManagementEvents": "cdk.trail",
+    "LogArchiveProps": "cdk.log_archive",
     "NetworkActivityAlarms": "cdk.detection",
+    "NetworkActivityAlarmsProps": "cdk.detection",
     "NetworkActivityQueries": "cdk.athena",
+    "NetworkActivityQueriesProps": "cdk.athena",
     "NetworkTrail": "cdk.trail",
+    "NetworkTrailProps": "cdk.trail",
 }
 
 
@@ -76,15 +80,19 @@ __all__ = [
     "Field",
     "ImportedLogArchive",
     "LogArchive",
+    "LogArchiveProps",
     "ManagementEvents",
     "ManagementEventsSelector",
     "NetworkActivityAlarms",
+    "NetworkActivityAlarmsProps",
     "NetworkActivityCoverage",
     "NetworkActivityEventSource",
     "NetworkActivityQueries",
+    "NetworkActivityQueriesProps",
     "NetworkActivitySelector",
     "NetworkTrail",
     "NetworkTrailError",
+    "NetworkTrailProps",
     "Operator",
     "Preset",
     "Selector",

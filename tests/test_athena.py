@@ -9,7 +9,13 @@ import cdk_nag
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from network_trail import NetworkActivityAlarms, NetworkActivityQueries, NetworkTrail, NetworkTrailError
+from network_trail import (
+    NetworkActivityAlarms,
+    NetworkActivityQueries,
+    NetworkActivityQueriesProps,
+    NetworkTrail,
+    NetworkTrailError,
+)
 from network_trail.cdk.athena import PARTITION_KEYS, TABLE_COLUMNS, network_activity_queries
 
 from .conftest import ACCOUNT, assert_tag_on_created, new_app, new_stack
@@ -343,7 +349,7 @@ def test_config_athena_true_enables_queries_with_defaults() -> None:
     from network_trail.app.config import load_environments
 
     (env,) = load_environments({"dev": {"account": ACCOUNT, "region": "us-east-1", "athena": True}})
-    assert env.athena_props == {}
+    assert env.athena_props == NetworkActivityQueriesProps()
 
 
 def test_config_athena_object_becomes_construct_props() -> None:
@@ -355,7 +361,9 @@ def test_config_athena_object_becomes_construct_props() -> None:
         "athena": {"allowed_accounts": [PARTNER], "regions": ["eu-west-1"]},
     }
     (env,) = load_environments({"dev": raw})
-    assert env.athena_props == {"allowed_account_ids": (PARTNER,), "regions": ("eu-west-1",)}
+    assert env.athena_props == NetworkActivityQueriesProps(
+        allowed_account_ids=(PARTNER,), regions=("eu-west-1",)
+    )
 
 
 def test_fails_when_config_athena_has_an_unknown_key() -> None:
@@ -409,7 +417,9 @@ def test_config_athena_accounts_project_an_organization_trails_members() -> None
         "athena": {"accounts": [ACCOUNT, PARTNER]},
     }
     (env,) = load_environments({"org": raw})
-    assert env.athena_props == {"account_ids": (ACCOUNT, PARTNER)}
+    assert env.athena_props is not None
+    assert env.athena_props.account_ids == (ACCOUNT, PARTNER)
+    assert env.athena_props.organization_id == ORG  # the organization trail's, handed on
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 
 from network_trail import GA_SOURCES, presets, render_selectors
 from network_trail import NetworkActivityEventSource as Source
-from network_trail.cdk.trail import ManagementEvents
+from network_trail.model.selectors import ManagementEvents
 
 DATA = json.loads((Path(__file__).resolve().parent / "data" / "aws_examples.json").read_text())
 EXAMPLES: dict[str, list[dict[str, Any]]] = DATA["examples"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from network_trail.model.iam import ABSENT, UNKNOWN, Verdict, evaluate_policy, parse_policy
+from network_trail.model.iam import ABSENT, UNKNOWN, NotAnyOf, Verdict, evaluate_policy, parse_policy
 from network_trail.model.iam_actions import iam_actions
 from network_trail.simulator.calls import CONTEXT_KEY_PAGES, DistinctCall, EndpointInfo, call_request
 
@@ -113,8 +113,11 @@ def test_organization_id_only_with_the_account_map() -> None:
     orgs = {OWNER: "o-exampleorgid"}
     assert verdict(KMS_ALLOWED, perimeter, org_accounts=orgs) is Verdict.ALLOW
     request = call_request(KMS_DENIED, "kms:ListKeys", org_accounts=orgs)
-    assert request.value("aws:PrincipalOrgID") is UNKNOWN  # 777788889999: another organization, or none
+    # 777788889999 is not in list-accounts: in another organization or in none, so the key is another id or
+    # absent (IAM User Guide, aws:PrincipalOrgID), never the organization's: the perimeter does not allow it.
+    assert request.value("aws:PrincipalOrgID") == NotAnyOf(frozenset({"o-exampleorgid"}))
     assert request.value("aws:VpceOrgID") == "o-exampleorgid"
+    assert verdict(KMS_DENIED, perimeter, org_accounts=orgs) is Verdict.IMPLICIT_DENY
 
 
 def test_source_ip_condition_denies_requests_through_an_endpoint() -> None:

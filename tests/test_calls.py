@@ -151,6 +151,28 @@ def test_worker_processes_give_the_same_calls(tmp_path: Path) -> None:
     assert distinct_calls([tmp_path], jobs=2) == distinct_calls([tmp_path], jobs=1)
 
 
+@pytest.mark.parametrize("fail_fast", [False, True])
+def test_worker_processes_give_the_same_calls_and_problems_over_many_files(
+    tmp_path: Path, fail_fast: bool
+) -> None:
+    # More files than chunks of the workers (32 a process): chunks of several files, a bad file and a bad
+    # record among them; with fail_fast, both stop after the first file with a problem.
+    for i in range(150):
+        records: list[Any] = [
+            dict(sample(n), eventTime=f"2026-01-{i % 28 + 1:02}T00:00:00Z") for n in SAMPLES[: 1 + i % 3]
+        ]
+        if i == 23:
+            records.append("text")
+        write_log(tmp_path / f"{i:03}.json", records)
+    (tmp_path / "030.json").write_text("not json")
+    one = distinct_calls([tmp_path], jobs=1, fail_fast=fail_fast)
+    assert distinct_calls([tmp_path], jobs=2, fail_fast=fail_fast) == one
+    assert [(Path(p.path).name, p.record_index) for p in one.problems] == (
+        [("023.json", 3)] if fail_fast else [("023.json", 3), ("030.json", None)]
+    )
+    assert one.files == (24 if fail_fast else 149)
+
+
 def test_calls_are_ordered_most_frequent_first(tmp_path: Path) -> None:
     write_log(tmp_path / "a.json", [sample(SAMPLES[2]), sample(SAMPLES[1]), sample(SAMPLES[1])])
     assert [c.count for c in distinct_calls([tmp_path]).calls] == [2, 1]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from network_trail import NetworkActivityAlarms, NetworkTrail, NetworkTrailError
+from network_trail import NetworkActivityAlarms, NetworkActivityAlarmsProps, NetworkTrail, NetworkTrailError
 from network_trail.cdk.detection import (
     METRIC_NAMESPACE,
     denied_pattern,
@@ -264,11 +264,9 @@ def test_config_alarms_key_becomes_construct_props() -> None:
             }
         }
     )
-    assert env.alarms_props == {
-        "email": "a@example.com",
-        "allowed_account_ids": (PARTNER,),
-        "spike_threshold": 7,
-    }
+    assert env.alarms_props == NetworkActivityAlarmsProps(
+        email="a@example.com", allowed_account_ids=(PARTNER,), spike_threshold=7
+    )
 
 
 def test_fails_when_config_alarms_have_no_cloud_watch_logs() -> None:

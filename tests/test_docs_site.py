@@ -16,9 +16,12 @@ import yaml
 from aws_cdk.assertions import Template
 
 from tools.gen_docs import (
+    OPTION_TABLES,
     REFRESH_COMMAND,
+    api_markdown,
     architecture_edges,
     architecture_svg,
+    option_table,
     presets_reference_markdown,
 )
 
@@ -129,6 +132,25 @@ def test_presets_reference_is_up_to_date() -> None:
     assert committed == presets_reference_markdown(), (
         f"docs/presets-reference.md is stale: run {REFRESH_COMMAND}"
     )
+
+
+def test_api_option_tables_are_up_to_date() -> None:
+    # GIVEN docs/api.md WHEN its option tables are regenerated from the props' docstrings THEN nothing changes
+    committed = (DOCS / "api.md").read_text()
+    assert committed == api_markdown(committed), (
+        f"docs/api.md's option tables are stale: run {REFRESH_COMMAND}"
+    )
+
+
+@pytest.mark.parametrize(("construct", "module", "props_name"), OPTION_TABLES)
+def test_api_option_table_has_a_row_per_option(construct: str, module: str, props_name: str) -> None:
+    import dataclasses
+    import importlib
+
+    # GIVEN a construct's props WHEN its table is generated THEN each field has one row, in order
+    props = getattr(importlib.import_module(module), props_name)
+    rows = re.findall(r"^\| `(\w+)` \|", option_table(props), re.M)
+    assert rows == [f.name for f in dataclasses.fields(props)]
 
 
 def test_presets_reference_lists_every_source_and_preset() -> None:

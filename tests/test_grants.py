@@ -233,3 +233,62 @@ def test_grant_read_decrypts_with_the_trail_key_when_the_provided_bucket_has_ano
     # THEN it may decrypt with the key CloudTrail encrypts the log files with, not the bucket's default
     decrypts = [s for s in policy_statements(Template.from_stack(stack)) if s["Action"] == "kms:Decrypt"]
     assert [s["Resource"] for s in decrypts] == [stack.resolve(trail.key.key_arn)]
+
+
+# ---------------------------------------------------------------------------
+# Issue 20, fix 5: the preconditions of a grant to another account, said at synth
+
+
+OTHER_READER = "arn:aws:iam::210987654321:role/log-reader"
+CROSS_ACCOUNT_READER = "network-trail:crossAccountReader"
+
+
+def _reader_warnings(stack: cdk.Stack) -> list[str]:
+    from aws_cdk.assertions import Annotations
+
+    found = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp(CROSS_ACCOUNT_READER))
+    return [str(m.entry.data) for m in found]
+
+
+@pytest.mark.parametrize("grant", ["grant_read", "grant_read_account_logs"])
+def test_a_grant_to_another_accounts_role_warns_with_both_preconditions(grant: str) -> None:
+    # GIVEN an archive and a role of another account
+    stack = new_stack()
+    archive = LogArchive(
+        stack, "LogArchive", trail_arns=[f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/network-activity"]
+    )
+    role = iam.Role.from_role_arn(stack, "OtherReader", OTHER_READER)
+    # WHEN it is granted read
+    if grant == "grant_read":
+        archive.grant_read(role)
+    else:
+        archive.grant_read_account_logs(role, ACCOUNT)
+    # THEN one warning names the role, the two preconditions and the AWS pages that state them
+    (message,) = _reader_warnings(stack)
+    assert OTHER_READER in message
+    assert "create that role (or user) first" in message
+    # KMS API reference, CreateKey Policy: "The principals in the key policy must exist"
+    assert "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html" in message
+    # KMS Developer Guide: "Neither the key policy nor the IAM policy alone is sufficient"
+    assert "key-policy-modifying-external-accounts.html" in message
+    assert "both the resource policy and the identity policy must allow" in message
+
+
+def test_a_grant_to_a_role_of_the_same_account_does_not_warn() -> None:
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail")
+    trail.grant_read(iam.Role.from_role_arn(stack, "OwnReader", f"arn:aws:iam::{ACCOUNT}:role/log-reader"))
+    trail.grant_read_account_logs(reader(stack), ACCOUNT)
+    assert _reader_warnings(stack) == []
+
+
+def test_the_cross_account_reader_warning_can_be_acknowledged_on_the_construct() -> None:
+    # GIVEN a trail granting a role of another account
+    stack = new_stack()
+    trail = NetworkTrail(stack, "NetworkTrail")
+    trail.grant_read_account_logs(iam.Role.from_role_arn(stack, "OtherReader", OTHER_READER), ACCOUNT)
+    assert len(_reader_warnings(stack)) == 1
+    # WHEN the user acknowledges it on the trail (both preconditions hold)
+    cdk.Annotations.of(trail).acknowledge_warning(CROSS_ACCOUNT_READER, "the role and its IAM policy exist")
+    # THEN it is gone
+    assert _reader_warnings(stack) == []

@@ -364,8 +364,8 @@ def test_config_passes_management_account_and_delegated_administrator() -> None:
             }
         }
     )
-    assert env.trail_props["management_account_id"] == MANAGEMENT
-    assert env.trail_props["delegated_administrator"] is True
+    assert env.trail_props.management_account_id == MANAGEMENT
+    assert env.trail_props.delegated_administrator is True
 
 
 def test_fails_when_config_delegated_administrator_is_not_boolean() -> None:

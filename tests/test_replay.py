@@ -87,13 +87,6 @@ def test_data_perimeter_default_policy_is_unknown_for_the_organization() -> None
     assert not rows["777788889999", "ListKeys"].evaluation.verdict.allowed
 
 
-OUTSIDE_IS_UNKNOWN = (
-    "call_request gives aws:PrincipalOrgID = UNKNOWN for an account that list-accounts does not list (it "
-    "may be in another organization), so a policy that tests the organization's id cannot deny it for certain"
-)
-
-
-@pytest.mark.xfail(reason=OUTSIDE_IS_UNKNOWN, strict=True)
 def test_data_perimeter_default_policy_denies_callers_outside_the_organization() -> None:
     # list-accounts lists every account of the organization: 777788889999 is not in it, so its
     # aws:PrincipalOrgID is not o-a1b2c3d4e5 and no statement of the policy allows its call.
@@ -317,7 +310,6 @@ def test_a_caller_outside_the_organization_is_listed_never_added() -> None:
     assert not rows["777788889999", "ListKeys"].evaluation.verdict.allowed
 
 
-@pytest.mark.xfail(reason=OUTSIDE_IS_UNKNOWN, strict=True)
 def test_the_listed_outside_caller_is_a_regression_of_the_proposal() -> None:
     observed, kms = outsider_case()
     report = replay(

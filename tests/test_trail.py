@@ -1011,21 +1011,6 @@ def test_pasteable_writes_plain_json(resolved: object, expected: object) -> None
     assert pasteable(resolved, values) == expected
 
 
-def test_props_gather_every_keyword_argument() -> None:
-    import dataclasses
-    import inspect
-
-    from network_trail.cdk.trail import _TrailProps
-
-    # GIVEN NetworkTrail's keyword arguments, which __init__ gathers into _TrailProps by name
-    parameters = inspect.signature(NetworkTrail.__init__).parameters.values()
-    keyword_arguments = [(p.name, p.annotation) for p in parameters if p.kind is p.KEYWORD_ONLY]
-    # THEN each has a field of the same name and type, in the same order: none is dropped
-    assert [(f.name, f.type) for f in dataclasses.fields(_TrailProps)] == keyword_arguments
-
-
-# --- data event selectors (the escape hatch) ------------------------------------------------------
-
 # The S3 data selector of the first PutEventSelectors example of the CloudTrail API reference
 # (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html), as JSON.
 S3_OBJECTS_OF_ONE_BUCKET: dict[str, Any] = {

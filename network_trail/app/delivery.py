@@ -124,6 +124,44 @@ def _waves(
     return tuple(tuple(w) for w in raw)
 
 
+def _mode(raw_mode: object, problems: list[str]) -> DeliveryMode:
+    """``mode``, or ``stacks`` (with a problem) when it is not a delivery mode."""
+    if raw_mode not in {m.value for m in DeliveryMode}:
+        problems.append(
+            _fail(
+                "mode",
+                f"must be one of {[m.value for m in DeliveryMode]}, got {raw_mode!r}: use 'stacks' to deploy with cdk deploy",
+            )
+        )
+        return DeliveryMode.STACKS
+    return DeliveryMode(raw_mode)
+
+
+def _pipeline_settings(value: Mapping[str, Any], pipeline: bool, problems: list[str]) -> dict[str, str]:
+    """The pipeline's account, Region, repository and connection that are set and valid, by key."""
+    checks: tuple[tuple[str, re.Pattern[str], str], ...] = (
+        ("pipeline_account", ACCOUNT_ID, "a 12-digit AWS account id as a string"),
+        ("pipeline_region", REGION, "an AWS Region code such as 'eu-west-1'"),
+        ("repository", _REPOSITORY, "'owner/repo' of the source repository"),
+        (
+            "connection_arn",
+            _CONNECTION,
+            "a CodeConnections connection ARN 'arn:aws:codeconnections:…:connection/…'",
+        ),
+    )
+    found: dict[str, str] = {}
+    for key, pattern, rule in checks:
+        raw = value.get(key)
+        if raw is None:
+            if pipeline:
+                problems.append(_fail(key, f"is missing: mode 'pipeline' needs {rule}"))
+        elif not isinstance(raw, str) or not pattern.match(raw):
+            problems.append(_fail(key, f"must be {rule}, got {raw!r}"))
+        else:
+            found[key] = raw
+    return found
+
+
 def load_delivery(value: object, env_names: Sequence[str], *, mode_override: object = None) -> DeliveryConfig:
     """Parse the ``network-trail:delivery`` context value; raise every problem at once.
 
@@ -149,38 +187,9 @@ def load_delivery(value: object, env_names: Sequence[str], *, mode_override: obj
     unknown = set(value) - _KEYS
     if unknown:
         problems.append(_fail(",".join(sorted(unknown)), f"unknown keys: allowed are {sorted(_KEYS)}"))
-    raw_mode = value.get("mode", DeliveryMode.STACKS.value)
-    if raw_mode not in {m.value for m in DeliveryMode}:
-        problems.append(
-            _fail(
-                "mode",
-                f"must be one of {[m.value for m in DeliveryMode]}, got {raw_mode!r}: use 'stacks' to deploy with cdk deploy",
-            )
-        )
-        mode = DeliveryMode.STACKS
-    else:
-        mode = DeliveryMode(raw_mode)
+    mode = _mode(value.get("mode", DeliveryMode.STACKS.value), problems)
     pipeline = mode is DeliveryMode.PIPELINE
-    checks: tuple[tuple[str, re.Pattern[str], str], ...] = (
-        ("pipeline_account", ACCOUNT_ID, "a 12-digit AWS account id as a string"),
-        ("pipeline_region", REGION, "an AWS Region code such as 'eu-west-1'"),
-        ("repository", _REPOSITORY, "'owner/repo' of the source repository"),
-        (
-            "connection_arn",
-            _CONNECTION,
-            "a CodeConnections connection ARN 'arn:aws:codeconnections:…:connection/…'",
-        ),
-    )
-    found: dict[str, str] = {}
-    for key, pattern, rule in checks:
-        raw = value.get(key)
-        if raw is None:
-            if pipeline:
-                problems.append(_fail(key, f"is missing: mode 'pipeline' needs {rule}"))
-        elif not isinstance(raw, str) or not pattern.match(raw):
-            problems.append(_fail(key, f"must be {rule}, got {raw!r}"))
-        else:
-            found[key] = raw
+    found = _pipeline_settings(value, pipeline, problems)
     branch = value.get("branch", "main")
     if not isinstance(branch, str) or not branch:
         problems.append(_fail("branch", f"must be a non-empty branch name, got {branch!r}"))

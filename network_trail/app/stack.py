@@ -31,28 +31,21 @@ class NetworkTrailStack(cdk.Stack):
             description=f"CloudTrail network activity events for VPC endpoints ({config.name})",
             **kwargs,
         )
-        self.network_trail = NetworkTrail(self, "NetworkTrail", **config.trail_props)
-        # The environment's tags reach every resource: the add-ons create their own.
-        tags = config.trail_props.get("tags")
+        self.network_trail = NetworkTrail.from_props(self, "NetworkTrail", config.trail_props)
         self.queries: NetworkActivityQueries | None = None
         self.alarms: NetworkActivityAlarms | None = None
+        # The environment's tags reach every resource: the add-ons' props carry them (app/config.py).
         if config.athena_props is not None:
             from ..cdk.athena import NetworkActivityQueries
 
-            organization_id = config.trail_props.get("organization_id")
-            self.queries = NetworkActivityQueries(
-                self,
-                "Queries",
-                trail=self.network_trail,
-                organization_id=organization_id if config.trail_props.get("is_organization_trail") else None,
-                tags=tags,
-                **config.athena_props,
+            self.queries = NetworkActivityQueries.from_props(
+                self, "Queries", trail=self.network_trail, props=config.athena_props
             )
         if config.alarms_props is not None:
             from ..cdk.detection import NetworkActivityAlarms
 
-            self.alarms = NetworkActivityAlarms(
-                self, "Alarms", trail=self.network_trail, tags=tags, **config.alarms_props
+            self.alarms = NetworkActivityAlarms.from_props(
+                self, "Alarms", trail=self.network_trail, props=config.alarms_props
             )
 
 

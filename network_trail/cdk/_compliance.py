@@ -35,6 +35,7 @@ __all__ = [
     "acknowledge_trail",
     "harden_and_acknowledge",
     "harden_and_acknowledge_archive",
+    "harden_and_acknowledge_results_bucket",
     "node_of",
     "send_object_events_to_eventbridge",
 ]
@@ -285,6 +286,43 @@ def send_object_events_to_eventbridge(cfn_bucket: s3.CfnBucket) -> None:
     cfn_bucket.add_property_override(
         "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
     )
+
+
+RESULTS_NO_REPLICATION_REASON: Final = (
+    "the bucket holds Athena query results, derived copies that expire after 30 days by default and can be "
+    "recomputed from the CloudTrail log files, which are the record to protect; replicating them would copy "
+    "query output (possibly sensitive) to a second place for no recovery value"
+)
+RESULTS_NO_OBJECT_LOCK_REASON: Final = (
+    "query results are transient and expire by lifecycle (30 days by default); Object Lock would keep every "
+    "result past its expiry and could not be turned off. Tamper evidence belongs to the log files, whose "
+    "trail writes digest files (log file validation)"
+)
+
+
+def harden_and_acknowledge_results_bucket(bucket: IConstruct, *, cfn_bucket: s3.CfnBucket) -> None:
+    """The Athena results bucket: accepted findings (cdk-nag, cfn-guard) and object events to EventBridge.
+
+    No replication and no Object Lock (transient, derived data), access logging as a raw
+    property override (as on the log bucket), and object events sent to EventBridge as the log
+    bucket's are (:func:`send_object_events_to_eventbridge`).
+
+    :param bucket: the results bucket.
+    :param cfn_bucket: its L1 resource.
+    """
+    acknowledge_rules(
+        bucket,
+        [
+            (_all_packs("S3BucketReplicationEnabled"), RESULTS_NO_REPLICATION_REASON),
+            (["cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check"], RESULTS_NO_OBJECT_LOCK_REASON),
+            (
+                ["AwsSolutions-S1", *_all_packs("S3BucketLoggingEnabled")],
+                REASONS["log-bucket-logging-by-override"],
+            ),
+        ],
+    )
+    send_object_events_to_eventbridge(cfn_bucket)
+    _metadata(cfn_bucket, guard=["s3_bucket_object_lock_enabled_check"], fresh=True)
 
 
 def harden_and_acknowledge_archive(

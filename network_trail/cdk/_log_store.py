@@ -98,37 +98,14 @@ def build_log_store(
     :param add_to_provided: adds statements to a provided resource, or warns.
         Default: - raises: nothing may be provided
     """
-    alias: kms.IAlias | None = None
-    if encryption_key is None:
-        # The key's whole policy is one document, written with the key.
-        created_key = _resources.create_key(
-            scope,
-            partition=partition,
-            account=account,
-            statements=key_statements,
-            removal_policy=removal_policy,
-        )
-        alias = created_key.add_alias(alias_name)
-        key: kms.IKey = created_key
-    else:
-        key = encryption_key
+    key, alias = _key(scope, partition, account, key_statements, alias_name, removal_policy, encryption_key)
+    if encryption_key is not None:
         add_to_provided(key, list(key_statements), "key")
-
     if bucket is not None:
-        provided_arn = bucket.bucket_arn
-        add_to_provided(bucket, _bucket_policy(bucket_statements, provided_arn, organization_id), "bucket")
-        return LogStore(
-            key=key,
-            alias=alias,
-            bucket=bucket,
-            access_logs_bucket=None,
-            created_bucket=None,
-            cfn_bucket=None,
-            created_access_logs_bucket=None,
-            cfn_access_logs_bucket=None,
-            bucket_policy=bucket.policy,
+        add_to_provided(
+            bucket, _bucket_policy(bucket_statements, bucket.bucket_arn, organization_id), "bucket"
         )
-
+        return _provided_bucket_store(key, alias, bucket)
     created_access_logs = (
         _resources.create_access_logs_bucket(scope, removal_policy=removal_policy)
         if server_access_logs_bucket is None
@@ -144,20 +121,9 @@ def build_log_store(
         noncurrent_version_expiration=noncurrent_version_expiration,
         object_lock_retention=object_lock_retention,
     )
-    cfn_bucket = node_of(created_bucket).default_child
-    assert isinstance(cfn_bucket, s3.CfnBucket)
-    bucket_arn = created_bucket.bucket_arn
-    access_statement = _resources.enable_access_logging(
-        created_bucket, access_logs, cfn_source=cfn_bucket, source_arn=bucket_arn, account=account
+    cfn_bucket, cfn_access_logs, bucket_arn = _log_access(
+        created_bucket, access_logs, created_access_logs, account, add_to_provided
     )
-    cfn_access_logs: s3.CfnBucket | None = None
-    if created_access_logs is not None:
-        child = node_of(created_access_logs).default_child
-        assert isinstance(child, s3.CfnBucket)
-        cfn_access_logs = child
-        _resources.attach_bucket_policy(created_access_logs, [access_statement])
-    else:
-        add_to_provided(access_logs, [access_statement], "access-logs bucket")
     statements = _bucket_policy(bucket_statements, bucket_arn, organization_id)
     policy = _resources.attach_bucket_policy(created_bucket, statements, bucket_arn=bucket_arn)
     return LogStore(
@@ -171,6 +137,67 @@ def build_log_store(
         cfn_access_logs_bucket=cfn_access_logs,
         bucket_policy=policy,
     )
+
+
+def _provided_bucket_store(key: kms.IKey, alias: kms.IAlias | None, bucket: s3.IBucket) -> LogStore:
+    """The store of a provided log bucket: none of the buckets is created here."""
+    return LogStore(
+        key=key,
+        alias=alias,
+        bucket=bucket,
+        access_logs_bucket=None,
+        created_bucket=None,
+        cfn_bucket=None,
+        created_access_logs_bucket=None,
+        cfn_access_logs_bucket=None,
+        bucket_policy=bucket.policy,
+    )
+
+
+def _key(
+    scope: Construct,
+    partition: str,
+    account: str,
+    statements: Sequence[dict[str, Any]],
+    alias_name: str,
+    removal_policy: cdk.RemovalPolicy,
+    provided: kms.IKey | None,
+) -> tuple[kms.IKey, kms.IAlias | None]:
+    """The provided key (no alias), or a created key with its whole policy and its alias."""
+    if provided is not None:
+        return provided, None
+    # The key's whole policy is one document, written with the key.
+    created = _resources.create_key(
+        scope, partition=partition, account=account, statements=statements, removal_policy=removal_policy
+    )
+    return created, created.add_alias(alias_name)
+
+
+def _log_access(
+    bucket: s3.Bucket,
+    access_logs: s3.IBucket,
+    created_access_logs: s3.Bucket | None,
+    account: str,
+    add_to_provided: AddToProvided,
+) -> tuple[s3.CfnBucket, s3.CfnBucket | None, str]:
+    """Log access to ``bucket`` in ``access_logs`` and give it the statement that lets S3 write there.
+
+    Returns the L1 resources of the log bucket and of the created access-log bucket (``None`` for
+    a provided one), and the log bucket's ARN, each read once (a round-trip to the jsii kernel).
+    """
+    cfn_bucket = node_of(bucket).default_child
+    assert isinstance(cfn_bucket, s3.CfnBucket)
+    bucket_arn = bucket.bucket_arn
+    access_statement = _resources.enable_access_logging(
+        bucket, access_logs, cfn_source=cfn_bucket, source_arn=bucket_arn, account=account
+    )
+    if created_access_logs is None:
+        add_to_provided(access_logs, [access_statement], "access-logs bucket")
+        return cfn_bucket, None, bucket_arn
+    child = node_of(created_access_logs).default_child
+    assert isinstance(child, s3.CfnBucket)
+    _resources.attach_bucket_policy(created_access_logs, [access_statement])
+    return cfn_bucket, child, bucket_arn
 
 
 def _bucket_policy(

@@ -13,7 +13,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
-from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID
+from ..model._ids import account_id_problems
 
 TRAIL_ARN: Final = re.compile(
     r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):cloudtrail:[a-z0-9-]+:(\d{12}):trail/(.+)$"
@@ -22,23 +22,6 @@ TRAIL_ARN: Final = re.compile(
 
 def _known(value: str | None) -> bool:
     return value is not None and not cdk.Token.is_unresolved(value)
-
-
-def account_problems(parameter: str, value: object) -> list[str]:
-    """``value`` must be a 12-digit account id (tokens pass)."""
-    if isinstance(value, str) and (cdk.Token.is_unresolved(value) or ACCOUNT_ID.match(value)):
-        return []
-    return [f"{parameter} must be a 12-digit AWS account id as a string, got {value!r}"]
-
-
-def organization_id_problems(parameter: str, value: object) -> list[str]:
-    """``value`` must look like an AWS Organizations id (tokens pass)."""
-    if isinstance(value, str) and (cdk.Token.is_unresolved(value) or ORGANIZATION_ID.match(value)):
-        return []
-    return [
-        f"{parameter} must look like 'o-' and 10 to 32 lowercase letters or digits, got {value!r}: "
-        f"find it with 'aws organizations describe-organization'"
-    ]
 
 
 def organization_trail_problems(
@@ -51,7 +34,7 @@ def organization_trail_problems(
     """Who may create an organization trail, as far as it is known at synth time."""
     problems: list[str] = []
     if management_account_id is not None:
-        problems += account_problems("management_account_id", management_account_id)
+        problems += account_id_problems("management_account_id", management_account_id)
         if not is_organization_trail:
             problems.append(
                 f"management_account_id={management_account_id!r} only applies to organization trails: "

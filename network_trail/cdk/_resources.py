@@ -21,10 +21,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..errors import NetworkTrailError
+from ..model._ids import account_id_problems
 from ..model._policies import access_logs_policy_statement, tls_only_statement
 from . import _defaults
 from ._compliance import CREATE_GRANT_DENY_STATEMENT, node_of
-from ._organization import account_problems
 
 
 @cache
@@ -135,19 +135,92 @@ def create_log_bucket(
     ]
     if log_retention is not None:
         lifecycle.append(s3.LifecycleRule(id="ExpireLogFiles", expiration=log_retention))
-    return s3.Bucket(
+    return create_kms_bucket(
         scope,
         "Bucket",
+        key=key,
+        lifecycle_rules=lifecycle,
+        removal_policy=removal_policy,
+        object_lock_retention=object_lock_retention,
+    )
+
+
+def create_results_bucket(
+    scope: Construct,
+    construct_id: str,
+    *,
+    key: kms.IKey,
+    expiration: cdk.Duration,
+    removal_policy: cdk.RemovalPolicy,
+) -> s3.Bucket:
+    """A bucket of derived, transient data (Athena query results), as locked down as the log bucket.
+
+    :func:`create_kms_bucket` with one lifecycle rule, ``ExpireQueryResults``: objects expire
+    after ``expiration``, replaced versions after a day. Its policy is the TLS-only statement
+    ``enforce_ssl`` writes (the one :func:`attach_bucket_policy` puts first), written by the L2 as
+    since the bucket's first release, so the app's analytics metadata stays the same.
+
+    :param scope: the parent construct.
+    :param construct_id: the bucket's construct id (part of its logical id: keep it).
+    :param key: the key the objects are encrypted with.
+    :param expiration: how long objects are kept.
+    :param removal_policy: what happens to the bucket when it leaves the stack.
+    """
+    return create_kms_bucket(
+        scope,
+        construct_id,
+        key=key,
+        lifecycle_rules=[
+            s3.LifecycleRule(
+                id="ExpireQueryResults",
+                expiration=expiration,
+                noncurrent_version_expiration=_days(1),
+                abort_incomplete_multipart_upload_after=_days(_defaults.ABORT_INCOMPLETE_UPLOAD_DAYS),
+            )
+        ],
+        removal_policy=removal_policy,
+        enforce_ssl=True,
+    )
+
+
+def create_kms_bucket(
+    scope: Construct,
+    construct_id: str,
+    *,
+    key: kms.IKey,
+    lifecycle_rules: Sequence[s3.LifecycleRule],
+    removal_policy: cdk.RemovalPolicy,
+    object_lock_retention: s3.ObjectLockRetention | None = None,
+    enforce_ssl: bool | None = None,
+) -> s3.Bucket:
+    """The secure defaults of every SSE-KMS bucket this library creates, construct id ``construct_id``.
+
+    SSE-KMS with ``key`` and S3 Bucket Key, versioning, all public access blocked,
+    BucketOwnerEnforced and optional Object Lock. No policy unless ``enforce_ssl``:
+    :func:`attach_bucket_policy` gives it one, TLS-only access first.
+
+    :param scope: the parent construct.
+    :param construct_id: the bucket's construct id (part of its logical id: keep it).
+    :param key: the key the objects are encrypted with.
+    :param lifecycle_rules: the bucket's lifecycle rules.
+    :param removal_policy: what happens to the bucket when it leaves the stack.
+    :param object_lock_retention: Object Lock's default retention. Default: - no Object Lock
+    :param enforce_ssl: let the L2 write the TLS-only policy (``enforce_ssl``). Default: - no policy
+    """
+    return s3.Bucket(
+        scope,
+        construct_id,
         encryption=s3.BucketEncryption.KMS,
         encryption_key=key,
         bucket_key_enabled=True,
         block_public_access=_block_all(),
         versioned=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        lifecycle_rules=lifecycle,
+        lifecycle_rules=list(lifecycle_rules),
         object_lock_enabled=True if object_lock_retention is not None else None,
         object_lock_default_retention=object_lock_retention,
         removal_policy=removal_policy,
+        enforce_ssl=enforce_ssl,
     )
 
 
@@ -246,6 +319,7 @@ def grant_read_log_files(grantee: iam.IGrantable, *, bucket: s3.IBucket, key: km
     :param bucket: the log bucket.
     :param key: the key the log files are encrypted with.
     """
+    warn_cross_account_reader(grantee, bucket=bucket, key=key)
     bucket_arn = bucket.bucket_arn
     read = iam.Grant.add_to_principal_or_resource(
         grantee=grantee,
@@ -300,6 +374,7 @@ def grant_read_prefixes(
     :param key: the key the log files are encrypted with.
     :param prefixes: key prefixes ending in '/', e.g. ``AWSLogs/111122223333/``.
     """
+    warn_cross_account_reader(grantee, bucket=bucket, key=key)
     bucket_arn = bucket.bucket_arn
     statements = [
         (["s3:GetObject"], [f"{bucket_arn}/{p}*" for p in prefixes], None),
@@ -344,10 +419,58 @@ def grant_read_account_logs(
     :param prefixes: the key prefixes of an account's log files, given the account id.
     :param path: the construct path, for the message.
     """
-    problems = account_problems("account_id", account_id)
+    problems = account_id_problems("account_id", account_id)
     if problems:
         raise NetworkTrailError(problems, path=path)
     return grant_read_prefixes(grantee, bucket=bucket, key=key, prefixes=prefixes(account_id))
+
+
+CROSS_ACCOUNT_READER_WARNING = "network-trail:crossAccountReader"
+"""The id of the synth-time warning about a reader of another account (acknowledge it once both
+preconditions hold)."""
+
+_PRINCIPAL_MUST_EXIST = (
+    'https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html ("The principals in the key '
+    'policy must exist"), https://repost.aws/knowledge-center/s3-invalid-principal-in-policy-error'
+)
+_BOTH_POLICIES = (
+    "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html, "
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"
+)
+
+
+def warn_cross_account_reader(grantee: iam.IGrantable, *, bucket: s3.IBucket, key: kms.IKey) -> None:
+    """Warn, on ``bucket``, that a read grant to a principal of another account has two preconditions.
+
+    The grant writes the principal's ARN into the bucket and key policies: the principal must exist
+    before this stack deploys (S3 and KMS reject a policy naming a principal that does not exist),
+    and its own account must allow the same reads in its IAM policy (cross-account access needs both
+    the resource policy and the identity policy). Nothing is said for a principal of this account or
+    one without an account (a service principal).
+
+    :param grantee: the principal being granted.
+    :param bucket: the log bucket.
+    :param key: the key the log files are encrypted with.
+    """
+    principal = grantee.grant_principal
+    account = principal.principal_account
+    if account is None:
+        return
+    if not (_cross_account(grantee, bucket.env.account) or _cross_account(grantee, key.env.account)):
+        return
+    stack = cdk.Stack.of(bucket)
+    arn = stack.resolve(getattr(principal, "role_arn", None) or getattr(principal, "arn", None))
+    who = arn if isinstance(arn, str) else f"a principal of account {stack.resolve(account)}"
+    cdk.Annotations.of(bucket).add_warning_v2(
+        CROSS_ACCOUNT_READER_WARNING,
+        f"a read grant to {who} (another account) writes its ARN into this bucket's policy and the key "
+        f"policy. Before deploying: (1) create that role (or user) first: a bucket or key policy naming a "
+        f"principal that does not exist is rejected ({_PRINCIPAL_MUST_EXIST}); (2) give it, in its own "
+        f"account, an IAM policy allowing the same s3:GetObject/s3:ListBucket on this bucket and "
+        f"kms:Decrypt on this key: across accounts both the resource policy and the identity policy "
+        f"must allow ({_BOTH_POLICIES}). See docs/organization.md#readers-in-other-accounts; "
+        f"acknowledge this warning once both hold.",
+    )
 
 
 def _cross_account(grantee: iam.IGrantable, resource_account: str) -> bool:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Final
+from dataclasses import dataclass
+from typing import Final, NamedTuple
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -33,6 +34,7 @@ from ..model.selectors import NetworkActivitySelector
 from ..model.validation import tag_problems
 from . import _resources
 from ._addons import create_addon_key, require_trail
+from ._props import keywords
 from .trail import NetworkTrail
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "MAX_PATTERN_LENGTH",
     "METRIC_NAMESPACE",
     "NetworkActivityAlarms",
+    "NetworkActivityAlarmsProps",
     "denied_pattern",
     "outside_caller_pattern",
     "volume_pattern",
@@ -50,6 +53,101 @@ METRIC_NAMESPACE: Final = "NetworkTrail"
 
 DEFAULT_SPIKE_THRESHOLD: Final = 10_000
 """Network activity events per period above which the volume alarm fires."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NetworkActivityAlarmsProps:
+    """The options of :class:`NetworkActivityAlarms`: every keyword argument but ``trail``.
+
+    One field per option, named, typed and defaulted as the constructor's keyword argument;
+    :meth:`NetworkActivityAlarms.from_props` takes them as one typed value (the sample app's
+    ``cdk.json`` configuration produces one). The trail is apart: it is what the alarms watch.
+
+    :param allowed_account_ids: accounts whose calls are expected besides the stack's account
+        (endpoint owners and trusted callers); at most 19 more. Default: - the stack's account only
+    :param spike_threshold: events per ``period`` above which the volume alarm fires.
+        Default: 10000
+    :param denied_threshold: denied calls per ``period`` from which the denied alarms fire. Default: 1
+    :param period: the period every alarm evaluates. Default: Duration.minutes(5)
+    :param email: an address subscribed to the topic (it must confirm). Default: - no subscription
+    :param https_endpoint: an HTTPS URL subscribed to the topic. Default: - no subscription
+    :param tags: tags for every resource the construct creates (the trail's ``tags`` do not reach
+        them). Default: - no tags
+    """
+
+    allowed_account_ids: Sequence[str] = ()
+    spike_threshold: int = DEFAULT_SPIKE_THRESHOLD
+    denied_threshold: int = 1
+    period: cdk.Duration | None = None
+    email: str | None = None
+    https_endpoint: str | None = None
+    tags: Mapping[str, str] | None = None
+
+
+def _watched_accounts(account: str, props: NetworkActivityAlarmsProps) -> list[str]:
+    """The accounts whose calls are expected: the stack's (when known), then ``allowed_account_ids``."""
+    allowed = () if isinstance(props.allowed_account_ids, str) else props.allowed_account_ids
+    return [*allowed] if cdk.Token.is_unresolved(account) else [account, *allowed]
+
+
+def _check(trail: NetworkTrail, account: str, props: NetworkActivityAlarmsProps) -> list[str]:
+    """Every problem of the props, given the trail and the stack's account; empty when none."""
+    problems: list[str] = []
+    if trail.log_group is None:
+        problems.append(
+            f"trail {trail.node.path!r} has no CloudWatch Logs delivery, which metric filters need: "
+            f"create it with send_to_cloud_watch_logs=True"
+        )
+    allowed = props.allowed_account_ids
+    if isinstance(allowed, str):
+        problems.append(
+            f"allowed_account_ids must be a list of account ids, got the string {allowed!r}: "
+            f"wrap it, e.g. [{allowed!r}]"
+        )
+        allowed = ()
+    if cdk.Token.is_unresolved(account) and not allowed:
+        problems.append(
+            "allowed_account_ids is required when the stack has no account (env-agnostic): give the "
+            "endpoint owners' account ids"
+        )
+    for knob, value in (
+        ("spike_threshold", props.spike_threshold),
+        ("denied_threshold", props.denied_threshold),
+    ):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(f"{knob} must be a whole number of at least 1, got {value!r}")
+    problems += _subscription_problems(props.email, props.https_endpoint)
+    if props.tags is not None:
+        problems += tag_problems(props.tags)
+    return problems
+
+
+def _subscription_problems(email: str | None, https_endpoint: str | None) -> list[str]:
+    """The topic's subscribers must be an e-mail address and an https:// URL."""
+    problems: list[str] = []
+    if email is not None and (
+        not isinstance(email, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email)
+    ):
+        problems.append(f"email must be an e-mail address, got {email!r}: e.g. 'security@example.com'")
+    if https_endpoint is not None and (
+        not isinstance(https_endpoint, str) or not https_endpoint.startswith("https://")
+    ):
+        problems.append(
+            f"https_endpoint must be an https:// URL, got {https_endpoint!r}: SNS delivers alarms "
+            f"over TLS only here"
+        )
+    return problems
+
+
+class _Alarm(NamedTuple):
+    """One metric filter and its alarm, as :meth:`NetworkActivityAlarms._create_alarm` creates them."""
+
+    name: str
+    pattern: str
+    metric_name: str
+    threshold: int
+    description: str
+    source: str | None = None
 
 
 class NetworkActivityAlarms(Construct):
@@ -64,19 +162,12 @@ class NetworkActivityAlarms(Construct):
     ``NetworkActivityEvents``) above ``spike_threshold``. Alarms publish to an SNS
     topic encrypted with a dedicated KMS key that CloudWatch may use.
 
+    The other keyword arguments are the options of :class:`NetworkActivityAlarmsProps`,
+    documented there.
+
     :param scope: the parent construct.
     :param construct_id: the construct id.
     :param trail: the trail whose log group the filters read.
-    :param allowed_account_ids: accounts whose calls are expected besides the stack's account
-        (endpoint owners and trusted callers); at most 19 more. Default: - the stack's account only
-    :param spike_threshold: events per ``period`` above which the volume alarm fires.
-        Default: 10000
-    :param denied_threshold: denied calls per ``period`` from which the denied alarms fire. Default: 1
-    :param period: the period every alarm evaluates. Default: Duration.minutes(5)
-    :param email: an address subscribed to the topic (it must confirm). Default: - no subscription
-    :param https_endpoint: an HTTPS URL subscribed to the topic. Default: - no subscription
-    :param tags: tags for every resource the construct creates (the trail's ``tags`` do not reach
-        them). Default: - no tags
     """
 
     def __init__(
@@ -94,58 +185,40 @@ class NetworkActivityAlarms(Construct):
         https_endpoint: str | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
+        props = NetworkActivityAlarmsProps(
+            allowed_account_ids=allowed_account_ids,
+            spike_threshold=spike_threshold,
+            denied_threshold=denied_threshold,
+            period=period,
+            email=email,
+            https_endpoint=https_endpoint,
+            tags=tags,
+        )
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
         trail = require_trail(trail, path=self.node.path, fix="pass the trail to watch")
-        problems: list[str] = []
-        if trail.log_group is None:
-            problems.append(
-                f"trail {trail.node.path!r} has no CloudWatch Logs delivery, which metric filters need: "
-                f"create it with send_to_cloud_watch_logs=True"
-            )
-        if isinstance(allowed_account_ids, str):
-            problems.append(
-                f"allowed_account_ids must be a list of account ids, got the string {allowed_account_ids!r}: "
-                f"wrap it, e.g. [{allowed_account_ids!r}]"
-            )
-            allowed_account_ids = ()
-        accounts = [*allowed_account_ids]
-        if not cdk.Token.is_unresolved(stack.account):
-            accounts.insert(0, stack.account)
-        elif not allowed_account_ids:
-            problems.append(
-                "allowed_account_ids is required when the stack has no account (env-agnostic): give the "
-                "endpoint owners' account ids"
-            )
-        for knob, value in (("spike_threshold", spike_threshold), ("denied_threshold", denied_threshold)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                problems.append(f"{knob} must be a whole number of at least 1, got {value!r}")
-        if email is not None and (
-            not isinstance(email, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email)
-        ):
-            problems.append(f"email must be an e-mail address, got {email!r}: e.g. 'security@example.com'")
-        if https_endpoint is not None and (
-            not isinstance(https_endpoint, str) or not https_endpoint.startswith("https://")
-        ):
-            problems.append(
-                f"https_endpoint must be an https:// URL, got {https_endpoint!r}: SNS delivers alarms "
-                f"over TLS only here"
-            )
-        if tags is not None:
-            problems += tag_problems(tags)
+        problems = _check(trail, stack.account, props)
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
         try:
-            outside = outside_caller_pattern(accounts)
+            outside = outside_caller_pattern(_watched_accounts(stack.account, props))
         except NetworkTrailError as err:
             raise NetworkTrailError(err.problems, path=self.node.path) from None
         assert trail.log_group is not None
-        log_group = trail.log_group
-        every = period or cdk.Duration.minutes(5)
+        key, topic = self._create_topic(stack, props)
+        alarms = self._plan_alarms(trail, outside, props)
+        created = self._create_alarms(alarms, trail.log_group, props.period or cdk.Duration.minutes(5), topic)
+        _resources.tag_all(self, props.tags)
+        self._key = key
+        self._topic = topic
+        self._patterns = {alarm.name: alarm.pattern for alarm in alarms}
+        self._alarms = created
 
-        # --- topic ------------------------------------------------------------------------------
+    # --- steps -----------------------------------------------------------------------------------
+    def _create_topic(self, stack: cdk.Stack, props: NetworkActivityAlarmsProps) -> tuple[kms.Key, sns.Topic]:
+        """The topic, its key and the statements that let this account's alarms use both."""
         # Grants only through AWS services (Control Tower CT.KMS.PR.3): SNS and CloudWatch use key policy.
-        self._key = create_addon_key(
+        key = create_addon_key(
             self,
             "TopicKey",
             description="Encrypts the network activity alarms topic (network_trail)",
@@ -156,7 +229,7 @@ class NetworkActivityAlarms(Construct):
         # sent when a service principal calls on behalf of a resource:
         # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
         alarms = f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
-        self._key.add_to_resource_policy(
+        key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowCloudWatchAlarmsToUseKey",
                 principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
@@ -168,127 +241,126 @@ class NetworkActivityAlarms(Construct):
                 },
             )
         )
-        self._topic = sns.Topic(
+        topic = sns.Topic(
             self,
             "Topic",
             display_name="Network activity alarms",
-            master_key=self._key,
+            master_key=key,
             enforce_ssl=True,
         )
-        self._topic.add_to_resource_policy(
+        topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowCloudWatchAlarmsToPublish",
                 principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
                 actions=["sns:Publish"],
-                resources=[self._topic.topic_arn],
+                resources=[topic.topic_arn],
                 conditions={
                     "ArnLike": {"aws:SourceArn": alarms},
                     "StringEquals": {"aws:SourceAccount": stack.account},
                 },
             )
         )
-        if email is not None:
-            self._topic.add_subscription(subscriptions.EmailSubscription(email))
-        if https_endpoint is not None:
-            self._topic.add_subscription(subscriptions.UrlSubscription(https_endpoint))
-        action = cw_actions.SnsAction(self._topic)
+        if props.email is not None:
+            topic.add_subscription(subscriptions.EmailSubscription(props.email))
+        if props.https_endpoint is not None:
+            topic.add_subscription(subscriptions.UrlSubscription(props.https_endpoint))
+        return key, topic
 
-        # --- filters and alarms -----------------------------------------------------------------
-        self._patterns: dict[str, str] = {}
-        self._alarms: dict[str, cloudwatch.Alarm] = {}
-        self._add(
-            "Denied",
-            log_group,
-            denied_pattern(),
-            "VpceAccessDenied",
-            None,
-            denied_threshold,
-            every,
-            action,
-            "Calls denied by a VPC endpoint policy (VpceAccessDenied)",
-        )
+    @staticmethod
+    def _plan_alarms(trail: NetworkTrail, outside: str, props: NetworkActivityAlarmsProps) -> list[_Alarm]:
+        """What each alarm watches: every denial, denials per source of the trail, outside callers, volume."""
+        every = props.period or cdk.Duration.minutes(5)
         sources = sorted({s.source_value for s in trail.selectors if isinstance(s, NetworkActivitySelector)})
-        for source in sources:
-            label = "".join(p.capitalize() for p in re.split(r"[.-]", source.removesuffix(".amazonaws.com")))
-            self._add(
-                f"Denied{label}",
-                log_group,
+        per_source = [
+            _Alarm(
+                "Denied"
+                + "".join(p.capitalize() for p in re.split(r"[.-]", source.removesuffix(".amazonaws.com"))),
                 denied_pattern(source),
                 "VpceAccessDenied",
-                {"EventSource": "$.eventSource"},
-                denied_threshold,
-                every,
-                action,
+                props.denied_threshold,
                 f"Calls to {source} denied by a VPC endpoint policy",
-                dimension_value=source,
+                source,
             )
-        self._add(
-            "OutsideAccount",
-            log_group,
-            outside,
-            "OutsideAccountCalls",
-            None,
-            1,
-            every,
-            action,
-            "Calls through VPC endpoints by accounts outside the allowed list",
-        )
-        self._add(
-            "Volume",
-            log_group,
-            volume_pattern(),
-            "NetworkActivityEvents",
-            None,
-            spike_threshold + 1,
-            every,
-            action,
-            f"More than {spike_threshold} network activity events in {every.to_human_string()}",
-        )
-        _resources.tag_all(self, tags)
+            for source in sources
+        ]
+        return [
+            _Alarm(
+                "Denied",
+                denied_pattern(),
+                "VpceAccessDenied",
+                props.denied_threshold,
+                "Calls denied by a VPC endpoint policy (VpceAccessDenied)",
+            ),
+            *per_source,
+            _Alarm(
+                "OutsideAccount",
+                outside,
+                "OutsideAccountCalls",
+                1,
+                "Calls through VPC endpoints by accounts outside the allowed list",
+            ),
+            _Alarm(
+                "Volume",
+                volume_pattern(),
+                "NetworkActivityEvents",
+                props.spike_threshold + 1,
+                f"More than {props.spike_threshold} network activity events in {every.to_human_string()}",
+            ),
+        ]
 
-    def _add(
-        self,
-        name: str,
-        log_group: logs.ILogGroup,
-        pattern: str,
-        metric_name: str,
-        dimensions: dict[str, str] | None,
-        threshold: int,
-        period: cdk.Duration,
-        action: cw_actions.SnsAction,
-        description: str,
-        *,
-        dimension_value: str | None = None,
-    ) -> None:
+    def _create_alarms(
+        self, alarms: Sequence[_Alarm], log_group: logs.ILogGroup, period: cdk.Duration, topic: sns.ITopic
+    ) -> dict[str, cloudwatch.Alarm]:
+        """A metric filter and an alarm publishing to ``topic`` for each of ``alarms``, in order."""
+        action = cw_actions.SnsAction(topic)
+        return {alarm.name: self._create_alarm(alarm, log_group, period, action) for alarm in alarms}
+
+    def _create_alarm(
+        self, alarm: _Alarm, log_group: logs.ILogGroup, period: cdk.Duration, action: cw_actions.SnsAction
+    ) -> cloudwatch.Alarm:
         logs.MetricFilter(
             self,
-            f"{name}Filter",
+            f"{alarm.name}Filter",
             log_group=log_group,
-            filter_pattern=logs.FilterPattern.literal(pattern),
+            filter_pattern=logs.FilterPattern.literal(alarm.pattern),
             metric_namespace=METRIC_NAMESPACE,
-            metric_name=metric_name,
+            metric_name=alarm.metric_name,
             metric_value="1",
-            dimensions=dimensions,
+            dimensions={"EventSource": "$.eventSource"} if alarm.source else None,
         )
         metric = cloudwatch.Metric(
             namespace=METRIC_NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map={"EventSource": dimension_value} if dimension_value else None,
+            metric_name=alarm.metric_name,
+            dimensions_map={"EventSource": alarm.source} if alarm.source else None,
             statistic="Sum",
             period=period,
         )
-        alarm = metric.create_alarm(
+        created = metric.create_alarm(
             self,
-            f"{name}Alarm",
-            threshold=threshold,
+            f"{alarm.name}Alarm",
+            threshold=alarm.threshold,
             evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=description,
+            alarm_description=alarm.description,
         )
-        alarm.add_alarm_action(action)
-        self._patterns[name] = pattern
-        self._alarms[name] = alarm
+        created.add_alarm_action(action)
+        return created
+
+    # --- public API ------------------------------------------------------------------------------
+    @classmethod
+    def from_props(
+        cls, scope: Construct, construct_id: str, /, *, trail: NetworkTrail, props: NetworkActivityAlarmsProps
+    ) -> NetworkActivityAlarms:
+        """Alarms of ``trail`` configured by one props object: the same as passing each field as a
+        keyword argument.
+
+        :param scope: the parent construct.
+        :param construct_id: the construct id.
+        :param trail: the trail whose log group the filters read.
+        :param props: the options.
+        """
+        return cls(scope, construct_id, trail=trail, **keywords(props))
 
     @property
     def topic(self) -> sns.ITopic:

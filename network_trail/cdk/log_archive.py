@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import aws_cdk as cdk
@@ -19,17 +20,20 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..errors import NetworkTrailError
+from ..model._ids import account_id_problems, organization_id_problems
 from ..model._policies import (
     archive_bucket_policy_statements,
     archive_key_policy_statements,
     awslogs_key_prefix,
 )
+from ..model._tokens import is_unresolved
 from ..model.validation import alias_problems, s3_key_prefix_problems, tag_problems
 from . import _compliance, _defaults, _resources
-from ._log_store import build_log_store
-from ._organization import TRAIL_ARN, account_problems, organization_id_problems
+from ._log_store import LogStore, build_log_store
+from ._organization import TRAIL_ARN
+from ._props import keywords
 
-__all__ = ["ImportedLogArchive", "LogArchive"]
+__all__ = ["ImportedLogArchive", "LogArchive", "LogArchiveProps"]
 
 _KEY_ARN = re.compile(r"^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key/[A-Za-z0-9-]+$")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -40,7 +44,7 @@ def _management_problems(
 ) -> list[str]:
     """``management_account_id``: a 12-digit id, with ``organization_id``, required without ``trail_arns``."""
     if management_account_id is not None:
-        problems = account_problems("management_account_id", management_account_id)
+        problems = account_id_problems("management_account_id", management_account_id)
         if organization_id is None:
             problems.append(
                 f"management_account_id={management_account_id!r} only applies with organization_id: pass "
@@ -73,24 +77,13 @@ class ImportedLogArchive(NamedTuple):
     """The archive key, for ``NetworkTrail(encryption_key=...)``."""
 
 
-class LogArchive(Construct):
-    """A central, secure log bucket and KMS key that trails of other accounts write to.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogArchiveProps:
+    """The options of :class:`LogArchive`, one field per keyword argument.
 
-    Creates the same hardened resources as :class:`~network_trail.NetworkTrail` (SSE-KMS
-    bucket with Bucket Key, versioning, TLS-only access, server access logging, S3 object
-    events to EventBridge, a key with rotation and an alias), acknowledges the same rule
-    findings on them (docs/security.md), and writes the cross-account bucket and key policies of the
-    CloudTrail User Guide: ``s3:GetBucketAcl`` and ``s3:PutObject`` on each source
-    account's ``[prefix/]AWSLogs/<account>/*`` path, and ``kms:GenerateDataKey*`` bound to
-    those accounts' trail encryption context, all conditioned on ``aws:SourceArn`` (the
-    listed trails) or, without ``trail_arns``, on ``aws:SourceAccount`` (the writing accounts),
-    and, when ``organization_id`` is given, the writes (``s3:PutObject``) on
-    ``aws:SourceOrgID`` as well. The writing accounts are ``source_account_ids``, the accounts of
-    ``trail_arns`` and ``management_account_id``: the key's encryption context names exactly
-    their trails, never any account's.
+    Named, typed and defaulted as the constructor's keyword arguments;
+    :meth:`LogArchive.from_props` takes them as one typed value.
 
-    :param scope: the parent construct.
-    :param construct_id: the construct id; keep it stable, it names the resources.
     :param organization_id: admit trails of this AWS Organizations organization (``o-…``):
         adds ``aws:SourceOrgID`` to the ``s3:PutObject`` statement (not to the key: no AWS page
         shows CloudTrail's KMS requests carrying ``aws:SourceOrgID``), the organization trails'
@@ -119,6 +112,110 @@ class LogArchive(Construct):
     :param tags: tags for every resource the construct creates. Default: - no tags
     """
 
+    organization_id: str | None = None
+    management_account_id: str | None = None
+    source_account_ids: Sequence[str] = ()
+    trail_arns: Sequence[str] = ()
+    s3_key_prefix: str | None = None
+    key_alias: str | None = None
+    log_retention: cdk.Duration | None = None
+    noncurrent_version_expiration: cdk.Duration | None = None
+    object_lock_retention: s3.ObjectLockRetention | None = None
+    removal_policy: cdk.RemovalPolicy | None = None
+    tags: Mapping[str, str] | None = None
+
+
+def _check(props: LogArchiveProps) -> list[str]:
+    """Every problem of the props; empty when none.
+
+    A string where a list is expected is reported alone: its characters would read as values.
+    """
+    problems: list[str] = []
+    if props.organization_id is not None:
+        problems += organization_id_problems("organization_id", props.organization_id)
+    for parameter, value in (
+        ("source_account_ids", props.source_account_ids),
+        ("trail_arns", props.trail_arns),
+    ):
+        if isinstance(value, str):
+            problems.append(
+                f"{parameter} must be a sequence of strings, got {value!r}: wrap it, e.g. [value]"
+            )
+    if problems:
+        return problems
+    problems += _writer_accounts(props)[1]
+    problems += _management_problems(props.organization_id, props.management_account_id, props.trail_arns)
+    if not props.trail_arns and props.organization_id is None:
+        problems.append(
+            "LogArchive needs trail_arns or organization_id: the bucket and key policies must name "
+            "which trails may write; pass trail_arns=['arn:aws:cloudtrail:…:trail/…'] or "
+            "organization_id='o-…'"
+        )
+    has_token_arn = any(isinstance(arn, str) and is_unresolved(arn) for arn in props.trail_arns)
+    if has_token_arn and not props.source_account_ids and props.organization_id is None:
+        problems.append(
+            "trail_arns holds values only known at deploy time, so their accounts are unknown: "
+            "list the accounts in source_account_ids"
+        )
+    if props.key_alias is not None:
+        problems += alias_problems(props.key_alias)
+    if props.s3_key_prefix is not None:
+        problems += s3_key_prefix_problems(props.s3_key_prefix)
+    if props.tags is not None:
+        problems += tag_problems(props.tags)
+    return problems
+
+
+def _writer_accounts(props: LogArchiveProps) -> tuple[list[str], list[str]]:
+    """The accounts that write (``source_account_ids``, those of ``trail_arns``, then
+    ``management_account_id``), and the problems of the first two."""
+    problems: list[str] = []
+    accounts: list[str] = []
+    for i, account in enumerate(props.source_account_ids):
+        problems += account_id_problems(f"source_account_ids[{i}]", account)
+        if account in accounts:
+            problems.append(f"source_account_ids[{i}] {account!r} is listed twice: remove the duplicate")
+        else:
+            accounts.append(account)
+    arns = list(props.trail_arns)
+    for i, arn in enumerate(arns):
+        if isinstance(arn, str) and is_unresolved(arn):
+            continue
+        match = TRAIL_ARN.match(arn) if isinstance(arn, str) else None
+        if match is None:
+            problems.append(
+                f"trail_arns[{i}] must be a trail ARN like "
+                f"'arn:aws:cloudtrail:<region>:<account>:trail/<name>', got {arn!r}"
+            )
+        elif arns.count(arn) > 1 and arns.index(arn) != i:
+            problems.append(f"trail_arns[{i}] {arn!r} is listed twice: remove the duplicate")
+        elif match.group(2) not in accounts:
+            accounts.append(match.group(2))
+    return _writing_accounts(accounts, props.management_account_id), problems
+
+
+class LogArchive(Construct):
+    """A central, secure log bucket and KMS key that trails of other accounts write to.
+
+    Creates the same hardened resources as :class:`~network_trail.NetworkTrail` (SSE-KMS
+    bucket with Bucket Key, versioning, TLS-only access, server access logging, S3 object
+    events to EventBridge, a key with rotation and an alias), acknowledges the same rule
+    findings on them (docs/security.md), and writes the cross-account bucket and key policies of the
+    CloudTrail User Guide: ``s3:GetBucketAcl`` and ``s3:PutObject`` on each source
+    account's ``[prefix/]AWSLogs/<account>/*`` path, and ``kms:GenerateDataKey*`` bound to
+    those accounts' trail encryption context, all conditioned on ``aws:SourceArn`` (the
+    listed trails) or, without ``trail_arns``, on ``aws:SourceAccount`` (the writing accounts),
+    and, when ``organization_id`` is given, the writes (``s3:PutObject``) on
+    ``aws:SourceOrgID`` as well. The writing accounts are ``source_account_ids``, the accounts of
+    ``trail_arns`` and ``management_account_id``: the key's encryption context names exactly
+    their trails, never any account's.
+
+    The keyword arguments are the options of :class:`LogArchiveProps`, documented there.
+
+    :param scope: the parent construct.
+    :param construct_id: the construct id; keep it stable, it names the resources.
+    """
+
     def __init__(
         self,
         scope: Construct,
@@ -137,70 +234,43 @@ class LogArchive(Construct):
         removal_policy: cdk.RemovalPolicy | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
+        props = LogArchiveProps(
+            organization_id=organization_id,
+            management_account_id=management_account_id,
+            source_account_ids=source_account_ids,
+            trail_arns=trail_arns,
+            s3_key_prefix=s3_key_prefix,
+            key_alias=key_alias,
+            log_retention=log_retention,
+            noncurrent_version_expiration=noncurrent_version_expiration,
+            object_lock_retention=object_lock_retention,
+            removal_policy=removal_policy,
+            tags=tags,
+        )
         super().__init__(scope, construct_id)
-        stack = cdk.Stack.of(self)
-        problems: list[str] = []
-        if organization_id is not None:
-            problems += organization_id_problems("organization_id", organization_id)
-        for parameter, value in (("source_account_ids", source_account_ids), ("trail_arns", trail_arns)):
-            if isinstance(value, str):
-                problems.append(
-                    f"{parameter} must be a sequence of strings, got {value!r}: wrap it, e.g. [value]"
-                )
+        problems = _check(props)
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
+        store = self._log_store(cdk.Stack.of(self), props)
+        _resources.tag_all(self, props.tags)
+        self._harden_and_acknowledge(store, props)
+        assert isinstance(store.key, kms.Key) and store.alias is not None
+        assert store.created_bucket is not None and store.created_access_logs_bucket is not None
+        self._organization_id = props.organization_id
+        self._s3_key_prefix = props.s3_key_prefix
+        self._key = store.key
+        self._alias = store.alias
+        self._bucket = store.created_bucket
+        self._access_logs_bucket = store.created_access_logs_bucket
 
-        accounts: list[str] = []
-        for i, account in enumerate(source_account_ids):
-            problems += account_problems(f"source_account_ids[{i}]", account)
-            if account in accounts:
-                problems.append(f"source_account_ids[{i}] {account!r} is listed twice: remove the duplicate")
-            else:
-                accounts.append(account)
-        has_token_arn = False
-        for i, arn in enumerate(trail_arns):
-            if isinstance(arn, str) and cdk.Token.is_unresolved(arn):
-                has_token_arn = True
-                continue
-            match = TRAIL_ARN.match(arn) if isinstance(arn, str) else None
-            if match is None:
-                problems.append(
-                    f"trail_arns[{i}] must be a trail ARN like "
-                    f"'arn:aws:cloudtrail:<region>:<account>:trail/<name>', got {arn!r}"
-                )
-            elif list(trail_arns).count(arn) > 1 and list(trail_arns).index(arn) != i:
-                problems.append(f"trail_arns[{i}] {arn!r} is listed twice: remove the duplicate")
-            elif match.group(2) not in accounts:
-                accounts.append(match.group(2))
-        problems += _management_problems(organization_id, management_account_id, trail_arns)
-        accounts = _writing_accounts(accounts, management_account_id)
-        if not trail_arns and organization_id is None:
-            problems.append(
-                "LogArchive needs trail_arns or organization_id: the bucket and key policies must name "
-                "which trails may write; pass trail_arns=['arn:aws:cloudtrail:…:trail/…'] or "
-                "organization_id='o-…'"
-            )
-        if has_token_arn and not source_account_ids and organization_id is None:
-            problems.append(
-                "trail_arns holds values only known at deploy time, so their accounts are unknown: "
-                "list the accounts in source_account_ids"
-            )
-        if key_alias is not None:
-            problems += alias_problems(key_alias)
-        if s3_key_prefix is not None:
-            problems += s3_key_prefix_problems(s3_key_prefix)
-        if tags is not None:
-            problems += tag_problems(tags)
-        if problems:
-            raise NetworkTrailError(problems, path=self.node.path)
-
-        self._organization_id = organization_id
-        self._s3_key_prefix = s3_key_prefix
-        policy = removal_policy if removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
-        arns = list(dict.fromkeys(trail_arns))
-
+    # --- steps -----------------------------------------------------------------------------------
+    def _log_store(self, stack: cdk.Stack, props: LogArchiveProps) -> LogStore:
+        """The key and its alias, the archive bucket, its access-log bucket and their policies."""
+        accounts = _writer_accounts(props)[0]
+        arns = list(dict.fromkeys(props.trail_arns))
+        organization_id = props.organization_id
         partition = stack.partition
-        store = build_log_store(
+        return build_log_store(
             self,
             partition=partition,
             account=stack.account,
@@ -211,40 +281,49 @@ class LogArchive(Construct):
                 trail_arns=arns,
                 organization_id=organization_id,
             ),
-            alias_name=key_alias or "alias/network-trail-archive",
+            alias_name=props.key_alias or "alias/network-trail-archive",
             bucket_statements=lambda bucket_arn: archive_bucket_policy_statements(
                 bucket_arn,
                 account_ids=accounts,
                 trail_arns=arns,
                 organization_id=organization_id,
-                s3_key_prefix=s3_key_prefix,
+                s3_key_prefix=props.s3_key_prefix,
             ),
-            removal_policy=policy,
+            removal_policy=props.removal_policy
+            if props.removal_policy is not None
+            else _defaults.DEFAULT_REMOVAL_POLICY,
             organization_id=organization_id,
-            log_retention=log_retention,
-            noncurrent_version_expiration=noncurrent_version_expiration,
-            object_lock_retention=object_lock_retention,
+            log_retention=props.log_retention,
+            noncurrent_version_expiration=props.noncurrent_version_expiration,
+            object_lock_retention=props.object_lock_retention,
         )
-        assert isinstance(store.key, kms.Key) and store.alias is not None
+
+    @staticmethod
+    def _harden_and_acknowledge(store: LogStore, props: LogArchiveProps) -> None:
+        """Hardened and acknowledged as NetworkTrail's created buckets, with the same reasons
+        (docs/security.md): EventBridge notifications on the archive bucket, and each remaining
+        finding acknowledged on the one bucket it concerns."""
         assert store.created_bucket is not None and store.created_access_logs_bucket is not None
         assert store.cfn_bucket is not None and store.cfn_access_logs_bucket is not None
-        self._key = store.key
-        self._alias = store.alias
-        self._bucket = store.created_bucket
-        self._access_logs_bucket = store.created_access_logs_bucket
-        _resources.tag_all(self, tags)
-        # Hardened and acknowledged as NetworkTrail's created buckets, with the same reasons
-        # (docs/security.md): EventBridge notifications on the archive bucket, and each remaining
-        # finding acknowledged on the one bucket it concerns.
         _compliance.harden_and_acknowledge_archive(
-            bucket=self._bucket,
+            bucket=store.created_bucket,
             cfn_bucket=store.cfn_bucket,
-            access_logs_bucket=self._access_logs_bucket,
+            access_logs_bucket=store.created_access_logs_bucket,
             cfn_access_logs_bucket=store.cfn_access_logs_bucket,
-            object_lock=object_lock_retention is not None,
+            object_lock=props.object_lock_retention is not None,
         )
 
     # --- public API ------------------------------------------------------------------------------
+    @classmethod
+    def from_props(cls, scope: Construct, construct_id: str, /, props: LogArchiveProps) -> LogArchive:
+        """An archive configured by one props object: the same as passing each field as a keyword argument.
+
+        :param scope: the parent construct.
+        :param construct_id: the construct id.
+        :param props: the options.
+        """
+        return cls(scope, construct_id, **keywords(props))
+
     @property
     def bucket(self) -> s3.Bucket:
         """The archive bucket."""

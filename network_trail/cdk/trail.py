@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import aws_cdk as cdk
@@ -24,7 +23,7 @@ if TYPE_CHECKING:  # aws_logs is imported when CloudWatch Logs delivery is on: ~
     from aws_cdk import aws_logs as logs
 
 from ..errors import NetworkTrailError
-from ..model._ids import ORGANIZATION_ID
+from ..model._ids import organization_id_problems
 from ..model._policies import (
     TrailArnParts,
     as_policy_json,
@@ -36,6 +35,7 @@ from ..model._policies import (
 from ..model.presets import ga_access_denied
 from ..model.selectors import (
     DataEventSelector,
+    ManagementEvents,
     ManagementEventsSelector,
     NetworkActivitySelector,
     Selector,
@@ -54,8 +54,9 @@ from ..model.validation import (
 from . import _compliance, _defaults, _resources
 from ._log_store import LogStore, build_log_store
 from ._organization import foreign_resource_problems, organization_trail_problems
+from ._props import keywords
 
-__all__ = ["ManagementEvents", "NetworkTrail"]
+__all__ = ["ManagementEvents", "NetworkTrail", "NetworkTrailProps"]
 
 _REJECTION = {
     "bucket": "InsufficientS3BucketPolicyException",
@@ -94,70 +95,107 @@ def _pseudo_values(stack: cdk.Stack) -> dict[str, str]:
     }
 
 
-class ManagementEvents(StrEnum):
-    """Which management events the trail logs next to network activity events."""
-
-    NONE = "none"
-    """No management events: the first copy is usually logged by an account or organization trail."""
-    ALL = "all"
-    """Read and write management events."""
-    READ_ONLY = "read-only"
-    """Read management events only."""
-    WRITE_ONLY = "write-only"
-    """Write management events only."""
-
-    def selector(self) -> ManagementEventsSelector | None:
-        """The selector for this choice, or ``None`` for :attr:`NONE`."""
-        if self is ManagementEvents.NONE:
-            return None
-        read_only = {ManagementEvents.ALL: None, ManagementEvents.READ_ONLY: True}.get(self, False)
-        return ManagementEventsSelector(read_only=read_only)
-
-
 _SINGLE_SELECTOR = (str, NetworkActivitySelector, ManagementEventsSelector)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class _TrailProps:
-    """The keyword arguments of :class:`NetworkTrail`, gathered once and handed to its steps.
+class NetworkTrailProps:
+    """The options of :class:`NetworkTrail`, one field per keyword argument.
 
-    One field per keyword argument, with its name and type, in the signature's order (a test
-    checks it); :class:`NetworkTrail` documents each.
+    Named, typed and defaulted as the constructor's keyword arguments (a test checks it);
+    :meth:`NetworkTrail.from_props` takes them as one typed value (the sample app's ``cdk.json``
+    configuration produces one), and ``docs/api.md``'s option table is generated from here.
+
+    :param selectors: the advanced event selectors. Default: - access denied only for the
+        five GA sources (``presets.ga_access_denied()``)
+    :param management_events: management events to log as well. A second copy of management
+        events is billed at $2.00 per 100,000 when another trail already logs them.
+        Default: ManagementEvents.NONE
+    :param trail_name: the trail's name; it is part of the ARN the policies are conditioned on.
+        Default: - a name unique to the construct path, stable across deploys
+    :param bucket: the S3 bucket for the log files. Default: - a bucket is created with SSE-KMS,
+        S3 Bucket Key, versioning, TLS-only access, all public access blocked, BucketOwnerEnforced,
+        server access logging and a lifecycle policy
+    :param encryption_key: the KMS key the logs are encrypted with. Default: - a symmetric key with
+        rotation is created
+    :param key_alias: the alias of the created key. Default: - ``alias/<trail name>``
+    :param s3_key_prefix: the prefix CloudTrail writes under, before ``AWSLogs/``.
+        Default: - the bucket's root
+    :param is_multi_region_trail: log events of every Region. Default: true
+    :param include_global_service_events: log events of global services; required by multi-Region
+        trails. Default: true
+    :param enable_file_validation: write digest files to prove logs were not changed. Default: true
+    :param log_retention: expire log files after this long. Default: - log files are kept
+    :param noncurrent_version_expiration: expire replaced or deleted versions of log files after this
+        long. Default: Duration.days(90)
+    :param server_access_logs_bucket: the bucket for the log bucket's server access logs.
+        Default: - a locked-down access-log bucket is created
+    :param removal_policy: what happens to the created buckets and key when they leave the stack.
+        Default: RemovalPolicy.RETAIN
+    :param send_to_cloud_watch_logs: also deliver events to a KMS-encrypted CloudWatch Logs log group,
+        which metric filters and alarms need (Security Hub CloudTrail.5). Default: false
+    :param cloud_watch_logs_retention: retention of that log group. Default: RetentionDays.ONE_YEAR
+    :param object_lock_retention: enable S3 Object Lock on the created bucket with this default
+        retention, so log files cannot be deleted or overwritten within it. Default: - no Object Lock
+    :param organization_id: the AWS Organizations id (``o-…``); the created bucket then denies every
+        principal outside the organization (AWS services writing logs excepted).
+        Default: - no organization condition
+    :param is_organization_trail: log every account of the organization (create in the management
+        or delegated administrator account). Requires ``organization_id``. Default: false
+    :param management_account_id: the organization's management account. An organization trail is
+        owned by it even when a delegated administrator creates it, so its ARN, the policies'
+        ``aws:SourceArn`` and the management account's own log path use this id. When the stack's
+        account is known and differs, ``delegated_administrator=True`` is required.
+        Default: - the stack's account
+    :param delegated_administrator: the stack deploys to a CloudTrail delegated administrator account
+        of the organization rather than its management account; needs ``management_account_id``.
+        Default: false
+    :param tags: tags for every resource the construct creates. Default: - no tags
+    :param data_event_selectors: additional data event selectors (the escape hatch for one trail
+        logging data events too), as :class:`DataEventSelector` or selector JSON; checked with the
+        rules of trails, counted in the 500-value quota and rendered after ``selectors``. Data events
+        cost $0.10 per 100,000. Default: - no data events
     """
 
-    selectors: Sequence[Selector] | None
-    management_events: ManagementEvents
-    trail_name: str | None
-    bucket: s3.IBucket | None
-    encryption_key: kms.IKey | None
-    key_alias: str | None
-    s3_key_prefix: str | None
-    is_multi_region_trail: bool
-    include_global_service_events: bool
-    enable_file_validation: bool
-    log_retention: cdk.Duration | None
-    noncurrent_version_expiration: cdk.Duration | None
-    server_access_logs_bucket: s3.IBucket | None
-    removal_policy: cdk.RemovalPolicy | None
-    send_to_cloud_watch_logs: bool
-    cloud_watch_logs_retention: logs.RetentionDays | None
-    object_lock_retention: s3.ObjectLockRetention | None
-    organization_id: str | None
-    is_organization_trail: bool
-    management_account_id: str | None
-    delegated_administrator: bool
-    tags: Mapping[str, str] | None
-    data_event_selectors: Sequence[DataEventSelector | Mapping[str, Any]] | None
+    selectors: Sequence[Selector] | None = None
+    management_events: ManagementEvents = ManagementEvents.NONE
+    trail_name: str | None = None
+    bucket: s3.IBucket | None = None
+    encryption_key: kms.IKey | None = None
+    key_alias: str | None = None
+    s3_key_prefix: str | None = None
+    is_multi_region_trail: bool = True
+    include_global_service_events: bool = True
+    enable_file_validation: bool = True
+    log_retention: cdk.Duration | None = None
+    noncurrent_version_expiration: cdk.Duration | None = None
+    server_access_logs_bucket: s3.IBucket | None = None
+    removal_policy: cdk.RemovalPolicy | None = None
+    send_to_cloud_watch_logs: bool = False
+    cloud_watch_logs_retention: logs.RetentionDays | None = None
+    object_lock_retention: s3.ObjectLockRetention | None = None
+    organization_id: str | None = None
+    is_organization_trail: bool = False
+    management_account_id: str | None = None
+    delegated_administrator: bool = False
+    tags: Mapping[str, str] | None = None
+    data_event_selectors: Sequence[DataEventSelector | Mapping[str, Any]] | None = None
 
-    @classmethod
-    def gather(cls, arguments: Mapping[str, Any]) -> _TrailProps:
-        """The props out of ``arguments``, ``NetworkTrail.__init__``'s ``locals()``."""
-        return cls(**{field.name: arguments[field.name] for field in fields(cls)})
 
-    @property
-    def applied_removal_policy(self) -> cdk.RemovalPolicy:
-        """``removal_policy``, or the default for the resources the construct creates."""
-        return self.removal_policy if self.removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
+def _removal_policy(props: NetworkTrailProps) -> cdk.RemovalPolicy:
+    """``removal_policy``, or the default for the resources the construct creates."""
+    return props.removal_policy if props.removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
+
+
+class _Selection(NamedTuple):
+    """The trail's selectors, the management events selector first, and what is wrong with them."""
+
+    selectors: list[TrailSelector]
+    problems: list[str]
+    """Problems of the choice: the selectors' and management events' types, data event selectors."""
+    set_errors: list[str]
+    """Problems of the set as a whole (duplicates, the 500-value quota), reported after the others."""
+    warnings: list[str]
 
 
 class _LogsDelivery(NamedTuple):
@@ -169,7 +207,9 @@ class _LogsDelivery(NamedTuple):
     stream_arns: list[str]
 
 
-def _arn_parts(props: _TrailProps, name: str, *, partition: str, region: str, account: str) -> TrailArnParts:
+def _arn_parts(
+    props: NetworkTrailProps, name: str, *, partition: str, region: str, account: str
+) -> TrailArnParts:
     """What the trail's ARN and log paths are made of, for the policies and the grants."""
     return TrailArnParts(
         partition=partition,
@@ -224,7 +264,37 @@ def _choose_selectors(
     return chosen, problems
 
 
-def _trail_option_problems(stack_account: str, props: _TrailProps) -> list[str]:
+def _select(props: NetworkTrailProps) -> _Selection:
+    """The selectors the trail gets, with the problems of the choice and of the set, and its warnings."""
+    typed, problems = _choose_selectors(props.selectors, props.management_events)
+    data, data_problems = data_event_selectors_of(props.data_event_selectors)
+    chosen: list[TrailSelector] = [*typed, *data]
+    errors, warnings = selector_set_problems(chosen)
+    # A single selector passed as selectors: "selectors must be a sequence" already says what is wrong.
+    set_errors = [] if isinstance(props.selectors, _SINGLE_SELECTOR) else errors
+    return _Selection(chosen, problems + data_problems, set_errors, warnings)
+
+
+def _log_group_arn(parts: TrailArnParts, name: str, account: str) -> str:
+    """The ARN of the CloudWatch Logs log group of the trail named ``name``, built once."""
+    return f"arn:{parts.partition}:logs:{parts.region}:{account}:log-group:{_defaults.log_group_name(name)}"
+
+
+def _logs_key_plan(
+    props: NetworkTrailProps, parts: TrailArnParts, account: str, log_group_arn: str
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """Where the CloudWatch Logs key statement goes: the log group's ARN for the trail key's
+    policy, or the statement for a key of its own (``LogsKey``).
+
+    A key of another account (an imported LogArchive) cannot get the CloudWatch Logs statement
+    from this app: the log group, in this account, is encrypted with a key of its own instead.
+    """
+    if props.encryption_key is not None and _other_account(props.encryption_key, account):
+        return None, [logs_key_statement(parts.region, log_group_arn)]
+    return log_group_arn, []
+
+
+def _trail_option_problems(stack_account: str, props: NetworkTrailProps) -> list[str]:
     """Problems of the trail's Region and organization options."""
     problems: list[str] = []
     organization_id = props.organization_id
@@ -234,15 +304,8 @@ def _trail_option_problems(stack_account: str, props: _TrailProps) -> list[str]:
             "rejects the combination with InvalidParameterCombination): set "
             "include_global_service_events=True, or is_multi_region_trail=False"
         )
-    if (
-        organization_id is not None
-        and not cdk.Token.is_unresolved(organization_id)
-        and (not isinstance(organization_id, str) or not ORGANIZATION_ID.match(organization_id))
-    ):
-        problems.append(
-            f"organization_id must look like 'o-' and 10 to 32 lowercase letters or digits, "
-            f"got {organization_id!r}: find it with 'aws organizations describe-organization'"
-        )
+    if organization_id is not None:
+        problems += organization_id_problems("organization_id", organization_id)
     if props.is_organization_trail and organization_id is None:
         problems.append(
             "is_organization_trail=True needs organization_id: an organization trail writes under "
@@ -257,7 +320,7 @@ def _trail_option_problems(stack_account: str, props: _TrailProps) -> list[str]:
     return problems
 
 
-def _provided_resource_problems(props: _TrailProps) -> list[str]:
+def _provided_resource_problems(props: NetworkTrailProps) -> list[str]:
     """Knobs that only act on a created resource, passed with the provided one."""
     bucket, encryption_key, removal_policy = props.bucket, props.encryption_key, props.removal_policy
     knobs = (
@@ -293,57 +356,10 @@ class NetworkTrail(Construct):
     rotation and an alias, an SSE-KMS log bucket with versioning, TLS-only access
     and server access logging, and the policies CloudTrail checks at create time.
 
+    The keyword arguments are the options of :class:`NetworkTrailProps`, documented there.
+
     :param scope: the parent construct.
     :param construct_id: the construct id; keep it stable, it names the resources.
-    :param selectors: the advanced event selectors. Default: - access denied only for the
-        five GA sources (``presets.ga_access_denied()``)
-    :param management_events: management events to log as well. A second copy of management
-        events is billed at $2.00 per 100,000 when another trail already logs them.
-        Default: ManagementEvents.NONE
-    :param trail_name: the trail's name; it is part of the ARN the policies are conditioned on.
-        Default: - a name unique to the construct path, stable across deploys
-    :param bucket: the S3 bucket for the log files. Default: - a bucket is created with SSE-KMS,
-        S3 Bucket Key, versioning, TLS-only access, all public access blocked, BucketOwnerEnforced,
-        server access logging and a lifecycle policy
-    :param encryption_key: the KMS key the logs are encrypted with. Default: - a symmetric key with
-        rotation is created
-    :param key_alias: the alias of the created key. Default: - ``alias/<trail name>``
-    :param s3_key_prefix: the prefix CloudTrail writes under, before ``AWSLogs/``.
-        Default: - the bucket's root
-    :param is_multi_region_trail: log events of every Region. Default: true
-    :param include_global_service_events: log events of global services; required by multi-Region
-        trails. Default: true
-    :param enable_file_validation: write digest files to prove logs were not changed. Default: true
-    :param log_retention: expire log files after this long. Default: - log files are kept
-    :param noncurrent_version_expiration: expire replaced or deleted versions of log files after this
-        long. Default: Duration.days(90)
-    :param server_access_logs_bucket: the bucket for the log bucket's server access logs.
-        Default: - a locked-down access-log bucket is created
-    :param removal_policy: what happens to the created buckets and key when they leave the stack.
-        Default: RemovalPolicy.RETAIN
-    :param send_to_cloud_watch_logs: also deliver events to a KMS-encrypted CloudWatch Logs log group,
-        which metric filters and alarms need (Security Hub CloudTrail.5). Default: false
-    :param cloud_watch_logs_retention: retention of that log group. Default: RetentionDays.ONE_YEAR
-    :param object_lock_retention: enable S3 Object Lock on the created bucket with this default
-        retention, so log files cannot be deleted or overwritten within it. Default: - no Object Lock
-    :param organization_id: the AWS Organizations id (``o-…``); the created bucket then denies every
-        principal outside the organization (AWS services writing logs excepted).
-        Default: - no organization condition
-    :param is_organization_trail: log every account of the organization (create in the management
-        or delegated administrator account). Requires ``organization_id``. Default: false
-    :param management_account_id: the organization's management account. An organization trail is
-        owned by it even when a delegated administrator creates it, so its ARN, the policies'
-        ``aws:SourceArn`` and the management account's own log path use this id. When the stack's
-        account is known and differs, ``delegated_administrator=True`` is required.
-        Default: - the stack's account
-    :param delegated_administrator: the stack deploys to a CloudTrail delegated administrator account
-        of the organization rather than its management account; needs ``management_account_id``.
-        Default: false
-    :param tags: tags for every resource the construct creates. Default: - no tags
-    :param data_event_selectors: additional data event selectors (the escape hatch for one trail
-        logging data events too), as :class:`DataEventSelector` or selector JSON; checked with the
-        rules of trails, counted in the 500-value quota and rendered after ``selectors``. Data events
-        cost $0.10 per 100,000. Default: - no data events
     """
 
     def __init__(
@@ -376,31 +392,71 @@ class NetworkTrail(Construct):
         tags: Mapping[str, str] | None = None,
         data_event_selectors: Sequence[DataEventSelector | Mapping[str, Any]] | None = None,
     ) -> None:
+        props = NetworkTrailProps(
+            selectors=selectors,
+            management_events=management_events,
+            trail_name=trail_name,
+            bucket=bucket,
+            encryption_key=encryption_key,
+            key_alias=key_alias,
+            s3_key_prefix=s3_key_prefix,
+            is_multi_region_trail=is_multi_region_trail,
+            include_global_service_events=include_global_service_events,
+            enable_file_validation=enable_file_validation,
+            log_retention=log_retention,
+            noncurrent_version_expiration=noncurrent_version_expiration,
+            server_access_logs_bucket=server_access_logs_bucket,
+            removal_policy=removal_policy,
+            send_to_cloud_watch_logs=send_to_cloud_watch_logs,
+            cloud_watch_logs_retention=cloud_watch_logs_retention,
+            object_lock_retention=object_lock_retention,
+            organization_id=organization_id,
+            is_organization_trail=is_organization_trail,
+            management_account_id=management_account_id,
+            delegated_administrator=delegated_administrator,
+            tags=tags,
+            data_event_selectors=data_event_selectors,
+        )
         super().__init__(scope, construct_id)
-        props = _TrailProps.gather(locals())  # first, while the locals are the arguments only
+        self._build(props)
+
+    # --- steps -----------------------------------------------------------------------------------
+    def _build(self, props: NetworkTrailProps) -> None:
+        """Check, then build: values flow from step to step, ``self`` is assigned at the end."""
         stack = cdk.Stack.of(self)
         # Every property read is a round-trip to the jsii kernel: read the stack's once.
         partition, region, account = stack.partition, stack.region, stack.account
         name = self._name(props.trail_name)
-        chosen, warnings = self._check(stack, account, name, props)
-        self._selectors: list[TrailSelector] = chosen
+        selection = _select(props)
+        problems = self._check(stack, account, name, props, selection)
+        if problems:
+            raise NetworkTrailError(problems, path=self.node.path)
+        parts = _arn_parts(props, name, partition=partition, region=region, account=account)
+        self._warn_about(selection.warnings, selection.selectors)
+        log_group_arn = _log_group_arn(parts, name, account) if props.send_to_cloud_watch_logs else None
+        key_log_group_arn, logs_key_statements = (
+            _logs_key_plan(props, parts, account, log_group_arn) if log_group_arn else (None, [])
+        )
+        store = self._log_store(props, parts, name, account, key_log_group_arn)
+        logs_delivery = (
+            self._cloud_watch_logs(props, parts, name, account, store.key, logs_key_statements, log_group_arn)
+            if log_group_arn
+            else None
+        )
+        cfn_trail = self._create_trail(props, parts, name, store, logs_delivery, selection.selectors)
+        _resources.tag_all(self, props.tags)
+        self._harden_and_acknowledge(props, stack, store, logs_delivery, cfn_trail)
+        self._selectors: list[TrailSelector] = selection.selectors
         self._trail_name = name
         self._organization_id = props.organization_id
-        self._parts = _arn_parts(props, name, partition=partition, region=region, account=account)
-        self._warn_about(warnings, chosen)
-        log_group_arn, logs_key_statements = self._logs_key_plan(props, name, account)
-        store = self._log_store(props, name, account, log_group_arn)
+        self._parts = parts
         self._key: kms.IKey = store.key
         self._alias: kms.IAlias | None = store.alias
         self._bucket: s3.IBucket = store.bucket
         self._access_logs_bucket: s3.IBucket | None = store.access_logs_bucket
-        self._log_group: logs.ILogGroup | None = None
-        logs_delivery = self._cloud_watch_logs(props, name, account, logs_key_statements)
-        self._cfn_trail = self._create_trail(props, name, store, logs_delivery)
-        _resources.tag_all(self, props.tags)
-        self._harden_and_acknowledge(props, stack, store, logs_delivery)
+        self._log_group: logs.ILogGroup | None = logs_delivery.log_group if logs_delivery else None
+        self._cfn_trail = cfn_trail
 
-    # --- steps -----------------------------------------------------------------------------------
     def _name(self, trail_name: str | None) -> str:
         """``trail_name``, or a name unique to the construct path, stable across deploys."""
         if trail_name is not None:
@@ -408,14 +464,11 @@ class NetworkTrail(Construct):
         return cdk.Names.unique_resource_name(self, max_length=128, separator="-")
 
     def _check(
-        self, stack: cdk.Stack, account: str, name: str, props: _TrailProps
-    ) -> tuple[list[TrailSelector], list[str]]:
-        """Check every parameter at once; return the selectors and their warnings, or raise all problems."""
+        self, stack: cdk.Stack, account: str, name: str, props: NetworkTrailProps, selection: _Selection
+    ) -> list[str]:
+        """Every problem of the props and of the selectors chosen; empty when none."""
         problems = _naming_problems(name, props.key_alias, props.s3_key_prefix)
-        typed, selection_problems = _choose_selectors(props.selectors, props.management_events)
-        data, data_problems = data_event_selectors_of(props.data_event_selectors)
-        chosen: list[TrailSelector] = [*typed, *data]
-        problems += selection_problems + data_problems
+        problems += selection.problems
         problems += _trail_option_problems(account, props)
         problems += foreign_resource_problems(stack, bucket=props.bucket, encryption_key=props.encryption_key)
         problems += _provided_resource_problems(props)
@@ -426,44 +479,27 @@ class NetworkTrail(Construct):
             )
         if props.tags is not None:
             problems += tag_problems(props.tags)
-        errors, warnings = selector_set_problems(chosen)
-        if not isinstance(props.selectors, _SINGLE_SELECTOR):
-            problems += errors  # else "selectors must be a sequence" already says what is wrong
-        if problems:
-            raise NetworkTrailError(problems, path=self.node.path)
-        return chosen, warnings
+        return problems + selection.set_errors
 
-    def _logs_key_plan(
-        self, props: _TrailProps, name: str, account: str
-    ) -> tuple[str | None, list[dict[str, Any]]]:
-        """Where the CloudWatch Logs key statement goes: the log group's ARN for the trail key's
-        policy, or the statement for a key of its own (``LogsKey``).
-
-        A key of another account (an imported LogArchive) cannot get the CloudWatch Logs statement
-        from this app: the log group, in this account, is encrypted with a key of its own instead.
-        """
-        if not props.send_to_cloud_watch_logs:
-            return None, []
-        parts = self._parts
-        log_group_arn = (
-            f"arn:{parts.partition}:logs:{parts.region}:{account}:log-group:{_defaults.log_group_name(name)}"
-        )
-        if props.encryption_key is not None and _other_account(props.encryption_key, account):
-            return None, [logs_key_statement(parts.region, log_group_arn)]
-        return log_group_arn, []
-
-    def _log_store(self, props: _TrailProps, name: str, account: str, log_group_arn: str | None) -> LogStore:
+    def _log_store(
+        self,
+        props: NetworkTrailProps,
+        parts: TrailArnParts,
+        name: str,
+        account: str,
+        log_group_arn: str | None,
+    ) -> LogStore:
         """The key and its alias, the log bucket, its access-log bucket and their policies."""
         # The created resources are handed to _compliance, never looked up again by id: every
         # lookup, like every property read, is a round-trip to the jsii kernel.
         return build_log_store(
             self,
-            partition=self._parts.partition,
+            partition=parts.partition,
             account=account,
-            key_statements=key_policy_statements(self._parts, log_group_arn=log_group_arn),
+            key_statements=key_policy_statements(parts, log_group_arn=log_group_arn),
             alias_name=props.key_alias or _defaults.default_alias(name),
-            bucket_statements=lambda bucket_arn: bucket_policy_statements(self._parts, bucket_arn),
-            removal_policy=props.applied_removal_policy,
+            bucket_statements=lambda bucket_arn: bucket_policy_statements(parts, bucket_arn),
+            removal_policy=_removal_policy(props),
             organization_id=props.organization_id,
             encryption_key=props.encryption_key,
             bucket=props.bucket,
@@ -476,39 +512,39 @@ class NetworkTrail(Construct):
 
     def _cloud_watch_logs(
         self,
-        props: _TrailProps,
+        props: NetworkTrailProps,
+        parts: TrailArnParts,
         name: str,
         account: str,
+        trail_key: kms.IKey,
         logs_key_statements: list[dict[str, Any]],
-    ) -> _LogsDelivery | None:
-        """The log group (with ``LogsKey`` when the trail's key cannot serve it), role and policy,
-        or ``None`` when ``send_to_cloud_watch_logs`` is off."""
-        if not props.send_to_cloud_watch_logs:
-            return None
-        policy = props.applied_removal_policy
-        logs_key = self._key
+        log_group_arn: str,
+    ) -> _LogsDelivery:
+        """The log group (with ``LogsKey`` when the trail's key cannot serve it), role and policy."""
+        policy = _removal_policy(props)
+        logs_key = trail_key
         if logs_key_statements:
             logs_key = _resources.create_key(
                 self,
                 "LogsKey",
-                partition=self._parts.partition,
+                partition=parts.partition,
                 account=account,
                 statements=logs_key_statements,
                 description="Encrypts the CloudWatch Logs copy of network activity events (network_trail)",
                 removal_policy=policy,
             )
-        delivery = self._create_cloud_watch_logs(
-            name, props.cloud_watch_logs_retention, policy, account, logs_key
+        return self._create_cloud_watch_logs(
+            parts, name, props.cloud_watch_logs_retention, policy, log_group_arn, logs_key
         )
-        self._log_group = delivery.log_group
-        return delivery
 
     def _create_trail(
         self,
-        props: _TrailProps,
+        props: NetworkTrailProps,
+        parts: TrailArnParts,
         name: str,
         store: LogStore,
         logs_delivery: _LogsDelivery | None,
+        selectors: Sequence[TrailSelector],
     ) -> cloudtrail.CfnTrail:
         """The ``AWS::CloudTrail::Trail``, created after the policies CloudTrail checks."""
         logs_role = logs_delivery.role if logs_delivery else None
@@ -517,23 +553,23 @@ class NetworkTrail(Construct):
             "Trail",
             is_logging=True,
             trail_name=name,
-            s3_bucket_name=self._bucket.bucket_name,
+            s3_bucket_name=store.bucket.bucket_name,
             s3_key_prefix=props.s3_key_prefix,
-            kms_key_id=self._key.key_arn,
+            kms_key_id=store.key.key_arn,
             is_multi_region_trail=props.is_multi_region_trail,
             include_global_service_events=props.include_global_service_events,
             enable_log_file_validation=props.enable_file_validation,
             is_organization_trail=True if props.is_organization_trail else None,
-            cloud_watch_logs_log_group_arn=self._log_group.log_group_arn if self._log_group else None,
+            cloud_watch_logs_log_group_arn=logs_delivery.log_group.log_group_arn if logs_delivery else None,
             cloud_watch_logs_role_arn=logs_role.role_arn if logs_role else None,
         )
         # Plain JSON through an override: one jsii call instead of one struct per field.
-        cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(self._selectors))
+        cfn_trail.add_property_override("AdvancedEventSelectors", render_selectors(selectors))
         if props.is_organization_trail:
             # For `network-trail preflight`: the account owning the trail (the management account,
             # whoever creates it) and the organization whose path it writes; neither is a trail property.
             cfn_trail.add_metadata(
-                "network-trail", {"owner": self._parts.account, "organizationId": props.organization_id}
+                "network-trail", {"owner": parts.account, "organizationId": props.organization_id}
             )
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
         for dependency in (store.bucket_policy, logs_delivery.policy if logs_delivery else None):
@@ -543,16 +579,17 @@ class NetworkTrail(Construct):
 
     def _harden_and_acknowledge(
         self,
-        props: _TrailProps,
+        props: NetworkTrailProps,
         stack: cdk.Stack,
         store: LogStore,
         logs_delivery: _LogsDelivery | None,
+        cfn_trail: cloudtrail.CfnTrail,
     ) -> None:
         """Fixes by construction and acknowledged rule findings, each with its reason (docs/security.md)."""
         _compliance.harden_and_acknowledge(
             self,
-            cfn_trail=self._cfn_trail,
-            cloud_watch_logs=self._log_group is not None,
+            cfn_trail=cfn_trail,
+            cloud_watch_logs=logs_delivery is not None,
             bucket=store.created_bucket,
             cfn_bucket=store.cfn_bucket,
             access_logs_bucket=store.created_access_logs_bucket,
@@ -567,10 +604,11 @@ class NetworkTrail(Construct):
     # --- helpers ---------------------------------------------------------------------------------
     def _create_cloud_watch_logs(
         self,
+        parts: TrailArnParts,
         name: str,
         retention: logs.RetentionDays | None,
         policy: cdk.RemovalPolicy,
-        account: str,
+        group_arn: str,
         key: kms.IKey,
     ) -> _LogsDelivery:
         from aws_cdk import aws_logs as logs
@@ -594,13 +632,9 @@ class NetworkTrail(Construct):
             description="Lets CloudTrail deliver network activity events to CloudWatch Logs",
         )
         # Own events go to "<account>_CloudTrail_<region>…", member accounts' to "<o-id>_…" (UG).
-        streams = [f"{self._parts.account}_CloudTrail_*"]
-        if self._parts.organization_id:
-            streams.append(f"{self._parts.organization_id}_*")
-        group_arn = (
-            f"arn:{self._parts.partition}:logs:{self._parts.region}:{account}:"
-            f"log-group:{_defaults.log_group_name(name)}"
-        )
+        streams = [f"{parts.account}_CloudTrail_*"]
+        if parts.organization_id:
+            streams.append(f"{parts.organization_id}_*")
         stream_arns = [f"{group_arn}:log-stream:{stream}" for stream in streams]
         managed = iam.ManagedPolicy(
             self,
@@ -673,6 +707,16 @@ class NetworkTrail(Construct):
             annotations.add_warning_v2(warning_id, message)
 
     # --- public API ------------------------------------------------------------------------------
+    @classmethod
+    def from_props(cls, scope: Construct, construct_id: str, /, props: NetworkTrailProps) -> NetworkTrail:
+        """A trail configured by one props object: the same as passing each field as a keyword argument.
+
+        :param scope: the parent construct.
+        :param construct_id: the construct id.
+        :param props: the options.
+        """
+        return cls(scope, construct_id, **keywords(props))
+
     @property
     def cfn_trail(self) -> cloudtrail.CfnTrail:
         """The ``AWS::CloudTrail::Trail`` L1 resource: the escape hatch for any property."""

@@ -39,6 +39,7 @@ from ..model.presets import Preset, for_sources, management_events
 from ..model.selectors import (
     Condition,
     DataEventSelector,
+    ManagementEvents,
     NetworkActivitySelector,
     Selector,
     TrailSelector,
@@ -66,7 +67,7 @@ __all__ = [
 ]
 
 TRAIL_TYPE: Final = "AWS::CloudTrail::Trail"
-MANAGEMENT_CHOICES: Final = ("none", "all", "read-only", "write-only")
+MANAGEMENT_CHOICES: Final = tuple(m.value for m in ManagementEvents)
 _ORDER_KEY: Final = "network_trail.selector_option_order"
 # Options that start a selector set, and the options that belong to the --preset before them.
 _SET_OPTIONS: Final = ("envs", "presets_", "selector_files", "templates", "live_files")
@@ -448,9 +449,9 @@ def _preset_input(request: PresetRequest, management: str) -> SelectorInput:
         )
     chosen = _sources(request.sources)
     selectors: list[Selector] = []
-    if management != "none":
-        read_only = {"all": None, "read-only": True, "write-only": False}[management]
-        selectors.append(management_events(read_only=read_only))
+    management_selector = ManagementEvents(management).selector()
+    if management_selector is not None:
+        selectors.append(management_selector)
     selectors.extend(
         for_sources(
             chosen,

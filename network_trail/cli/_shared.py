@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
 import click
 
@@ -75,3 +75,48 @@ def _first_copy_option(func: Any) -> Any:
         help="Price management events as the first copy of them, which is free. Default: an extra copy, "
         "$2.00 per 100,000.",
     )(func)
+
+
+ATHENA_ONLY: Final = {
+    "--from": "start",
+    "--to": "end",
+    "--table": "table",
+    "--database": "database",
+    "--workgroup": "workgroup",
+    "--run": "run",
+}
+"""Options that apply to ``--athena`` only (``simulate``, ``replay``), and their parameter names."""
+
+
+def athena_options(
+    *,
+    athena_help: str,
+    from_help: str,
+    to_help: str,
+    run_help: str,
+    extra: Sequence[Callable[[Any], Any]] = (),
+) -> Callable[[Any], Any]:
+    """``--athena`` (then ``extra``), ``--from``, ``--to``, ``--table``, ``--database``, ``--workgroup`` and
+    ``--run``: a query over the NetworkActivityQueries table instead of log files."""
+    day = click.DateTime(formats=["%Y-%m-%d"])
+    options = [
+        click.option("--athena", is_flag=True, help=athena_help),
+        *extra,
+        click.option("--from", "start", type=day, help=from_help),
+        click.option("--to", "end", type=day, help=to_help),
+        click.option(
+            "--table", help="--athena: the table of NetworkActivityQueries. Default: network_activity."
+        ),
+        click.option(
+            "--database", help="--athena: its Glue database. Without it the table name is unqualified."
+        ),
+        click.option("--workgroup", help="--run: the Athena workgroup of NetworkActivityQueries."),
+        click.option("--run", is_flag=True, help=run_help),
+    ]
+
+    def apply(func: Any) -> Any:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply

@@ -14,17 +14,16 @@ import click
 from ..errors import NetworkTrailError
 from ..simulator import FileProblem, SelectorSet, SimulationReport, iter_log_files, simulate
 from ._inputs import SelectorOptions, selector_input_options
-from ._shared import _fail, _first_copy_option, _jobs_option, _load, _print_json, _table
-
-_ATHENA_ONLY = {
-    "--from": "start",
-    "--to": "end",
-    "--table": "table",
-    "--database": "database",
-    "--workgroup": "workgroup",
-    "--run": "run",
-}
-"""Options of ``simulate`` that apply to ``--athena`` only, and their parameter names."""
+from ._shared import (
+    ATHENA_ONLY,
+    _fail,
+    _first_copy_option,
+    _jobs_option,
+    _load,
+    _print_json,
+    _table,
+    athena_options,
+)
 
 
 class _Progress:
@@ -58,36 +57,13 @@ class _Progress:
         self.stream.flush()
 
 
-def _athena_options(func: Any) -> Any:
-    """The options of ``simulate --athena``: one SQL query over the NetworkActivityQueries table."""
-    options = [
-        click.option(
-            "--athena", is_flag=True, help="Print one Athena SQL query doing the simulation over the table."
-        ),
-        click.option(
-            "--from",
-            "start",
-            type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="--athena: first delivery day read (UTC). Default: 6 days before --to.",
-        ),
-        click.option(
-            "--to",
-            "end",
-            type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="--athena: last delivery day read (UTC). Default: today.",
-        ),
-        click.option(
-            "--table", help="--athena: the table of NetworkActivityQueries. Default: network_activity."
-        ),
-        click.option(
-            "--database", help="--athena: its Glue database. Without it the table name is unqualified."
-        ),
-        click.option("--workgroup", help="--run: the Athena workgroup of NetworkActivityQueries."),
-        click.option("--run", is_flag=True, help="--athena: run the query with boto3 and print the report."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+_athena_options = athena_options(
+    athena_help="Print one Athena SQL query doing the simulation over the table.",
+    from_help="--athena: first delivery day read (UTC). Default: 6 days before --to.",
+    to_help="--athena: last delivery day read (UTC). Default: today.",
+    run_help="--athena: run the query with boto3 and print the report.",
+)
+"""The options of ``simulate --athena``: one SQL query over the NetworkActivityQueries table."""
 
 
 def _athena_command(
@@ -199,7 +175,7 @@ def simulate_command(
 
 def _check_paths(paths: tuple[Path, ...], athena: dict[str, Any]) -> None:
     """Exit 2 unless there are PATHS without --athena's options, or --athena without PATHS."""
-    used = [option for option, key in _ATHENA_ONLY.items() if athena[key]]
+    used = [option for option, key in ATHENA_ONLY.items() if athena[key]]
     if athena["athena"] and paths:
         _fail(
             "--athena reads the Athena table, not log files: drop PATHS, or drop --athena to read them here"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ..errors import NetworkTrailError
-from ._ids import ACCOUNT_ID
+from ._ids import account_id_problems
 
 __all__ = [
     "MAX_ALLOWED_ACCOUNTS",
@@ -85,7 +85,7 @@ def _account_problems(accounts: Sequence[str]) -> list[str]:
             f"e.g. ['111122223333']"
         ]
     return [
-        f"allowed_account_ids[{i}] must be a 12-digit AWS account id as a string, got {a!r}"
+        problem
         for i, a in enumerate(accounts)
-        if not isinstance(a, str) or not ACCOUNT_ID.match(a)
+        for problem in account_id_problems(f"allowed_account_ids[{i}]", a, tokens_pass=False)
     ]

@@ -41,7 +41,7 @@ class Provenance:
 
 
 _UG = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide"
-_KMS_ACTIONS = ("kms:GenerateDataKey*", "kms:DescribeKey", "kms:Decrypt")
+_KMS_ACTIONS = ("kms:GenerateDataKey*", "kms:DescribeKey")
 _LOGS_KMS_ACTIONS = (
     "kms:Decrypt*",
     "kms:Describe*",
@@ -71,7 +71,7 @@ PROVENANCE: Final[tuple[Provenance, ...]] = (
         "cloudtrail.amazonaws.com",
         _KMS_ACTIONS,
         ("aws:SourceArn", "aws:SourceAccount", "kms:EncryptionContext:aws:cloudtrail:arn"),
-        "NetworkTrail and LogArchive key policy (AllowCloudTrailToEncryptLogs, …DescribeKey, …DecryptForBucketKey); "
+        "NetworkTrail and LogArchive key policy (AllowCloudTrailToEncryptLogs, …DescribeKey); "
         "aws:SourceAccount (the trail owner's, the management account's for organization trails) on a "
         "LogArchive without trail_arns",
         "Configure AWS KMS key policies for CloudTrail",
@@ -94,6 +94,17 @@ PROVENANCE: Final[tuple[Provenance, ...]] = (
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
     ),
     Provenance(
+        "cloudtrail.amazonaws.com",
+        ("kms:Decrypt",),
+        ("aws:SourceArn", "aws:SourceAccount"),
+        "NetworkTrail and LogArchive key policy: AllowCloudTrailToDecryptForBucketKey (S3 Bucket Key). The page "
+        "requires kms:Decrypt but shows no statement for it; no AWS page found shows aws:SourceArn (or "
+        "aws:SourceAccount) on it: they rest on the page's general sentences that aws:SourceArn is the ARN of the "
+        "trail using the key and aws:SourceAccount the trail owner's account",
+        "Configure AWS KMS key policies for CloudTrail: kms:Decrypt is required with an S3 Bucket Key",
+        f"{_UG}/create-kms-key-policy-for-cloudtrail.html",
+    ),
+    Provenance(
         "logging.s3.amazonaws.com",
         ("s3:PutObject",),
         ("aws:SourceArn", "aws:SourceAccount"),
@@ -106,8 +117,10 @@ PROVENANCE: Final[tuple[Provenance, ...]] = (
         ("sns:Publish",),
         ("aws:SourceArn",),
         "NetworkActivityAlarms topic policy: AllowCloudWatchAlarmsToPublish (this account's alarms)",
-        "Why didn't I receive an SNS notification for my CloudWatch alarm trigger? (AWS re:Post Knowledge Center)",
-        "https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger",
+        "Example cases for Amazon SNS access control: allow any CloudWatch alarm to publish to a topic "
+        "in a different account (ArnLike aws:SourceArn of the account's alarms)",
+        "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html"
+        "#sns-allow-cloudwatch-alarm-to-publish-to-topic-in-another-account",
     ),
     Provenance(
         "cloudwatch.amazonaws.com",

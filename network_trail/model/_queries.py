@@ -13,7 +13,7 @@ from datetime import date
 from typing import Final
 
 from ..errors import NetworkTrailError
-from ._ids import ACCOUNT_ID
+from ._ids import account_id_problems
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -182,10 +182,7 @@ def query_problems(
         )
     else:
         for i, account in enumerate(allowed_account_ids):
-            if not isinstance(account, str) or not ACCOUNT_ID.match(account):
-                problems.append(
-                    f"allowed_account_ids[{i}] must be a 12-digit AWS account id as a string, got {account!r}"
-                )
+            problems += account_id_problems(f"allowed_account_ids[{i}]", account, tokens_pass=False)
     if isinstance(sensitive_event_names, str) or not sensitive_event_names:
         problems.append(
             f"sensitive_event_names must be a non-empty list of API names, got {sensitive_event_names!r}: "
@@ -243,81 +240,111 @@ def network_activity_queries(
         if allowed_account_ids
         else ""
     )
-    price = PRICE_PER_100K_EVENTS_USD
     return (
-        SavedQuery(
-            name="denied-calls",
-            description=f"Calls denied by a VPC endpoint policy (VpceAccessDenied), last {lookback_days} days, "
-            f"by endpoint, caller account and API",
-            sql=(
-                "SELECT vpcendpointid, vpcendpointaccountid, useridentity.accountid AS caller_account,\n"
-                "  eventsource, eventname, count(*) AS denied_calls,\n"
-                "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
-                f"{base}\n  AND errorcode = 'VpceAccessDenied'\n"
-                "GROUP BY vpcendpointid, vpcendpointaccountid, useridentity.accountid, eventsource, eventname\n"
-                "ORDER BY denied_calls DESC, vpcendpointid, caller_account, eventsource, eventname"
-            ),
+        _denied_calls(base, lookback_days),
+        _outside_callers(base, allowed, lookback_days),
+        _first_seen_callers(table, history_days),
+        _sensitive_apis(base, sensitive_event_names, lookback_days),
+        _volume_and_cost(base, lookback_days),
+        _distinct_calls(table),
+    )
+
+
+def _denied_calls(base: str, lookback_days: int) -> SavedQuery:
+    """Calls denied by a VPC endpoint policy, by endpoint, caller account and API."""
+    return SavedQuery(
+        name="denied-calls",
+        description=f"Calls denied by a VPC endpoint policy (VpceAccessDenied), last {lookback_days} days, "
+        f"by endpoint, caller account and API",
+        sql=(
+            "SELECT vpcendpointid, vpcendpointaccountid, useridentity.accountid AS caller_account,\n"
+            "  eventsource, eventname, count(*) AS denied_calls,\n"
+            "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
+            f"{base}\n  AND errorcode = 'VpceAccessDenied'\n"
+            "GROUP BY vpcendpointid, vpcendpointaccountid, useridentity.accountid, eventsource, eventname\n"
+            "ORDER BY denied_calls DESC, vpcendpointid, caller_account, eventsource, eventname"
         ),
-        SavedQuery(
-            name="outside-callers",
-            description=f"Calls through an endpoint by an account other than the endpoint's owner and not "
-            f"allowed, last {lookback_days} days",
-            sql=(
-                "SELECT useridentity.accountid AS caller_account, useridentity.type AS caller_type,\n"
-                "  vpcendpointid, vpcendpointaccountid, eventsource, eventname,\n"
-                "  count(*) AS calls, sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_calls,\n"
-                "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
-                f"{base}\n  AND useridentity.accountid <> vpcendpointaccountid{allowed}\n"
-                "GROUP BY useridentity.accountid, useridentity.type, vpcendpointid, vpcendpointaccountid,\n"
-                "  eventsource, eventname\n"
-                "ORDER BY calls DESC, caller_account, vpcendpointid, eventsource, eventname"
-            ),
+    )
+
+
+def _outside_callers(base: str, allowed: str, lookback_days: int) -> SavedQuery:
+    """Calls by an account other than the endpoint's owner and not allowed."""
+    return SavedQuery(
+        name="outside-callers",
+        description=f"Calls through an endpoint by an account other than the endpoint's owner and not "
+        f"allowed, last {lookback_days} days",
+        sql=(
+            "SELECT useridentity.accountid AS caller_account, useridentity.type AS caller_type,\n"
+            "  vpcendpointid, vpcendpointaccountid, eventsource, eventname,\n"
+            "  count(*) AS calls, sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_calls,\n"
+            "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
+            f"{base}\n  AND useridentity.accountid <> vpcendpointaccountid{allowed}\n"
+            "GROUP BY useridentity.accountid, useridentity.type, vpcendpointid, vpcendpointaccountid,\n"
+            "  eventsource, eventname\n"
+            "ORDER BY calls DESC, caller_account, vpcendpointid, eventsource, eventname"
         ),
-        SavedQuery(
-            name="first-seen-callers",
-            description=f"Each caller account per endpoint with the first and last time seen, last "
-            f"{history_days} days, newest first",
-            sql=(
-                "SELECT vpcendpointid, useridentity.accountid AS caller_account,\n"
-                "  min(eventtime) AS first_seen, max(eventtime) AS last_seen, count(*) AS calls\n"
-                f"FROM {table}\nWHERE {_window(history_days)}\n  AND eventcategory = 'NetworkActivity'\n"
-                "GROUP BY vpcendpointid, useridentity.accountid\n"
-                "ORDER BY first_seen DESC, vpcendpointid, caller_account"
-            ),
+    )
+
+
+def _first_seen_callers(table: str, history_days: int) -> SavedQuery:
+    """Each caller account per endpoint, first and last seen."""
+    return SavedQuery(
+        name="first-seen-callers",
+        description=f"Each caller account per endpoint with the first and last time seen, last "
+        f"{history_days} days, newest first",
+        sql=(
+            "SELECT vpcendpointid, useridentity.accountid AS caller_account,\n"
+            "  min(eventtime) AS first_seen, max(eventtime) AS last_seen, count(*) AS calls\n"
+            f"FROM {table}\nWHERE {_window(history_days)}\n  AND eventcategory = 'NetworkActivity'\n"
+            "GROUP BY vpcendpointid, useridentity.accountid\n"
+            "ORDER BY first_seen DESC, vpcendpointid, caller_account"
         ),
-        SavedQuery(
-            name="sensitive-apis",
-            description=f"Calls to APIs returning secrets, keys or data through endpoints, last "
-            f"{lookback_days} days",
-            sql=(
-                "SELECT vpcendpointid, useridentity.accountid AS caller_account, useridentity.arn AS caller_arn,\n"
-                "  eventsource, eventname, count(*) AS calls,\n"
-                "  sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_calls,\n"
-                "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
-                f"{base}\n  AND eventname IN ({_in_list(sorted(set(sensitive_event_names)))})\n"
-                "GROUP BY vpcendpointid, useridentity.accountid, useridentity.arn, eventsource, eventname\n"
-                "ORDER BY calls DESC, vpcendpointid, caller_account, caller_arn, eventsource, eventname"
-            ),
+    )
+
+
+def _sensitive_apis(base: str, sensitive_event_names: Sequence[str], lookback_days: int) -> SavedQuery:
+    """Calls to APIs returning secrets, keys or data."""
+    return SavedQuery(
+        name="sensitive-apis",
+        description=f"Calls to APIs returning secrets, keys or data through endpoints, last "
+        f"{lookback_days} days",
+        sql=(
+            "SELECT vpcendpointid, useridentity.accountid AS caller_account, useridentity.arn AS caller_arn,\n"
+            "  eventsource, eventname, count(*) AS calls,\n"
+            "  sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_calls,\n"
+            "  min(eventtime) AS first_seen, max(eventtime) AS last_seen\n"
+            f"{base}\n  AND eventname IN ({_in_list(sorted(set(sensitive_event_names)))})\n"
+            "GROUP BY vpcendpointid, useridentity.accountid, useridentity.arn, eventsource, eventname\n"
+            "ORDER BY calls DESC, vpcendpointid, caller_account, caller_arn, eventsource, eventname"
         ),
-        SavedQuery(
-            name="volume-and-cost",
-            description=f"Network activity events per source and endpoint, last {lookback_days} days, with "
-            f"the estimated CloudTrail cost at ${price:.2f} per 100,000 events",
-            sql=(
-                "SELECT eventsource, vpcendpointid, count(*) AS events,\n"
-                "  sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_events,\n"
-                f"  round(CAST(count(*) AS double) * {price:.2f} / 100000, 6) AS estimated_cost_usd\n"
-                f"{base}\n"
-                "GROUP BY eventsource, vpcendpointid\n"
-                "ORDER BY events DESC, eventsource, vpcendpointid"
-            ),
+    )
+
+
+def _volume_and_cost(base: str, lookback_days: int) -> SavedQuery:
+    """Events per source and endpoint, with the estimated CloudTrail cost."""
+    price = PRICE_PER_100K_EVENTS_USD
+    return SavedQuery(
+        name="volume-and-cost",
+        description=f"Network activity events per source and endpoint, last {lookback_days} days, with "
+        f"the estimated CloudTrail cost at ${price:.2f} per 100,000 events",
+        sql=(
+            "SELECT eventsource, vpcendpointid, count(*) AS events,\n"
+            "  sum(CASE WHEN errorcode = 'VpceAccessDenied' THEN 1 ELSE 0 END) AS denied_events,\n"
+            f"  round(CAST(count(*) AS double) * {price:.2f} / 100000, 6) AS estimated_cost_usd\n"
+            f"{base}\n"
+            "GROUP BY eventsource, vpcendpointid\n"
+            "ORDER BY events DESC, eventsource, vpcendpointid"
         ),
-        SavedQuery(
-            name="distinct-calls",
-            description=f"Each distinct call (API, endpoint, caller account and ARN, outcome) with its count and "
-            f"first and last time, last {DISTINCT_CALLS_DAYS} days: the input of network-trail replay and advise",
-            sql=distinct_calls_sql(table=table),
-        ),
+    )
+
+
+def _distinct_calls(table: str) -> SavedQuery:
+    """Each distinct call with its count, first and last time: the input of replay and advise."""
+    return SavedQuery(
+        name="distinct-calls",
+        description=f"Each distinct call (API, endpoint, caller account and ARN, outcome) with its count and "
+        f"first and last time, last {DISTINCT_CALLS_DAYS} days: the input of network-trail replay and advise",
+        sql=distinct_calls_sql(table=table),
     )
 
 

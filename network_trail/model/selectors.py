@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Final
 
 from ..errors import NetworkTrailError, did_you_mean, raise_if
@@ -47,6 +48,7 @@ __all__ = [
     "Condition",
     "DataEventSelector",
     "Field",
+    "ManagementEvents",
     "ManagementEventsSelector",
     "NetworkActivitySelector",
     "Operator",
@@ -517,6 +519,26 @@ class DataEventSelector:
             if cond is not None:
                 found.extend(cond.warnings(attr, field_name))
         return found
+
+
+class ManagementEvents(StrEnum):
+    """Which management events the trail logs next to network activity events."""
+
+    NONE = "none"
+    """No management events: the first copy is usually logged by an account or organization trail."""
+    ALL = "all"
+    """Read and write management events."""
+    READ_ONLY = "read-only"
+    """Read management events only."""
+    WRITE_ONLY = "write-only"
+    """Write management events only."""
+
+    def selector(self) -> ManagementEventsSelector | None:
+        """The selector for this choice, or ``None`` for :attr:`NONE`."""
+        if self is ManagementEvents.NONE:
+            return None
+        read_only = {ManagementEvents.ALL: None, ManagementEvents.READ_ONLY: True}.get(self, False)
+        return ManagementEventsSelector(read_only=read_only)
 
 
 Selector = NetworkActivitySelector | ManagementEventsSelector

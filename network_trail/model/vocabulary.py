@@ -14,6 +14,7 @@ that states it:
 - API-AFS: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html
 - API-PES: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html
 - UG-DATA: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
+- UG-EVENTS: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-events.html
 - UG-FILTER: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html
 - UG-NET: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html
 - UG-REC: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
@@ -251,18 +252,18 @@ TRAIL_RULES: Final[Mapping[EventCategory, CategoryRule]] = {
 """Per category, the fields a selector of a trail may test and each field's rule."""
 
 
-DATA_RESOURCE_TYPES_DATE: Final = "2026-03"
-"""When the list of :data:`DATA_RESOURCE_TYPES` was copied from UG-DATA."""
+DATA_RESOURCE_TYPES_DATE: Final = "2026-12"
+"""When the list of :data:`DATA_RESOURCE_TYPES` was copied from UG-EVENTS's table."""
 
 DATA_RESOURCE_TYPES: Final = frozenset(
     {
-        # The enumeration of the API reference's AdvancedFieldSelector text (resources.type, "the value can be
-        # one of the following"; later editions point to UG-DATA's table instead), basic-selector types first,
-        # and later rows of UG-DATA's table "Data events", column "resources.type value" (S3 Express One Zone,
-        # S3 Tables, Bedrock flows and guardrails, Deadline Cloud, Data Exchange).
-        "AWS::DynamoDB::Table",
-        "AWS::Lambda::Function",
-        "AWS::S3::Object",
+        # Every entry is a row of the table "Data events supported by AWS CloudTrail" (UG-EVENTS; UG-DATA
+        # introduces the same table: "the resource types available for trails and event data stores"),
+        # column "resources.type value", copied in full in 2026-12, in the table's order. The same list,
+        # with the URL of each entry, is tests/data/data_resource_types.json.
+        #
+        # Rows also in the older enumeration of API-AFS (resources.type, "The value can be one of the
+        # following"; it spells AWS::QApps::QApp as "AWS::QApps:QApp", a typo the table does not have):
         "AWS::AppConfig::Configuration",
         "AWS::B2BI::Transformer",
         "AWS::Bedrock::AgentAlias",
@@ -276,12 +277,8 @@ DATA_RESOURCE_TYPES: Final = frozenset(
         "AWS::CodeWhisperer::Customization",
         "AWS::CodeWhisperer::Profile",
         "AWS::Cognito::IdentityPool",
-        "AWS::DataExchange::Asset",
-        "AWS::Deadline::Fleet",
-        "AWS::Deadline::Job",
-        "AWS::Deadline::Queue",
-        "AWS::Deadline::Worker",
         "AWS::DynamoDB::Stream",
+        "AWS::DynamoDB::Table",
         "AWS::EC2::Snapshot",
         "AWS::EMRWAL::Workspace",
         "AWS::FinSpace::Environment",
@@ -299,25 +296,29 @@ DATA_RESOURCE_TYPES: Final = frozenset(
         "AWS::Kinesis::Stream",
         "AWS::Kinesis::StreamConsumer",
         "AWS::KinesisVideo::Stream",
+        "AWS::Lambda::Function",
         "AWS::MachineLearning::MlModel",
         "AWS::ManagedBlockchain::Network",
         "AWS::ManagedBlockchain::Node",
         "AWS::MedicalImaging::Datastore",
         "AWS::NeptuneGraph::Graph",
+        "AWS::One::UKey",
+        "AWS::One::User",
+        "AWS::PaymentCryptography::Alias",
+        "AWS::PaymentCryptography::Key",
         "AWS::PCAConnectorAD::Connector",
         "AWS::PCAConnectorSCEP::Connector",
-        "AWS::QApps::QApp",
         "AWS::QBusiness::Application",
         "AWS::QBusiness::DataSource",
         "AWS::QBusiness::Index",
         "AWS::QBusiness::WebExperience",
         "AWS::RDS::DBCluster",
+        "AWS::RUM::AppMonitor",
         "AWS::S3::AccessPoint",
+        "AWS::S3::Object",
         "AWS::S3Express::Object",
         "AWS::S3ObjectLambda::AccessPoint",
         "AWS::S3Outposts::Object",
-        "AWS::S3Tables::Table",
-        "AWS::S3Tables::TableBucket",
         "AWS::SageMaker::Endpoint",
         "AWS::SageMaker::ExperimentTrialComponent",
         "AWS::SageMaker::FeatureGroup",
@@ -337,6 +338,183 @@ DATA_RESOURCE_TYPES: Final = frozenset(
         "AWS::Timestream::Table",
         "AWS::VerifiedPermissions::PolicyStore",
         "AWS::XRay::Trace",
+        # Rows of UG-EVENTS that the API-AFS enumeration does not list:
+        "AWS::AgentAccessMCP::Tools",
+        "AWS::AgentRegistry::Registry",
+        "AWS::AIDevOps::AgentSpace",
+        "AWS::AIDevOps::Association",
+        "AWS::AIDevOps::OperatorAppTeam",
+        "AWS::AIDevOps::PipelineMetadata",
+        "AWS::AIDevOps::Service",
+        "AWS::AIOps::InvestigationGroup",
+        "AWS::AOSS::Collection",
+        "AWS::ApplicationSignals::InstrumentationConfig",
+        "AWS::AppSync::GraphQLApi",
+        "AWS::AWSExternalAnthropic::Workspace",
+        "AWS::Backup::BackupAccessPoint",
+        "AWS::Backup::SearchJob",
+        "AWS::Bedrock::AdvancedOptimizePromptJob",
+        "AWS::Bedrock::AsyncInvoke",
+        "AWS::Bedrock::AutomatedReasoningPolicy",
+        "AWS::Bedrock::AutomatedReasoningPolicyVersion",
+        "AWS::Bedrock::Blueprint",
+        "AWS::Bedrock::DataAutomationInvocation",
+        "AWS::Bedrock::DataAutomationProfile",
+        "AWS::Bedrock::DataAutomationProject",
+        "AWS::Bedrock::FlowExecution",
+        "AWS::Bedrock::InlineAgent",
+        "AWS::Bedrock::Model",
+        "AWS::Bedrock::PromptVersion",
+        "AWS::Bedrock::Session",
+        "AWS::Bedrock::Tool",
+        "AWS::BedrockAgentCore::ABTest",
+        "AWS::BedrockAgentCore::APIKeyCredentialProvider",
+        "AWS::BedrockAgentCore::BatchEvaluate",
+        "AWS::BedrockAgentCore::Browser",
+        "AWS::BedrockAgentCore::BrowserCustom",
+        "AWS::BedrockAgentCore::BrowserProfile",
+        "AWS::BedrockAgentCore::CapacityProvider",
+        "AWS::BedrockAgentCore::CodeInterpreter",
+        "AWS::BedrockAgentCore::CodeInterpreterCustom",
+        "AWS::BedrockAgentCore::Evaluator",
+        "AWS::BedrockAgentCore::Gateway",
+        "AWS::BedrockAgentCore::Memory",
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider",
+        "AWS::BedrockAgentCore::Payments",
+        "AWS::BedrockAgentCore::Policy",
+        "AWS::BedrockAgentCore::PolicyEngine",
+        "AWS::BedrockAgentCore::Recommendation",
+        "AWS::BedrockAgentCore::Registry",
+        "AWS::BedrockAgentCore::Runtime",
+        "AWS::BedrockAgentCore::RuntimeEndpoint",
+        "AWS::BedrockAgentCore::TokenVault",
+        "AWS::BedrockAgentCore::WorkloadIdentity",
+        "AWS::BedrockAgentCore::WorkloadIdentityDirectory",
+        "AWS::BedrockMantle::Project",
+        "AWS::BedrockWebSearch::Tool",
+        "AWS::Cassandra::Stream",
+        "AWS::CertificateManager::AcmeEndpoint",
+        "AWS::ClinicalTrialsTech::Codelist",
+        "AWS::ClinicalTrialsTech::Dataset",
+        "AWS::ClinicalTrialsTech::Execution",
+        "AWS::ClinicalTrialsTech::Instance",
+        "AWS::ClinicalTrialsTech::Mapping",
+        "AWS::ClinicalTrialsTech::Schedule",
+        "AWS::ClinicalTrialsTech::Study",
+        "AWS::CloudOptimization::Profile",
+        "AWS::CloudOptimization::Recommendation",
+        "AWS::CloudWatch::Dataset",
+        "AWS::CloudWatch::IngestionEndpoint",
+        "AWS::CodeGuruProfiler::ProfilingGroup",
+        "AWS::DataExchange::Asset",
+        "AWS::Deadline::Fleet",
+        "AWS::Deadline::Job",
+        "AWS::Deadline::Queue",
+        "AWS::Deadline::Worker",
+        "AWS::DiodeAlerting::LinkedAlert",
+        "AWS::DSQL::Cluster",
+        "AWS::EC2::InstanceConnectEndpoint",
+        "AWS::ECS::ContainerInstance",
+        "AWS::EKS::Dashboard",
+        "AWS::Events::Endpoint",
+        "AWS::Events::EventBus",
+        "AWS::Events::EventSource",
+        "AWS::Events::Rule",
+        "AWS::FSx::Volume",
+        "AWS::GameLiftStreams::Application",
+        "AWS::GameLiftStreams::StreamGroup",
+        "AWS::GeoMaps::Provider",
+        "AWS::GeoPlaces::Provider",
+        "AWS::GeoRoutes::Provider",
+        "AWS::GuardDuty::MalwareScan",
+        "AWS::HealthAgent::Domain",
+        "AWS::HealthAgent::Integration",
+        "AWS::HealthAgent::PatientInsightsJob",
+        "AWS::HealthAgent::Session",
+        "AWS::HealthAgent::Subscription",
+        "AWS::HealthLake::DataTransformationProfile",
+        "AWS::IoT::Tunnel",
+        "AWS::IoTSiteWise::Dataset",
+        "AWS::IoTSiteWise::Pipeline",
+        "AWS::IoTSiteWise::Workspace",
+        "AWS::KinesisFirehose::DeliveryStream",
+        "AWS::KinesisVideo::SignalingChannel",
+        "AWS::Lambda::MicrovmImage",
+        "AWS::Lex::Bot",
+        "AWS::Lex::BotAlias",
+        "AWS::Logs::LogGroupAuthorization",
+        "AWS::Logs::ScheduledQuery",
+        "AWS::ManagedBlockchainQuery::QueryAPI",
+        "AWS::MedicalImaging::Imageset",
+        "AWS::MWAA::Environment",
+        "AWS::NetworkFlowMonitor::Monitor",
+        "AWS::NetworkFlowMonitor::Scope",
+        "AWS::NovaAct::WorkflowDefinition",
+        "AWS::NovaAct::WorkflowRun",
+        "AWS::Pinpoint::App",
+        "AWS::QApps::QApp",
+        "AWS::QApps::QAppSession",
+        "AWS::QBusiness::Integration",
+        "AWS::QDeveloper::Integration",
+        "AWS::Quicksight::ActionConnector",
+        "AWS::QuickSight::App",
+        "AWS::QuickSight::Automation",
+        "AWS::QuickSight::AutomationJob",
+        "AWS::QuickSight::Extension",
+        "AWS::QuickSight::ExtensionAccess",
+        "AWS::QuickSight::Flow",
+        "AWS::QuickSight::FlowSession",
+        "AWS::QuickSight::Page",
+        "AWS::QuickSight::Task",
+        "AWS::Redshift::Cluster",
+        "AWS::ResourceExplorer2::ManagedView",
+        "AWS::ResourceExplorer2::View",
+        "AWS::S3Express::AccessPoint",
+        "AWS::S3Tables::Table",
+        "AWS::S3Tables::TableBucket",
+        "AWS::S3Vectors::Index",
+        "AWS::S3Vectors::VectorBucket",
+        "AWS::SageMaker::Hub",
+        "AWS::SageMaker::Job",
+        "AWS::SageMaker::MlflowApp",
+        "AWS::SageMaker::MlflowTrackingServer",
+        "AWS::SageMaker::TrainingSession",
+        "AWS::SCN::BusinessRule",
+        "AWS::SCN::DataLakeException",
+        "AWS::SCN::ExceptionInvestigation",
+        "AWS::SCN::ExceptionRule",
+        "AWS::SCN::Metric",
+        "AWS::SCN::MetricEvaluation",
+        "AWS::SCN::Outcome",
+        "AWS::SCN::OutcomeTemplate",
+        "AWS::SDB::Domain",
+        "AWS::SES::ConfigurationSet",
+        "AWS::SES::EmailIdentity",
+        "AWS::SES::Template",
+        "AWS::Signer::SigningJob",
+        "AWS::Signer::SigningProfile",
+        "AWS::SitewiseAssistant::Conversation",
+        "AWS::SMSVoice::CarrierLookup",
+        "AWS::SMSVoice::ConfigurationSet",
+        "AWS::SMSVoice::Message",
+        "AWS::SMSVoice::NotifyConfiguration",
+        "AWS::SMSVoice::OriginationIdentity",
+        "AWS::SocialMessaging::PhoneNumberId",
+        "AWS::SocialMessaging::WabaId",
+        "AWS::SSM::ExecutionPreview",
+        "AWS::StepFunctions::Activity",
+        "AWS::SupportAccess::Tenant",
+        "AWS::SupportAccess::TrustingAccount",
+        "AWS::SupportAccess::TrustingRole",
+        "AWS::Timestream::RegionalEndpoint",
+        "AWS::Transform::AgentInstance",
+        "AWS::Transform::Profile",
+        "AWS::TransformCustom::Campaign",
+        "AWS::TransformCustom::Conversation",
+        "AWS::TransformCustom::KnowledgeItem",
+        "AWS::TransformCustom::Package",
+        "AWS::UXC::AccountCustomization",
+        "AWS::WellArchitected::AgentRecommendation",
     }
 )
 """``resources.type`` values of data events that AWS documents (list of :data:`DATA_RESOURCE_TYPES_DATE`).
@@ -494,14 +672,21 @@ _VPCE_EVENT_TYPE: Final = "AwsVpceEvent"
 def record_category(record: Mapping[str, Any]) -> RecordCategory:
     """The category of a record, read or inferred from documented record fields (UG-REC).
 
-    ``eventCategory`` is in every record since ``eventVersion`` 1.07 and
-    ``managementEvent`` since 1.06 (UG-REC, "Since"). For an older record, in order:
+    ``eventCategory`` is in every record since ``eventVersion`` 1.07 (UG-REC,
+    "Since: 1.07", "Optional: False") and ``managementEvent`` since 1.06: it "is
+    shown in an event record if eventVersion is 1.06 or higher, and the event type
+    is one of the following: AwsApiCall, AwsConsoleAction, AwsConsoleSignIn,
+    AwsServiceEvent" (UG-REC). For a record without ``eventCategory``, in order:
     ``eventType`` ``AwsVpceEvent`` is a network activity event (UG-REC); a
-    ``managementEvent`` boolean tells management (true) or data (false); a
-    ``resources`` element whose ``type`` is a data event type of UG-DATA's table
-    (:data:`DATA_RESOURCE_TYPES`, e.g. ``AWS::S3::Object``) makes a data event;
-    anything else is a management event, the only other category of records of
-    that age.
+    ``managementEvent`` boolean tells management (true) or data (false), before
+    any ``resources`` type; a ``resources`` element whose ``type`` is a data event
+    type of UG-EVENTS's table (:data:`DATA_RESOURCE_TYPES`, e.g. ``AWS::S3::Object``)
+    makes a data event; anything else is a management event, the only other
+    category of records of that age. So only records older than 1.06 (before
+    ``managementEvent``) are read from their ``resources``; there, a management
+    event whose ``resources`` name a type that is also a data event type (a Lambda
+    function, a DynamoDB table) is read as data: UG-REC documents no field of such
+    records that tells them apart.
 
     :param record: one CloudTrail record.
     """

@@ -68,10 +68,12 @@ __all__ = [
     "GLUE_NAME",
     "MAX_QUERY_BYTES",
     "WORKGROUP_NAME",
+    "AthenaResult",
     "AthenaRun",
     "athena_query_cost",
     "compile_simulation",
     "report_from_rows",
+    "run_query",
     "run_simulation",
 ]
 
@@ -138,6 +140,10 @@ _CATEGORY: Final = (
 """A record's category (:func:`~network_trail.model.vocabulary.record_category`); the table has no
 ``managementEvent`` column, so a record without ``eventCategory`` is inferred from ``eventType`` and its
 ``resources`` types only."""
+_CATEGORY_COLUMN: Final = "nt_category"
+"""The column of the query's ``typed`` step holding :data:`_CATEGORY`, computed once per record: the
+list of data event types is long (UG-EVENTS's table), so it appears once in the query, not once per
+selector testing ``eventCategory``."""
 _SECONDS_PER_30_DAYS: Final = 30 * 24 * 3600
 _PARTITION_FORMAT: Final = "%Y/%m/%d"
 
@@ -197,7 +203,7 @@ def _selector_condition(selector: _ParsedSelector) -> str:
     parts = []
     for test in selector.fields:
         if not test.on_resources:
-            column = _CATEGORY if test.field == "eventCategory" else FIELD_COLUMNS[test.field]
+            column = _CATEGORY_COLUMN if test.field == "eventCategory" else FIELD_COLUMNS[test.field]
             parts.append(f"({_field_condition(column, test)})")
     if selector.resource_tests:
         parts.append(_resources_condition(selector.resource_tests))
@@ -351,12 +357,16 @@ def compile_simulation(
         for row in _set_rows(i, sel_set.label, sels, columns)
     ]
     sql = (
-        "WITH events AS (\n"
-        f"  SELECT {_CATEGORY} AS category,\n"
-        "    coalesce(eventsource, '-') AS event_source,\n"
-        f"    eventtime{matches}\n"
+        "WITH typed AS (\n"
+        f"  SELECT *, {_CATEGORY} AS {_CATEGORY_COLUMN}\n"
         f"  FROM {source}\n"
         f"  WHERE event_date BETWEEN {_literal(first_day)} AND {_literal(last_day)}\n"
+        "),\n"
+        "events AS (\n"
+        f"  SELECT {_CATEGORY_COLUMN} AS category,\n"
+        "    coalesce(eventsource, '-') AS event_source,\n"
+        f"    eventtime{matches}\n"
+        "  FROM typed\n"
         "),\n"
         "counts AS (\n"
         f"  SELECT category, event_source{flags}, events, {_price_sql(first_management_copy)} AS cost\n"
@@ -525,6 +535,74 @@ def _rows(client: Any, execution_id: str) -> list[dict[str, str | None]]:
     return rows
 
 
+def _check_workgroup(workgroup: object) -> None:
+    if not isinstance(workgroup, str) or not WORKGROUP_NAME.match(workgroup):
+        raise NetworkTrailError(
+            f"workgroup must be 1 to 128 letters, digits, '.', '_' or '-' (Athena), got {workgroup!r}: "
+            f"give the workgroup of NetworkActivityQueries (its work_group_name)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AthenaResult:
+    """A finished Athena query: its id, its rows and the bytes it scanned.
+
+    :param query_execution_id: the Athena query execution id.
+    :param rows: the result rows, column name to value (None for SQL NULL).
+    :param scanned_bytes: bytes the query read (``Statistics.DataScannedInBytes``).
+    """
+
+    query_execution_id: str
+    rows: list[dict[str, str | None]]
+    scanned_bytes: int
+
+
+def run_query(
+    sql: str,
+    *,
+    workgroup: str,
+    database: str | None = None,
+    client: Any = None,
+    region: str | None = None,
+    poll_seconds: float = 1.0,
+    sleep: Callable[[float], None] | None = None,
+) -> AthenaResult:
+    """Run one query in an Athena workgroup, wait for it and read its rows.
+
+    The workgroup of :class:`~network_trail.NetworkActivityQueries` enforces its results
+    location and encryption, so none is given here.
+
+    :param sql: the query.
+    :param workgroup: the Athena workgroup, e.g. ``NetworkActivityQueries.work_group_name``.
+    :param database: the Glue database of the query's context. Default: - none
+    :param client: an Athena client (boto3 or botocore). Default: - ``boto3.client("athena")``
+    :param region: the Region of the client made by default. Default: - boto3's configuration
+    :param poll_seconds: seconds between ``GetQueryExecution`` calls. Default: 1.0
+    :param sleep: how to wait between calls. Default: time.sleep
+    :raises NetworkTrailError: when the workgroup name is invalid, or the query fails or is cancelled.
+    """
+    _check_workgroup(workgroup)
+    athena = client if client is not None else _athena_client(region)
+    request: dict[str, Any] = {"QueryString": sql, "WorkGroup": workgroup}
+    if database:
+        request["QueryExecutionContext"] = {"Database": database}
+    execution_id = athena.start_query_execution(**request)["QueryExecutionId"]
+    while True:
+        execution = athena.get_query_execution(QueryExecutionId=execution_id)["QueryExecution"]
+        state = execution["Status"]["State"]
+        if state == "SUCCEEDED":
+            break
+        if state in ("FAILED", "CANCELLED"):
+            reason = execution["Status"].get("StateChangeReason", "no reason given")
+            raise NetworkTrailError(
+                f"Athena query {execution_id} in workgroup {workgroup!r} {state.lower()}: {reason}; "
+                f"check the table, database and workgroup, or run the SQL of --athena in the console"
+            )
+        (sleep or time.sleep)(poll_seconds)
+    scanned = int(execution.get("Statistics", {}).get("DataScannedInBytes", 0))
+    return AthenaResult(execution_id, _rows(athena, execution_id), scanned)
+
+
 def run_simulation(
     sets: Sequence[SelectorSet],
     *,
@@ -557,11 +635,7 @@ def run_simulation(
     :param first_management_copy: price management events as the trail's free first copy. Default: False
     :raises NetworkTrailError: when an input is invalid, or the query fails or is cancelled.
     """
-    if not isinstance(workgroup, str) or not WORKGROUP_NAME.match(workgroup):
-        raise NetworkTrailError(
-            f"workgroup must be 1 to 128 letters, digits, '.', '_' or '-' (Athena), got {workgroup!r}: "
-            f"give the workgroup of NetworkActivityQueries (its work_group_name)"
-        )
+    _check_workgroup(workgroup)
     sql = compile_simulation(
         sets,
         start=start,
@@ -570,23 +644,15 @@ def run_simulation(
         database=database,
         first_management_copy=first_management_copy,
     )
-    athena = client if client is not None else _athena_client(region)
-    request: dict[str, Any] = {"QueryString": sql, "WorkGroup": workgroup}
-    if database:
-        request["QueryExecutionContext"] = {"Database": database}
-    execution_id = athena.start_query_execution(**request)["QueryExecutionId"]
-    while True:
-        execution = athena.get_query_execution(QueryExecutionId=execution_id)["QueryExecution"]
-        state = execution["Status"]["State"]
-        if state == "SUCCEEDED":
-            break
-        if state in ("FAILED", "CANCELLED"):
-            reason = execution["Status"].get("StateChangeReason", "no reason given")
-            raise NetworkTrailError(
-                f"Athena query {execution_id} in workgroup {workgroup!r} {state.lower()}: {reason}; "
-                f"check the table, database and workgroup, or run the SQL of --athena in the console"
-            )
-        (sleep or time.sleep)(poll_seconds)
-    scanned = int(execution.get("Statistics", {}).get("DataScannedInBytes", 0))
-    report = report_from_rows(_rows(athena, execution_id), sets, first_management_copy=first_management_copy)
-    return AthenaRun(execution_id, report, scanned, athena_query_cost(scanned))
+    result = run_query(
+        sql,
+        workgroup=workgroup,
+        database=database,
+        client=client,
+        region=region,
+        poll_seconds=poll_seconds,
+        sleep=sleep,
+    )
+    report = report_from_rows(result.rows, sets, first_management_copy=first_management_copy)
+    scanned = result.scanned_bytes
+    return AthenaRun(result.query_execution_id, report, scanned, athena_query_cost(scanned))

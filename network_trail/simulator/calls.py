@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from ..errors import NetworkTrailError
 from ..model._ids import ACCOUNT_ID, ORGANIZATION_ID
-from ..model.iam import ABSENT, UNKNOWN, ContextValue, Request, RequestPrincipal
+from ..model.iam import ABSENT, UNKNOWN, ContextValue, NotAnyOf, Request, RequestPrincipal, Unknown
 from ._logs import FileProblem, _parse_records, _read_bytes, iter_log_files
 
 _msgspec: Any
@@ -331,32 +331,61 @@ def _count_typed(data: bytes, counter: _Counter, by_source_ip: bool) -> bool:
     return True
 
 
-def _count_file(path: Path, by_source_ip: bool) -> tuple[_Counter, list[FileProblem], bool]:
-    counter = _Counter()
+def _count_file(path: Path, by_source_ip: bool, counter: _Counter) -> tuple[list[FileProblem], bool]:
+    """Count one log file into ``counter``: its problems, and whether it could be read.
+
+    A file that cannot be read or parsed adds nothing to ``counter``; the typed decoder decodes the
+    whole file before it counts, so a file it cannot decode is counted once, by the plain reader.
+    """
     try:
         data = _read_bytes(path)
         if _msgspec is not None and _count_typed(data, counter, by_source_ip):
-            return counter, [], True
+            return [], True
         records = _parse_records(data)
     except NetworkTrailError as err:
-        return counter, [FileProblem(str(path), str(err))], False
-    return counter, _count_records(records, counter, by_source_ip, str(path)), True
+        return [FileProblem(str(path), str(err))], False
+    return _count_records(records, counter, by_source_ip, str(path)), True
 
 
-def _count_in_worker(job: tuple[Path, bool]) -> tuple[_Counter, list[FileProblem], bool]:
-    return _count_file(*job)
+def _count_chunk(job: tuple[list[Path], bool, bool]) -> tuple[_Counter, list[FileProblem], int]:
+    """A worker's share: consecutive files counted into one counter, so the parent merges one counter
+    per chunk, not one per file (with ``fail_fast``, up to the first file with a problem)."""
+    paths, by_source_ip, fail_fast = job
+    counter = _Counter()
+    problems: list[FileProblem] = []
+    read = 0
+    for path in paths:
+        found, readable = _count_file(path, by_source_ip, counter)
+        problems.extend(found)
+        read += readable
+        if fail_fast and found:
+            break
+    return counter, problems, read
+
+
+_CHUNKS_PER_JOB: Final = 32
+"""Chunks per worker process: few merges in the parent, and an idle worker at the end waits for at
+most one chunk."""
 
 
 def _results(
-    files: list[Path], jobs: int, by_source_ip: bool
-) -> Iterator[tuple[_Counter, list[FileProblem], bool]]:
+    files: list[Path], jobs: int, by_source_ip: bool, fail_fast: bool, total: _Counter
+) -> Iterator[tuple[list[FileProblem], int]]:
+    """Count ``files`` into ``total``, in order: the problems and the number of readable files of each
+    file (one process) or of each chunk of consecutive files (``jobs`` processes)."""
     if jobs == 1 or len(files) < 2:
-        yield from (_count_file(path, by_source_ip) for path in files)
+        for path in files:
+            found, readable = _count_file(path, by_source_ip, total)
+            yield found, int(readable)
         return
+    size = -(-len(files) // min(len(files), jobs * _CHUNKS_PER_JOB))
+    chunks = [(files[i : i + size], by_source_ip, fail_fast) for i in range(0, len(files), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(min(jobs, len(files))) as pool:
-        yield from pool.imap(_count_in_worker, [(path, by_source_ip) for path in files])
+    with context.Pool(min(jobs, len(chunks))) as pool:
+        for counter, found, read in pool.imap(_count_chunk, chunks):
+            total.merge(counter)
+            yield found, read
 
 
 def _key_of(call: DistinctCall) -> _Key:
@@ -428,8 +457,7 @@ def distinct_calls(
     total = _Counter()
     problems: list[FileProblem] = []
     read = 0
-    for counter, found, readable in _results(files, jobs, by_source_ip):
-        total.merge(counter)
+    for found, readable in _results(files, jobs, by_source_ip, fail_fast, total):
         read += readable
         for problem in found:
             problems.append(problem)
@@ -597,14 +625,17 @@ def _known(value: str | None) -> ContextValue:
 
 
 def _org_of(account: str | None, org_accounts: Mapping[str, str] | None) -> ContextValue:
-    """The organization id of ``account`` from the map; UNKNOWN for an account outside it or without a map.
+    """The organization id of ``account`` from the map (``list-accounts`` output); UNKNOWN without a map.
 
-    An account the map does not list may belong to another organization, or to none (then the key is
-    absent): neither is known.
+    ``list-accounts`` lists every account of the organization, so an account the map does not list is
+    in none of its organizations: its key is absent (no organization) or another organization's id
+    (IAM User Guide, ``aws:PrincipalOrgID`` and ``aws:VpceOrgID``: each is in the request context only
+    when the account is a member of an organization), which :class:`NotAnyOf` says.
     """
     if org_accounts is None or account is None:
         return UNKNOWN
-    return org_accounts.get(account, UNKNOWN)
+    found = org_accounts.get(account)
+    return found if found is not None else NotAnyOf(frozenset(org_accounts.values()))
 
 
 def _principal_of(call: DistinctCall) -> RequestPrincipal:
@@ -629,7 +660,7 @@ def _principal_of(call: DistinctCall) -> RequestPrincipal:
 
 def call_request(
     call: DistinctCall,
-    action: str,
+    action: str | Unknown,
     *,
     org_accounts: Mapping[str, str] | None = None,
     endpoints: Mapping[str, EndpointInfo] | None = None,
@@ -647,7 +678,8 @@ def call_request(
     behalf). Everything else, the resource among it, is unknown.
 
     :param call: the distinct call.
-    :param action: one of ``iam_actions(call.event_source, call.event_name)``.
+    :param action: one of ``iam_actions(call.event_source, call.event_name)``, or UNKNOWN for an event
+        name without a documented action.
     :param org_accounts: account id → organization id, e.g. from :func:`load_org_accounts`.
         Default: - organization ids unknown
     :param endpoints: endpoint id → :class:`EndpointInfo`. Default: - VPCs unknown

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from ..model.iam import UNKNOWN, Evaluation, Policy, Verdict, evaluate_policy, parse_policy
+from ..model.iam import UNKNOWN, Evaluation, Policy, Unknown, Verdict, evaluate_policy, parse_policy
 from ..model.iam_actions import conditional_iam_actions, iam_actions
 from .calls import DistinctCall, EndpointInfo, call_request
 from .endpoint_policies import PolicyTarget
@@ -195,7 +195,7 @@ def replay_call(
     """
     actions = iam_actions(call.event_source, call.event_name)
     # An event name with no documented action: the action is UNKNOWN, which the evaluator's Request takes.
-    wanted: Sequence[Any] = (UNKNOWN,) if actions is None else actions
+    wanted: Sequence[str | Unknown] = (UNKNOWN,) if actions is None else actions
     evaluations = [
         evaluate_policy(policy, call_request(call, action, org_accounts=org_accounts, endpoints=endpoints))
         for action in wanted

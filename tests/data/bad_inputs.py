@@ -35,6 +35,7 @@ from network_trail import (
 from network_trail.app.config import load_environments
 from network_trail.cdk.endpoint_policy import apply_endpoint_policy, proposal_policy
 from network_trail.model.endpoint_policy import check_endpoint_policy
+from network_trail.model.iam import NotAnyOf
 from network_trail.model.iam_actions import iam_actions
 from network_trail.simulator.calls import calls_from_rows, distinct_calls, load_org_accounts
 from network_trail.simulator.endpoint_policies import policy_file_target
@@ -977,6 +978,15 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "Accounts[0]",
         "'arn:aws:organizations::<management account>:account/<o-id>/<Id>'",
         "pass the output of `aws organizations list-accounts` unchanged",
+    ),
+    BadInput(
+        "iam-not-any-of",
+        "IAM evaluator",
+        'NotAnyOf(["o-a1b2c3d4e5"])',
+        lambda: NotAnyOf(["o-a1b2c3d4e5"]),  # type: ignore[arg-type]
+        "values=['o-a1b2c3d4e5']",
+        "must be a frozenset of strings",
+        "NotAnyOf(frozenset({'o-a1b2c3d4e5'}))",
     ),
     # --- endpoint policies: replay, advise, apply_endpoint_policy ---------------------------------------
     BadInput(

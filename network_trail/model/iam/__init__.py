@@ -18,9 +18,11 @@ from ._types import (
     UNKNOWN,
     ContextValue,
     Evaluation,
+    NotAnyOf,
     Request,
     RequestPrincipal,
     StatementRef,
+    Unknown,
     Verdict,
 )
 
@@ -30,6 +32,7 @@ __all__ = [
     "ConditionTest",
     "ContextValue",
     "Evaluation",
+    "NotAnyOf",
     "Policy",
     "Principals",
     "Request",
@@ -37,6 +40,7 @@ __all__ = [
     "ResourceKind",
     "Statement",
     "StatementRef",
+    "Unknown",
     "Verdict",
     "evaluate",
     "evaluate_policy",

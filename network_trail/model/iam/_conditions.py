@@ -15,6 +15,8 @@ Semantics from the IAM User Guide:
 
 A key whose value is UNKNOWN makes the condition unknown, naming the key. A multivalued request
 value under an operator without a set prefix is not defined by the pages: the result is unknown.
+A :class:`NotAnyOf` value (absent, or a string none of the excluded ones) gives the result all of
+its completions agree on, else unknown.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from ._parse import OPERATORS, ConditionTest, parse_date, parse_network, parse_number
 from ._tri import FALSE, TRUE, Tri, all_, of, unknown
-from ._types import ABSENT, UNKNOWN, ContextValue, Request
+from ._types import ABSENT, UNKNOWN, Absent, ContextValue, NotAnyOf, Request
 from ._wildcard import arn_matches, matches
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
@@ -96,11 +98,50 @@ def _absent(test: ConditionTest) -> Tri:
     return TRUE if test.if_exists else of(OPERATORS[test.base][1])
 
 
+def _matches_outside(test: ConditionTest, wanted: str, excluded: frozenset[str]) -> bool:
+    """Whether ``wanted`` may match some string not in ``excluded`` (True when not sure: sound)."""
+    family = OPERATORS[test.base][0]
+    if family in ("string", "binary"):
+        return wanted not in excluded
+    if family in ("like", "arn"):
+        return "*" in wanted or "?" in wanted or wanted not in excluded
+    if family == "string_ic":  # a case variant of a cased value is another string
+        return wanted not in excluded or wanted.lower() != wanted.upper()
+    return True  # numeric, date, bool, ip: many spellings match one value
+
+
+def _outside(test: ConditionTest, excluded: frozenset[str]) -> set[bool]:
+    """The results of ``test`` over every string not in ``excluded`` (a superset: sound)."""
+    family, negated, _ = OPERATORS[test.base]
+    if family == "null":  # a present key: "false" holds
+        return {"false" in _lowered(test)}
+    hits = {False}  # some string matches no value: all but ``StringLike`` ``*``, which matches all
+    if family == "like" and any(wanted and not wanted.strip("*") for wanted in test.values):
+        hits = {True}
+    if any(_matches_outside(test, wanted, excluded) for wanted in test.values):
+        hits.add(True)
+    return {hit != negated for hit in hits}
+
+
+def _not_any_of(test: ConditionTest, value: NotAnyOf) -> Tri:
+    """Absent, or a string none of ``value.values``: certain when every completion agrees."""
+    absent = _value_test(test, ABSENT).value
+    results = _outside(test, value.values) | {bool(absent)}
+    return of(results.pop()) if len(results) == 1 else unknown(test.key)
+
+
 def evaluate_test(test: ConditionTest, request: Request) -> Tri:
     """One condition key under one operator, against the request: True, False or unknown."""
     value: ContextValue = request.value(test.key)
     if value is UNKNOWN:
         return unknown(test.key)
+    if isinstance(value, NotAnyOf):
+        return _not_any_of(test, value)
+    return _value_test(test, value)
+
+
+def _value_test(test: ConditionTest, value: str | bool | int | tuple[str, ...] | Absent) -> Tri:
+    """One condition key under one operator, against a known value or ABSENT."""
     if value is ABSENT or value == ():
         return TRUE if test.base == "Null" and "true" in _lowered(test) else _absent(test)
     if test.base == "Null":  # "true": the key must be absent; "false": present. Values OR-ed.

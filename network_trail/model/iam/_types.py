@@ -31,8 +31,34 @@ ABSENT: Final = _Sentinel.ABSENT
 
 Unknown: TypeAlias = Literal[_Sentinel.UNKNOWN]
 Absent: TypeAlias = Literal[_Sentinel.ABSENT]
-ContextValue: TypeAlias = str | bool | int | tuple[str, ...] | Unknown | Absent
-"""A request context value: a single value, a tuple for a multivalued key, UNKNOWN or ABSENT."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotAnyOf:
+    """A single-valued context key known to be absent, or a string that is none of ``values``.
+
+    What a replay knows of ``aws:PrincipalOrgID`` for an account that ``list-accounts`` does not list:
+    the key is absent when the account is in no organization, else it holds another organization's
+    id (IAM User Guide, global condition keys, ``aws:PrincipalOrgID``: "included in the request context
+    only if the principal is a member of an organization"). Each condition is evaluated over every
+    such completion: certain where they all agree, else unknown.
+
+    :param values: the strings the value is known not to be (e.g. the organization's ids).
+    """
+
+    values: frozenset[str]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.values, frozenset) or not all(isinstance(v, str) for v in self.values):
+            raise NetworkTrailError(
+                f"NotAnyOf values={self.values!r}: must be a frozenset of strings. "
+                "Fix: NotAnyOf(frozenset({'o-a1b2c3d4e5'}))."
+            )
+
+
+ContextValue: TypeAlias = str | bool | int | tuple[str, ...] | NotAnyOf | Unknown | Absent
+"""A request context value: a single value, a tuple for a multivalued key, :class:`NotAnyOf`, UNKNOWN
+or ABSENT."""
 
 
 class Verdict(enum.Enum):
@@ -163,13 +189,13 @@ class RequestPrincipal:
 def _check_context(context: Mapping[str, ContextValue]) -> dict[str, ContextValue]:
     checked: dict[str, ContextValue] = {}
     for key, value in context.items():
-        ok = isinstance(value, str | bool | int) or value in (UNKNOWN, ABSENT)
+        ok = isinstance(value, str | bool | int | NotAnyOf) or value in (UNKNOWN, ABSENT)
         if isinstance(value, tuple):
             ok = all(isinstance(v, str) for v in value)
         if not isinstance(key, str) or not ok:
             raise NetworkTrailError(
                 f"Request context[{key!r}]={value!r}: a context key is a string and its value a string, "
-                "bool, int, tuple of strings, UNKNOWN or ABSENT. Fix: give a multivalued key as a tuple "
+                "bool, int, tuple of strings, NotAnyOf, UNKNOWN or ABSENT. Fix: give a multivalued key as a tuple "
                 f"of strings (see {_pages.MULTIVALUED})."
             )
         checked[key.lower()] = value
