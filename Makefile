@@ -12,28 +12,41 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 
+# uv installs the pinned dependencies from PyPI, as pip would, several times faster on an empty cache
+# (docs/performance.md, "First run"); pip only bootstraps uv itself into the new venv.
+UV_VERSION := 0.13.8
+UV := $(BIN)/uv
+UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
+# Independent recipes run side by side (mypy beside the checkov venv and the test suite: measured in
+# docs/performance.md); each target's output is printed in one piece when it ends.
+MAKEFLAGS += --jobs=2 --output-sync=target
+
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-# checkov pins an old boto3: it lives in its own venv, used only by tests/test_checkov.py.
+# checkov pins an old boto3: it lives in its own venv, used only by tests/test_checkov.py, and is
+# built by `make test` beside the first targets (it needs only uv).
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_VERSION := 3.3.30
 
 .PHONY: deps synth test lint typecheck unit docs check-floors check-wheel bench-synth clean
 
-$(PY_STAMP): pyproject.toml requirements-dev.txt
+$(UV_STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	touch $@
+
+$(PY_STAMP): pyproject.toml requirements-dev.txt $(UV_STAMP)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements-dev.txt -e .
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(CHECKOV_STAMP): Makefile
-	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+$(CHECKOV_STAMP): Makefile $(UV_STAMP)
+	test -x $(CHECKOV_VENV)/bin/python || $(UV) venv --quiet --python $(PYTHON) $(CHECKOV_VENV)
+	$(UV) pip install --quiet --python $(CHECKOV_VENV)/bin/python checkov==$(CHECKOV_VERSION)
 	touch $@
 
 deps: $(PY_STAMP) $(NODE_STAMP)

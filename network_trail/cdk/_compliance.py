@@ -16,12 +16,13 @@ The reasons are constants so docs/security.md and the tests cite the same text.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Final
 
 import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
-from constructs import IConstruct
+from constructs import IConstruct, Node
 
 __all__ = [
     "ACKNOWLEDGED_RULES_METADATA_KEY",
@@ -35,6 +36,7 @@ __all__ = [
     "harden_and_acknowledge",
     "harden_and_acknowledge_archive",
     "harden_and_acknowledge_results_bucket",
+    "node_of",
     "send_object_events_to_eventbridge",
 ]
 
@@ -114,6 +116,24 @@ ACKNOWLEDGED_RULES_METADATA_KEY: Final = "aws:cdk:acknowledged-rules"
 and cdk-nag read acknowledgments from (a constant here: reading it is a round-trip to the jsii kernel)."""
 
 
+_NODES: weakref.WeakKeyDictionary[IConstruct, Node] = weakref.WeakKeyDictionary()
+
+
+def node_of(construct: IConstruct) -> Node:
+    """``construct.node``, read from the jsii kernel once per construct.
+
+    A construct's node never changes, and each read of ``.node`` is a round-trip to the kernel:
+    the builders need a resource's node up to three times (its default child, a dependency, its
+    acknowledgments).
+
+    :param construct: a construct.
+    """
+    node = _NODES.get(construct)
+    if node is None:
+        node = _NODES[construct] = construct.node
+    return node
+
+
 def qualified_rule_id(rule: str) -> str:
     """A rule id as ``Validations.acknowledge`` records it.
 
@@ -139,7 +159,7 @@ def acknowledge_rules(resource: IConstruct, findings: Iterable[tuple[Iterable[st
     :param findings: the rule ids and the reason they are accepted.
     """
     acknowledged = {qualified_rule_id(rule): reason for rules, reason in findings for rule in rules}
-    resource.node.add_metadata(ACKNOWLEDGED_RULES_METADATA_KEY, acknowledged)
+    node_of(resource).add_metadata(ACKNOWLEDGED_RULES_METADATA_KEY, acknowledged)
 
 
 def _nag(resource: IConstruct, rules: Iterable[str], reason: str) -> None:
@@ -163,7 +183,7 @@ def _metadata(
         there is nothing to merge with (saves a round-trip to the jsii kernel per key).
         Default: false
     """
-    cfn = resource.node.default_child if not isinstance(resource, cdk.CfnResource) else resource
+    cfn = node_of(resource).default_child if not isinstance(resource, cdk.CfnResource) else resource
     assert isinstance(cfn, cdk.CfnResource)
     guard_rules = sorted(set(guard))
     if guard_rules:
@@ -366,7 +386,7 @@ def harden_and_acknowledge(
     """
     if bucket is not None:
         if cfn_bucket is None:
-            cfn_bucket = bucket.node.default_child  # type: ignore[assignment]
+            cfn_bucket = node_of(bucket).default_child  # type: ignore[assignment]
         assert isinstance(cfn_bucket, s3.CfnBucket)
         send_object_events_to_eventbridge(cfn_bucket)
         acknowledge_log_bucket(bucket, object_lock=object_lock_retention is not None, cfn_bucket=cfn_bucket)

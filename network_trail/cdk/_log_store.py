@@ -23,6 +23,7 @@ from constructs import Construct
 
 from ..model._policies import organization_deny_statement
 from . import _resources
+from ._compliance import node_of
 
 AddToProvided = Callable[[s3.IBucket | kms.IKey, list[dict[str, Any]], str], None]
 """Adds statements to a provided resource's policy or warns; called with the resource, the
@@ -184,7 +185,7 @@ def _log_access(
     Returns the L1 resources of the log bucket and of the created access-log bucket (``None`` for
     a provided one), and the log bucket's ARN, each read once (a round-trip to the jsii kernel).
     """
-    cfn_bucket = bucket.node.default_child
+    cfn_bucket = node_of(bucket).default_child
     assert isinstance(cfn_bucket, s3.CfnBucket)
     bucket_arn = bucket.bucket_arn
     access_statement = _resources.enable_access_logging(
@@ -193,7 +194,7 @@ def _log_access(
     if created_access_logs is None:
         add_to_provided(access_logs, [access_statement], "access-logs bucket")
         return cfn_bucket, None, bucket_arn
-    child = created_access_logs.node.default_child
+    child = node_of(created_access_logs).default_child
     assert isinstance(child, s3.CfnBucket)
     _resources.attach_bucket_policy(created_access_logs, [access_statement])
     return cfn_bucket, child, bucket_arn

@@ -24,7 +24,7 @@ from ..errors import NetworkTrailError
 from ..model._ids import account_id_problems
 from ..model._policies import access_logs_policy_statement, tls_only_statement
 from . import _defaults
-from ._compliance import CREATE_GRANT_DENY_STATEMENT
+from ._compliance import CREATE_GRANT_DENY_STATEMENT, node_of
 
 
 @cache
@@ -283,7 +283,7 @@ def enable_access_logging(
     :param sid: the statement id, unique among the sources logging to ``target``.
         Default: "S3ServerAccessLogsPolicy"
     """
-    cfn_bucket = cfn_source if cfn_source is not None else source.node.default_child
+    cfn_bucket = cfn_source if cfn_source is not None else node_of(source).default_child
     assert isinstance(cfn_bucket, s3.CfnBucket)
     cfn_bucket.add_property_override(
         "LoggingConfiguration",

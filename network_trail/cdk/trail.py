@@ -574,7 +574,7 @@ class NetworkTrail(Construct):
         # CloudTrail checks the bucket policy (and the Logs role) when the trail is created.
         for dependency in (store.bucket_policy, logs_delivery.policy if logs_delivery else None):
             if dependency is not None:
-                cfn_trail.node.add_dependency(dependency)
+                _compliance.node_of(cfn_trail).add_dependency(dependency)
         return cfn_trail
 
     def _harden_and_acknowledge(
