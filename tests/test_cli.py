@@ -17,6 +17,7 @@ from network_trail import NetworkActivityEventSource, presets, render_selectors
 from network_trail.cli import main
 
 from .conftest import DATA, ROOT
+from .data.whole_trail import WHOLE_TRAIL
 
 Record = dict[str, Any]
 
@@ -408,28 +409,6 @@ def test_explain_follows_the_rule_for_select_and_deselect_operators(tmp_path: Pa
 
 
 # --- whole trails: data selectors in every command (issue 19) -------------------------------------
-
-# The first PutEventSelectors example of the API reference: management events and S3 data events of one
-# bucket (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html),
-# with a network activity selector added as the User Guide's network activity page does.
-WHOLE_TRAIL: list[dict[str, Any]] = [
-    {"Name": "Management events", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
-    {
-        "Name": "S3 data events for one bucket",
-        "FieldSelectors": [
-            {"Field": "eventCategory", "Equals": ["Data"]},
-            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
-            {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::amzn-s3-demo-bucket/"]},
-        ],
-    },
-    {
-        "Name": "Network activity for KMS",
-        "FieldSelectors": [
-            {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
-            {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
-        ],
-    },
-]
 
 
 def _data_logs(tmp_path: Path) -> Path:

@@ -18,6 +18,7 @@ from network_trail.cli._inputs import PresetRequest, SelectorOptions, selector_i
 from network_trail.model.sources import NetworkActivityEventSource
 
 from .conftest import ROOT
+from .data.whole_trail import WHOLE_TRAIL as MIXED
 
 SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_snapshot"
 PROD = SNAPSHOTS / "test_sample_app_environment[prod].json"
@@ -325,29 +326,6 @@ def test_live_reads_basic_data_resources_as_data_selectors(tmp_path: Path) -> No
         {"Field": "readOnly", "Equals": ["false"]},
         {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3"]},
     ]
-
-
-# The first example of PutEventSelectors (API reference), as `aws cloudtrail get-event-selectors` shows it:
-# management events, S3 data events of one bucket and Lambda data events, on one trail.
-# https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html
-MIXED: list[dict[str, Any]] = [
-    {"Name": "Management events", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
-    {
-        "Name": "S3 data events for one bucket",
-        "FieldSelectors": [
-            {"Field": "eventCategory", "Equals": ["Data"]},
-            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
-            {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::amzn-s3-demo-bucket/"]},
-        ],
-    },
-    {
-        "Name": "Network activity for KMS",
-        "FieldSelectors": [
-            {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
-            {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
-        ],
-    },
-]
 
 
 @pytest.mark.parametrize("option", ["--live", "--selectors", "--template"])
