@@ -10,12 +10,17 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, Final, NoReturn
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import click
 
 from ..errors import NetworkTrailError
 from ._inputs import SelectorInput, SelectorOptions
+
+if TYPE_CHECKING:
+    from ..simulator.calls import DistinctCall
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -120,3 +125,69 @@ def athena_options(
         return func
 
     return apply
+
+
+def days_option() -> Callable[[Any], Any]:
+    """``--days N``: the last N days of the distinct-calls query (``replay --athena``)."""
+    return click.option(
+        "--days", type=click.IntRange(1, 3653), help="--athena: read the last N days. Default: 30."
+    )
+
+
+def check_athena_only(athena: dict[str, Any]) -> None:
+    if athena["athena"]:
+        return
+    given = [
+        flag for flag, name in {"--days": "days", **ATHENA_ONLY}.items() if athena[name] not in (None, False)
+    ]
+    if given:
+        _fail(
+            f"{', '.join(given)} {'is an option' if len(given) == 1 else 'are options'} of --athena: add --athena"
+        )
+
+
+def distinct_calls_query(logs: tuple[Path, ...], calls_csv: Path | None, athena: dict[str, Any]) -> str:
+    """The distinct-calls query of ``--athena``, after checking the options that go with it."""
+    from ..model._queries import DEFAULT_TABLE_NAME, DISTINCT_CALLS_DAYS, distinct_calls_sql
+
+    if logs or calls_csv is not None:
+        raise NetworkTrailError("--athena reads the Athena table, not log files: drop LOGS and --calls")
+    start: datetime | None = athena["start"]
+    end: datetime | None = athena["end"]
+    if (start is None) != (end is None) or (start is not None and athena["days"] is not None):
+        raise NetworkTrailError(
+            "--athena reads the last --days N (default 30) or the days --from DAY --to DAY: give --from with "
+            "--to, or --days alone"
+        )
+    if start is not None and end is not None and start > end:
+        raise NetworkTrailError(
+            f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}: give the first day with --from"
+        )
+    return distinct_calls_sql(
+        table=athena["table"] or DEFAULT_TABLE_NAME,
+        database=athena["database"],
+        days=athena["days"] or DISTINCT_CALLS_DAYS,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+    )
+
+
+def athena_distinct_calls(sql: str, athena: dict[str, Any]) -> tuple[DistinctCall, ...]:
+    """``--athena --run``: run the query in the workgroup and read its rows as distinct calls."""
+    from ..simulator.athena_sql import athena_query_cost, run_query
+    from ..simulator.calls import calls_from_rows
+
+    if not athena["workgroup"]:
+        raise NetworkTrailError(
+            "--run needs --workgroup NAME, the workgroup of NetworkActivityQueries (its work_group_name)"
+        )
+    result = run_query(sql, workgroup=athena["workgroup"], database=athena["database"])
+    where = f"Athena query {result.query_execution_id}"
+    calls = calls_from_rows(result.rows, where=where)
+    scanned = result.scanned_bytes
+    click.echo(
+        f"{where}: {len(calls)} distinct calls, {scanned / 1e6:,.1f} MB scanned, "
+        f"query cost ${athena_query_cost(scanned):.4f}",
+        err=True,
+    )
+    return calls
