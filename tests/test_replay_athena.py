@@ -93,32 +93,31 @@ def test_a_failed_query_is_an_error_with_athena_s_reason(
     assert f"Athena query {QUERY_ID} in workgroup 'network-trail' failed: TABLE_NOT_FOUND" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--run"], "--run is an option of --athena: add --athena"),
-        (["--days", "7", "--table", "t"], "--days, --table are options of --athena: add --athena"),
-        (["--athena", "some-logs"], "--athena reads the Athena table, not log files: drop LOGS and --calls"),
-        (["--athena", "--from", "2026-11-01"], "give --from with --to, or --days alone"),
-        (["--athena", "--days", "7", *RANGE], "give --from with --to, or --days alone"),
-        (
-            ["--athena", "--from", "2026-11-02", "--to", "2026-11-01"],
-            "--from 2026-11-02 is after --to 2026-11-01",
-        ),
-        (["--athena", "--days", "0"], "Invalid value for '--days': 0 is not in the range 1<=x<=3653"),
-        (["--athena", "--table", "Bad-Name"], "table must be 1 to 255 lowercase letters, digits or '_'"),
-        (
-            ["--athena", "--run", *POLICY],
-            "--run needs --workgroup NAME, the workgroup of NetworkActivityQueries",
-        ),
-        (["--athena", "--run", "--workgroup", "my workgroup", *POLICY], "workgroup must be 1 to 128 letters"),
-    ],
-)
+BAD_ATHENA_OPTIONS = [
+    (["--run"], "--run is an option of --athena: add --athena"),
+    (["--days", "7", "--table", "t"], "--days, --table are options of --athena: add --athena"),
+    (["--athena", "some-logs"], "--athena reads the Athena table, not log files: drop LOGS and --calls"),
+    (["--athena", "--from", "2026-11-01"], "give --from with --to, or --days alone"),
+    (["--athena", "--days", "7", *RANGE], "give --from with --to, or --days alone"),
+    (
+        ["--athena", "--from", "2026-11-02", "--to", "2026-11-01"],
+        "--from 2026-11-02 is after --to 2026-11-01",
+    ),
+    (["--athena", "--days", "0"], "Invalid value for '--days': 0 is not in the range 1<=x<=3653"),
+    (["--athena", "--table", "Bad-Name"], "table must be 1 to 255 lowercase letters, digits or '_'"),
+    (["--athena", "--run"], "--run needs --workgroup NAME, the workgroup of NetworkActivityQueries"),
+    (["--athena", "--run", "--workgroup", "my workgroup"], "workgroup must be 1 to 128 letters"),
+]
+"""Bad ``--athena`` options (each command adds the input it needs: replay --policy, advise --endpoints) and a
+fragment of the error each must give."""
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_ATHENA_OPTIONS)
 def test_bad_athena_options_name_the_option_and_the_fix(
     args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "some-logs").mkdir()
-    result = run("replay", *args)
+    result = run("replay", *args, *POLICY)
     assert result.exit_code == 2
     assert message in result.stderr

@@ -12,26 +12,15 @@ from ..errors import NetworkTrailError
 from ..simulator.calls import EndpointInfo
 from ..simulator.policy_report import replay_markdown, replay_text
 from ..simulator.replay import Outcome, replay
-from ._policy_inputs import call_options, check_call_inputs, load_calls, load_org, load_targets
-from ._shared import (
-    _fail,
-    _print_json,
-    athena_distinct_calls,
-    athena_options,
-    check_athena_only,
-    days_option,
-    distinct_calls_query,
-)
+from ._policy_inputs import call_loader, call_options, load_org, load_targets
+from ._shared import _fail, _print_json, distinct_calls_options
 
 __all__ = ["replay_command"]
 
 _FAIL_CHOICES: Final = (Outcome.REGRESSION.value, Outcome.UNKNOWN.value)
-_athena_options = athena_options(
+_athena_options = distinct_calls_options(
     athena_help="Instead of LOGS: print the distinct-calls Athena query (with --run: run it and replay its result).",
-    from_help="--athena: first delivery day read (UTC), with --to.",
-    to_help="--athena: last delivery day read (UTC), with --from.",
     run_help="--athena: run the query with boto3 and replay its result.",
-    extra=[days_option()],
 )
 """``--athena``: the distinct calls from the distinct-calls query of NetworkActivityQueries."""
 
@@ -89,17 +78,13 @@ def replay_command(
     """
     if as_json and markdown:
         _fail("--json and --markdown are two formats of one report: give one")
-    check_athena_only(athena)
     try:
-        sql = distinct_calls_query(logs, calls_csv, athena) if athena["athena"] else None
-        if sql is not None and not athena["run"]:
-            click.echo(sql)
+        read_calls = call_loader(logs, calls_csv, jobs, athena)
+        if read_calls is None:
             return
-        if sql is None:
-            check_call_inputs(logs, calls_csv)
         targets, endpoints = load_targets(policies, endpoints_file, template)
         org_accounts = load_org(org_file)
-        calls = athena_distinct_calls(sql, athena) if sql is not None else load_calls(logs, calls_csv, jobs)
+        calls = read_calls()
         report = replay(
             calls,
             targets,

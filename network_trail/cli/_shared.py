@@ -1,4 +1,5 @@
-"""What several commands share: errors and output, the selector sets of the selector options, ``--jobs``.
+"""What several commands share: errors and output, the selector sets of the selector options, ``--jobs``,
+``--athena`` and its options, and the distinct-calls query of ``replay`` and ``advise``.
 
 Every command prints its errors with :func:`_fail` (``error: ...`` on stderr, exit code 2 unless told),
 JSON with :func:`_print_json` and tables with :func:`_table`.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
@@ -90,7 +91,7 @@ ATHENA_ONLY: Final = {
     "--workgroup": "workgroup",
     "--run": "run",
 }
-"""Options that apply to ``--athena`` only (``simulate``, ``replay``), and their parameter names."""
+"""Options that apply to ``--athena`` only (``simulate``, ``replay``, ``advise``), and their parameter names."""
 
 
 def athena_options(
@@ -127,29 +128,52 @@ def athena_options(
     return apply
 
 
-def days_option() -> Callable[[Any], Any]:
-    """``--days N``: the last N days of the distinct-calls query (``replay --athena``)."""
-    return click.option(
-        "--days", type=click.IntRange(1, 3653), help="--athena: read the last N days. Default: 30."
+def distinct_calls_options(*, athena_help: str, run_help: str) -> Callable[[Any], Any]:
+    """The options of :func:`athena_options` with ``--days N``: the distinct-calls query of
+    NetworkActivityQueries instead of ``LOGS`` (``replay``, ``advise``).
+
+    :param athena_help: the help of ``--athena``.
+    :param run_help: the help of ``--run``.
+    """
+    return athena_options(
+        athena_help=athena_help,
+        from_help="--athena: first delivery day read (UTC), with --to.",
+        to_help="--athena: last delivery day read (UTC), with --from.",
+        run_help=run_help,
+        extra=[
+            click.option(
+                "--days", type=click.IntRange(1, 3653), help="--athena: read the last N days. Default: 30."
+            )
+        ],
     )
 
 
-def check_athena_only(athena: dict[str, Any]) -> None:
-    if athena["athena"]:
-        return
+def _check_athena_only(athena: Mapping[str, Any]) -> None:
     given = [
         flag for flag, name in {"--days": "days", **ATHENA_ONLY}.items() if athena[name] not in (None, False)
     ]
     if given:
-        _fail(
+        raise NetworkTrailError(
             f"{', '.join(given)} {'is an option' if len(given) == 1 else 'are options'} of --athena: add --athena"
         )
 
 
-def distinct_calls_query(logs: tuple[Path, ...], calls_csv: Path | None, athena: dict[str, Any]) -> str:
-    """The distinct-calls query of ``--athena``, after checking the options that go with it."""
+def distinct_calls_query(
+    logs: Sequence[Path], calls_csv: Path | None, athena: Mapping[str, Any]
+) -> str | None:
+    """The distinct-calls query of ``--athena`` (None without it), after checking the options that go with it.
+
+    :param logs: the command's ``LOGS``.
+    :param calls_csv: its ``--calls``.
+    :param athena: its parameters, with those of :func:`distinct_calls_options`.
+    :raises NetworkTrailError: when an option of ``--athena`` comes without it, ``--athena`` with LOGS or
+      ``--calls``, or the days are not ``--days N`` or ``--from DAY --to DAY``.
+    """
     from ..model._queries import DEFAULT_TABLE_NAME, DISTINCT_CALLS_DAYS, distinct_calls_sql
 
+    if not athena["athena"]:
+        _check_athena_only(athena)
+        return None
     if logs or calls_csv is not None:
         raise NetworkTrailError("--athena reads the Athena table, not log files: drop LOGS and --calls")
     start: datetime | None = athena["start"]
@@ -172,8 +196,15 @@ def distinct_calls_query(logs: tuple[Path, ...], calls_csv: Path | None, athena:
     )
 
 
-def athena_distinct_calls(sql: str, athena: dict[str, Any]) -> tuple[DistinctCall, ...]:
-    """``--athena --run``: run the query in the workgroup and read its rows as distinct calls."""
+def athena_distinct_calls(sql: str, athena: Mapping[str, Any]) -> tuple[DistinctCall, ...]:
+    """``--athena --run``: run the query in the workgroup and read its rows as distinct calls.
+
+    The query's id, the bytes it scanned and its cost go to stderr.
+
+    :param sql: the query of :func:`distinct_calls_query`.
+    :param athena: the command's parameters, with those of :func:`distinct_calls_options`.
+    :raises NetworkTrailError: without ``--workgroup``, or when the query fails or a row is not a call.
+    """
     from ..simulator.athena_sql import athena_query_cost, run_query
     from ..simulator.calls import calls_from_rows
 
