@@ -1,7 +1,7 @@
 """`advise --athena`: replay's distinct-calls query of NetworkActivityQueries, and with --run proposals from it.
 
-The options and their checks are replay's (``tests/test_replay_athena.py``), so the SQL must be replay's for
-the same options, and every bad option must fail as replay fails. With --run the query's rows come back
+The options and their checks are replay's, so the SQL must be replay's for the same options (every bad
+option fails as replay fails: ``tests/test_replay_athena.py`` runs those cases on both commands). With --run the query's rows come back
 through botocore's Stubber in ``GetQueryResults``' shape (a header row, then each value a ``VarCharValue``
 and NULL an empty ``Datum``, in pages joined by ``NextToken``: Amazon Athena API Reference,
 https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html,
@@ -34,13 +34,10 @@ from .conftest import DATA
 from .test_athena_run import DATABASE, QUERY_ID, WORKGROUP, athena, database, expect_success
 from .test_athena_sql import END, START, result_rows
 from .test_calls_sql import con, log_file
-from .test_replay_athena import BAD_ATHENA_OPTIONS, POLICY, RANGE
+from .test_replay_athena import ENDPOINTS, RANGE
 
 __all__ = ["athena", "con", "database", "log_file"]  # fixtures of the modules the proof comes from
 
-# The endpoints of the User Guide's sample records (tests/data/endpoint-policies/README.md): the S3 gateway
-# endpoint vpce-03y53r4ukkkuygzg0 of s3-listbuckets-allowed.json is one of them.
-ENDPOINTS = ["--endpoints", str(DATA / "endpoint-policies" / "sample-endpoints.json")]
 ORG = ["--org-accounts", str(DATA / "endpoint-policies" / "org-accounts.json")]
 
 
@@ -73,29 +70,40 @@ def test_prints_replay_s_query_for_the_same_options(options: list[str], table: s
     assert run("advise", "--athena", *options, *ENDPOINTS).output == replay.output
 
 
-@pytest.mark.parametrize("shape", ["perimeter", "both"])
-def test_run_proposes_what_advise_calls_proposes_on_the_same_rows(
-    athena: tuple[Any, Stubber],
-    database: duckdb.DuckDBPyConnection,
-    log_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    shape: str,
-) -> None:
+@pytest.fixture
+def athena_result(
+    athena: tuple[Any, Stubber], database: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[dict[str, str | None]]]:
+    """advise's query of RANGE in DATABASE and its rows (the query run on DuckDB), which the stubbed Athena
+    client gives as the result of the next StartQueryExecution; never waits."""
     client, stub = athena
     monkeypatch.setattr(athena_sql, "_athena_client", lambda region: client)
     monkeypatch.setattr("network_trail.simulator.athena_sql.time.sleep", lambda seconds: None)
-    # GIVEN the command's query run on DuckDB: as Athena's result pages, and as the result CSV in S3
     sql = run("advise", "--athena", *RANGE, "--database", DATABASE).output.removesuffix("\n")
     rows = result_rows(database, sql, CALL_COLUMNS)
     expect_success(stub, sql, rows)
+    return sql, rows
+
+
+RUN = ["--athena", "--run", "--workgroup", WORKGROUP, "--database", DATABASE, *RANGE]
+
+
+@pytest.mark.parametrize("shape", ["perimeter", "both"])
+def test_run_proposes_what_advise_calls_proposes_on_the_same_rows(
+    athena_result: tuple[str, list[dict[str, str | None]]],
+    database: duckdb.DuckDBPyConnection,
+    log_file: Path,
+    tmp_path: Path,
+    shape: str,
+) -> None:
+    # GIVEN the command's query run on DuckDB: as Athena's result pages, and as the result CSV in S3
+    sql, rows = athena_result
     csv = tmp_path / "result.csv"
     duck = sqlglot.transpile(sql, read="athena", write="duckdb")[0]
     database.execute(f"COPY ({duck}) TO '{csv}' (HEADER, FORCE_QUOTE *)")
     # WHEN advise runs the query in the workgroup
-    args = ["--athena", "--run", "--workgroup", WORKGROUP, "--database", DATABASE, *RANGE]
     common = [*ENDPOINTS, *ORG, "--shape", shape, "--json"]
-    result = run("advise", *args, *common)
+    result = run("advise", *RUN, *common)
     # THEN its proposals are those of the result CSV and of the same records read from a log file
     assert result.exit_code == 0, result.output
     advice = json.loads(result.stdout)
@@ -111,38 +119,14 @@ def test_run_proposes_what_advise_calls_proposes_on_the_same_rows(
 
 
 def test_run_prints_the_text_advice_of_the_calls(
-    athena: tuple[Any, Stubber],
-    database: duckdb.DuckDBPyConnection,
-    log_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    athena_result: tuple[str, list[dict[str, str | None]]], log_file: Path
 ) -> None:
-    client, stub = athena
-    monkeypatch.setattr(athena_sql, "_athena_client", lambda region: client)
-    monkeypatch.setattr("network_trail.simulator.athena_sql.time.sleep", lambda seconds: None)
-    sql = run("advise", "--athena", *RANGE, "--database", DATABASE).output.removesuffix("\n")
-    expect_success(stub, sql, result_rows(database, sql, CALL_COLUMNS))
-    args = ["--athena", "--run", "--workgroup", WORKGROUP, "--database", DATABASE, *RANGE, *ENDPOINTS]
-    result = run("advise", *args)
+    result = run("advise", *RUN, *ENDPOINTS)
     assert result.exit_code == 0, result.output
     assert result.stdout == run("advise", str(log_file), *ENDPOINTS, "--jobs", "1").stdout
     assert (
         "not in --endpoints (no proposal): vpce-0aaaaaaaaaaaaaaa1, vpce-0bbbbbbbbbbbbbbb2\n" in result.stdout
     )
-
-
-@pytest.mark.parametrize(("args", "message"), BAD_ATHENA_OPTIONS)
-def test_bad_athena_options_fail_as_replay_s(
-    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "some-logs").mkdir()
-    # WHEN advise and replay get the same bad --athena options
-    advise = run("advise", *args, *ENDPOINTS)
-    replay = run("replay", *args, *POLICY)
-    # THEN both exit 2 with the same error (after click's usage lines, which name the command)
-    assert (advise.exit_code, replay.exit_code) == (2, 2)
-    assert message in advise.stderr
-    assert advise.stderr.splitlines()[-1] == replay.stderr.splitlines()[-1]
 
 
 @pytest.mark.parametrize(
