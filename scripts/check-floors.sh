@@ -21,6 +21,8 @@ mkdir "$WORK/src"
 cp -r pyproject.toml README.md LICENSE network_trail "$WORK/src/"
 "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation "$WORK/src"
 "$venv/bin/python" -m pip check
+# The partition table that stands in for Stack.partition agrees with the lowest aws-cdk-lib.
+PATH=$(clean_path "$venv") python scripts/verify_regions.py
 
 cp -r examples/existing_app "$WORK/app"
 (cd "$WORK/app" && PATH=$(clean_path "$venv") CDK_OUTDIR="$WORK/cdk.out" python app.py)

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from ..errors import NetworkTrailError
 from . import _resources
+from ._stack import stack_values
 from .trail import NetworkTrail
 
 
@@ -41,12 +42,12 @@ def create_addon_key(
     :param description: the key's description.
     :param removal_policy: what happens to the key when it leaves the stack. Default: RemovalPolicy.RETAIN
     """
-    stack = cdk.Stack.of(scope)
+    values = stack_values(cdk.Stack.of(scope))
     return _resources.create_key(
         scope,
         construct_id,
-        partition=stack.partition,
-        account=stack.account,
+        partition=values.partition,
+        account=values.account,
         description=description,
         removal_policy=removal_policy,
     )

@@ -35,6 +35,7 @@ from ..model.validation import tag_problems
 from . import _resources
 from ._addons import create_addon_key, require_trail
 from ._props import keywords
+from ._stack import stack_values
 from .trail import NetworkTrail
 
 __all__ = [
@@ -228,7 +229,8 @@ class NetworkActivityAlarms(Construct):
         # bound to this account's alarms as the topic policy is (aws:SourceAccount / aws:SourceArn,
         # sent when a service principal calls on behalf of a resource:
         # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
-        alarms = f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
+        partition, region, account = stack_values(stack)
+        alarms = f"arn:{partition}:cloudwatch:{region}:{account}:alarm:*"
         key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowCloudWatchAlarmsToUseKey",
@@ -237,7 +239,7 @@ class NetworkActivityAlarms(Construct):
                 resources=["*"],
                 conditions={
                     "ArnLike": {"aws:SourceArn": alarms},
-                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "StringEquals": {"aws:SourceAccount": account},
                 },
             )
         )
@@ -256,7 +258,7 @@ class NetworkActivityAlarms(Construct):
                 resources=[topic.topic_arn],
                 conditions={
                     "ArnLike": {"aws:SourceArn": alarms},
-                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "StringEquals": {"aws:SourceAccount": account},
                 },
             )
         )

@@ -32,6 +32,7 @@ from . import _compliance, _defaults, _resources
 from ._log_store import LogStore, build_log_store
 from ._organization import TRAIL_ARN
 from ._props import keywords
+from ._stack import stack_values
 
 __all__ = ["ImportedLogArchive", "LogArchive", "LogArchiveProps"]
 
@@ -269,11 +270,11 @@ class LogArchive(Construct):
         accounts = _writer_accounts(props)[0]
         arns = list(dict.fromkeys(props.trail_arns))
         organization_id = props.organization_id
-        partition = stack.partition
+        partition, _, account = stack_values(stack)
         return build_log_store(
             self,
             partition=partition,
-            account=stack.account,
+            account=account,
             # create_key adds the kms:CreateGrant deny, as on NetworkTrail's key (CT.KMS.PR.3).
             key_statements=archive_key_policy_statements(
                 partition=partition,

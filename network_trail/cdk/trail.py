@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # aws_logs is imported when CloudWatch Logs delivery is on: ~
     from aws_cdk import aws_logs as logs
 
 from ..errors import NetworkTrailError
-from ..model._ids import organization_id_problems
+from ..model._ids import organization_id_problems, partition_of
 from ..model._policies import (
     TrailArnParts,
     as_policy_json,
@@ -55,6 +55,7 @@ from . import _compliance, _defaults, _resources
 from ._log_store import LogStore, build_log_store
 from ._organization import foreign_resource_problems, organization_trail_problems
 from ._props import keywords
+from ._stack import stack_values
 
 __all__ = ["ManagementEvents", "NetworkTrail", "NetworkTrailProps"]
 
@@ -80,14 +81,13 @@ def _other_account(resource: kms.IKey, account: str) -> bool:
 def _pseudo_values(stack: cdk.Stack) -> dict[str, str]:
     """The stack's partition, Region and account as literals, or ``<placeholders>`` when unknown.
 
-    The partition follows from a known Region (``RegionInfo``) even without the
+    The partition follows from a Region aws-cdk-lib knows (``RegionInfo``, as
+    :func:`~network_trail.model._ids.partition_of` gives it) even without the
     ``@aws-cdk/core:enablePartitionLiterals`` feature flag.
     """
-    from aws_cdk import region_info
-
     region, account = stack.region, stack.account
     known_region = not cdk.Token.is_unresolved(region)
-    partition = region_info.RegionInfo.get(region).partition if known_region else None
+    partition = partition_of(region) if known_region else None
     return {
         "partition": partition or "<partition>",
         "region": region if known_region else "<region>",
@@ -424,8 +424,7 @@ class NetworkTrail(Construct):
     def _build(self, props: NetworkTrailProps) -> None:
         """Check, then build: values flow from step to step, ``self`` is assigned at the end."""
         stack = cdk.Stack.of(self)
-        # Every property read is a round-trip to the jsii kernel: read the stack's once.
-        partition, region, account = stack.partition, stack.region, stack.account
+        partition, region, account = stack_values(stack)
         name = self._name(props.trail_name)
         selection = _select(props)
         problems = self._check(stack, account, name, props, selection)

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from ..errors import NetworkTrailError
 from ..model._delivery import AlarmsSetup, DeliverySetup, Expect, LogsSetup, Reader, Target, Writer
+from ..model._ids import region_partition
 from ..model._policies import TrailArnParts, as_policy_json, bucket_policy_statements, key_policy_statements
 from ..model._preflight import Check, Outcome, PolicySet, PreflightReport, run_preflight
 from ..model.iam import Policy, parse_policy
@@ -53,14 +54,6 @@ class TrailPreflight:
     report: PreflightReport
 
 
-def _partition(region: str | None) -> str:
-    if region is None:
-        return "aws"
-    if region.startswith("cn-"):
-        return "aws-cn"
-    return "aws-us-gov" if region.startswith("us-gov-") else "aws"
-
-
 class _Resolver:
     """Resolves a template's references to stable names: ``Ref`` and ``Fn::GetAtt … Arn`` of buckets,
     keys, roles, log groups, topics and trails, ``Fn::Join`` and the pseudo parameters."""
@@ -70,7 +63,7 @@ class _Resolver:
         self.resources: Mapping[str, Any] = stack.template.get("Resources") or {}
         self.account = stack.account or "<account>"
         self.region = stack.region or "<region>"
-        self.partition = _partition(stack.region)
+        self.partition = region_partition(stack.region)
 
     def kind(self, logical_id: str) -> str:
         return str((self.resources.get(logical_id) or {}).get("Type", ""))
@@ -549,7 +542,7 @@ def preflight_log_store(
         )
     bucket, key, bucket_key, policies = found
     setup = DeliverySetup(
-        partition=_partition(stack.region),
+        partition=region_partition(stack.region),
         bucket_name=bucket,
         key_arn=key,
         writers=tuple(writers),
