@@ -168,3 +168,26 @@ def test_preflight_refuses_an_organization_trail_without_organization(assembly: 
     result = _run("--template", str(assembly), "--organization-trail", ORG_TRAIL)
     assert result.exit_code == 2
     assert "--organization-trail needs --organization-id" in result.output
+
+
+def test_preflight_reads_a_folder_of_templates_as_each_template_alone(assembly: Path, tmp_path: Path) -> None:
+    # GIVEN a folder holding one template and no manifest.json (as render, diff and replay read it)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    shutil.copy(assembly / "Default.template.json", folder)
+    alone = tmp_path / "alone" / "Default.template.json"
+    alone.parent.mkdir()
+    shutil.copy(assembly / "Default.template.json", alone)
+    # THEN the folder's report is the template's own: the stack named by its file, account and Region unknown
+    from_folder, from_file = _run("--template", str(folder)), _run("--template", str(alone))
+    assert from_folder.exit_code == from_file.exit_code
+    assert from_folder.output == from_file.output
+    assert "(stack Default, NetworkTrail240EFFCB)" in from_folder.output
+
+
+def test_preflight_and_render_word_a_folder_without_stacks_alike(tmp_path: Path) -> None:
+    preflight = _run("--template", str(tmp_path))
+    render = CliRunner().invoke(main, ["render", "--template", str(tmp_path)], catch_exceptions=False)
+    assert preflight.exit_code == render.exit_code == 2
+    assert preflight.stderr == render.stderr
+    assert f"--template {str(tmp_path)!r} holds no stack" in preflight.stderr

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 import pytest
-
 from aws_cdk import region_info
 
 from network_trail.cdk._stack import PARTITION_LITERALS_FLAG, stack_values
@@ -36,7 +35,10 @@ def test_twelve_digits_are_an_account_id(value: str) -> None:
     assert account_id_problems("account_ids[0]", value) == []
 
 
-@pytest.mark.parametrize("value", ["12345678901", "1234567890123", "12345678901a", 123456789012, None])
+@pytest.mark.parametrize(
+    "value",
+    ["12345678901", "1234567890123", "12345678901a", "123456789012\n", " 123456789012", 123456789012, None],
+)
 def test_fails_when_an_account_id_is_not_twelve_digits(value: object) -> None:
     assert not is_account_id(value)
     assert account_id_problems("account_ids[0]", value) == [

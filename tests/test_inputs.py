@@ -196,7 +196,8 @@ def test_fails_when_the_template_has_no_trail(tmp_path: Path) -> None:
 def test_fails_when_cdk_out_holds_no_template(tmp_path: Path) -> None:
     result = run("render", "--template", str(tmp_path))
     assert result.exit_code == 2
-    assert "holds no *.template.json file: run `cdk synth` first" in result.stderr
+    assert f"--template {str(tmp_path)!r} holds no stack" in result.stderr
+    assert "run `cdk synth` first, or give a template file" in result.stderr
 
 
 def trail_template(tmp_path: Path, properties: dict[str, Any]) -> Path:

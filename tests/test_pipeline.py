@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -18,6 +19,7 @@ from network_trail.app.delivery import (
     load_delivery,
 )
 from network_trail.app.stack import NetworkTrailStack
+from network_trail.simulator.assembly import assembly_stacks
 
 from .conftest import CDK_JSON
 
@@ -246,3 +248,18 @@ def test_fails_when_delivery_context_override_is_unknown() -> None:
         NetworkTrailError, match=r"-c delivery='waves' must be one of \['stacks', 'pipeline'\]"
     ):
         load_delivery(None, ENVS, mode_override="waves")
+
+
+def test_the_cli_reads_every_stage_stack_of_the_pipelines_assembly(
+    pipeline_stack: DeliveryPipelineStack,
+) -> None:
+    # GIVEN the pipeline's cloud assembly: each stage is a nested assembly (a cdk:cloud-assembly artifact)
+    app = pipeline_stack.node.root
+    assert isinstance(app, cdk.App)
+    stacks = assembly_stacks(Path(app.synth().directory))
+    # THEN each environment's stack is read with its stack name and the account and Region of cdk.json
+    envs = CDK_JSON["context"]["network-trail:environments"]
+    found = {s.name: (s.account, s.region) for s in stacks}
+    expected = {f"NetworkTrail-{name}": (envs[name]["account"], envs[name]["region"]) for name in ENVS}
+    assert {name: found.get(name) for name in expected} == expected
+    assert found["NetworkTrail-Pipeline"] == (PIPELINE["pipeline_account"], PIPELINE["pipeline_region"])

@@ -22,7 +22,8 @@ import pytest
 from network_trail.model._delivery import OTHER_ACCOUNT, DeliverySetup, Expect, Reader, Target, Writer
 from network_trail.model._preflight import Outcome, PolicySet, PreflightReport, run_preflight
 from network_trail.model.iam import parse_policy
-from network_trail.simulator.preflight import StackTemplate, preflight_log_store, preflight_stacks
+from network_trail.simulator.assembly import StackTemplate
+from network_trail.simulator.preflight import preflight_log_store, preflight_stacks
 from tests.compliance_support import (
     ARCHIVE_ORGANIZATION_ID,
     ARCHIVE_TRAIL_ARNS,

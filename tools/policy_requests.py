@@ -38,7 +38,8 @@ def _reports(root: Path) -> list[tuple[str, PreflightReport]]:
     from network_trail import LogArchive
     from network_trail.app.delivery import build_app
     from network_trail.model._delivery import Reader, Writer
-    from network_trail.simulator.preflight import assembly_stacks, preflight_log_store, preflight_stacks
+    from network_trail.simulator.assembly import assembly_stacks
+    from network_trail.simulator.preflight import preflight_log_store, preflight_stacks
 
     context = json.loads((root / "cdk.json").read_text())["context"]
     reports: list[tuple[str, PreflightReport]] = []

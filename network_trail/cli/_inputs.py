@@ -55,6 +55,7 @@ from ..model.sources import (
 )
 from ..model.validation import selector_set_problems
 from ..simulator import SelectorSet
+from ..simulator.assembly import assembly_stacks
 
 __all__ = [
     "PresetRequest",
@@ -588,39 +589,13 @@ def _basic_data(where: str, sel: Mapping[str, Any]) -> list[TrailSelector]:
 # --template
 
 
-def _template_files(path: Path) -> list[tuple[str, Path]]:
-    """``(stack name, template file)`` of a template file or of every stack of a cdk.out directory."""
-    if not path.is_dir():
-        return [(path.name.removesuffix(".json").removesuffix(".template"), path)]
-    names: dict[str, str] = {}
-    manifest = path / "manifest.json"
-    if manifest.is_file():
-        artifacts = _read_json("--template", manifest).get("artifacts", {})
-        for artifact_id, artifact in artifacts.items():
-            props = artifact.get("properties", {}) if isinstance(artifact, dict) else {}
-            if isinstance(props, dict) and isinstance(props.get("templateFile"), str):
-                names[props["templateFile"]] = str(props.get("stackName") or artifact_id)
-    files = sorted(path.rglob("*.template.json"))
-    if not files:
-        raise NetworkTrailError(
-            f"--template {str(path)!r} holds no *.template.json file: run `cdk synth` first, or give a template file"
-        )
-    return [(names.get(f.name, f.name.removesuffix(".template.json")), f) for f in files]
-
-
 def template_trails(path: Path) -> list[TemplateTrail]:
-    """Every ``AWS::CloudTrail::Trail`` of a template file or a ``cdk.out`` directory."""
+    """Every ``AWS::CloudTrail::Trail`` of a template file or a ``cdk.out`` directory, by stack."""
     trails: list[TemplateTrail] = []
-    for stack, file in _template_files(path):
-        document = _read_json("--template", file)
-        resources = document.get("Resources", {}) if isinstance(document, dict) else None
-        if not isinstance(resources, dict):
-            raise NetworkTrailError(
-                f"--template {str(file)!r} has no Resources object: give a CloudFormation template or cdk.out"
-            )
-        for logical_id, resource in sorted(resources.items()):
+    for stack in assembly_stacks(path):
+        for logical_id, resource in sorted(stack.template["Resources"].items()):
             if isinstance(resource, dict) and resource.get("Type") == TRAIL_TYPE:
-                trails.append(TemplateTrail(stack, logical_id, resource.get("Properties") or {}))
+                trails.append(TemplateTrail(stack.name, logical_id, resource.get("Properties") or {}))
     return trails
 
 

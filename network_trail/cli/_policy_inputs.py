@@ -11,10 +11,11 @@ import click
 
 from ..errors import NetworkTrailError
 from ..model.endpoints import VpcEndpoint
+from ..simulator.assembly import assembly_stacks
 from ..simulator.calls import DistinctCall, distinct_calls, load_org_accounts, read_calls_csv
 from ..simulator.endpoint_policies import PolicyTarget, describe_targets, policy_file_target, template_targets
 from ._coverage import load_endpoints
-from ._inputs import _read_json, _template_files
+from ._inputs import _read_json
 from ._shared import _jobs_option, athena_distinct_calls, distinct_calls_query
 
 __all__ = [
@@ -144,8 +145,7 @@ def load_targets(
         raw = items["VpcEndpoints"] if isinstance(items, Mapping) else items
         return describe_targets(raw, endpoints), endpoints
     if template is not None:
-        stacks = [(stack, _read_json("--template", file)) for stack, file in _template_files(template)]
-        targets = template_targets(stacks)
+        targets = template_targets([(stack.name, stack.template) for stack in assembly_stacks(template)])
         if not targets:
             raise NetworkTrailError(
                 f"--template {str(template)!r} has no AWS::EC2::VPCEndpoint: point it at the cdk.out of the app "

@@ -13,11 +13,10 @@ from ..errors import NetworkTrailError
 from ..model._delivery import Reader, Writer
 from ..model._ids import ORGANIZATION_ID
 from ..model._preflight import Outcome, PreflightReport
+from ..simulator.assembly import StackTemplate, assembly_stacks
 from ..simulator.preflight import (
     EXAMPLE_MEMBER,
     LogStorePreflight,
-    StackTemplate,
-    assembly_stacks,
     log_store_policies,
     preflight_json,
     preflight_log_store,

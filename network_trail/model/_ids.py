@@ -78,8 +78,8 @@ ORGANIZATION_ID_FIX: Final = "find it with 'aws organizations describe-organizat
 
 
 def is_account_id(value: object) -> bool:
-    """Whether ``value`` is a string of 12 digits."""
-    return isinstance(value, str) and ACCOUNT_ID.match(value) is not None
+    """Whether ``value`` is a string of 12 digits (the whole string: not one with a newline after them)."""
+    return isinstance(value, str) and ACCOUNT_ID.fullmatch(value) is not None
 
 
 def account_id_problems(parameter: str, value: object, *, tokens_pass: bool = True) -> list[str]:

@@ -11,8 +11,13 @@ from this data and a test fails when it is stale::
 
 from __future__ import annotations
 
+import atexit
+import json
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -39,6 +44,7 @@ from network_trail.cli._policy_inputs import call_loader
 from network_trail.model.endpoint_policy import check_endpoint_policy
 from network_trail.model.iam import NotAnyOf
 from network_trail.model.iam_actions import iam_actions
+from network_trail.simulator.assembly import assembly_stacks
 from network_trail.simulator.calls import calls_from_rows, distinct_calls, load_org_accounts
 from network_trail.simulator.endpoint_policies import policy_file_target
 
@@ -172,6 +178,28 @@ def _env_without(key: str) -> Callable[[], object]:
 
 
 MANY_EVENT_NAMES = tuple(f"Action{i:03d}" for i in range(260))
+
+_MANIFEST_OF_GONE = json.dumps(
+    {
+        "version": "55.0.0",
+        "artifacts": {
+            "Gone": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "Gone.template.json"}}
+        },
+    }
+)
+"""A manifest listing one stack whose template file is missing (cloud assembly schema: ``templateFile``)."""
+
+
+def _folder(files: dict[str, str]) -> Path:
+    """A fresh directory ``cdk.out`` holding ``files`` (name -> text), removed when Python exits."""
+    root = Path(tempfile.mkdtemp(prefix="bad-inputs-"))
+    atexit.register(shutil.rmtree, root, True)
+    folder = root / "cdk.out"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
 
 BAD_INPUTS: tuple[BadInput, ...] = (
     # --- NetworkTrail props -----------------------------------------------------------------------
@@ -1141,6 +1169,43 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "vpce-svc-0a1b2c3d4e5f6a7b8",
         "only for calls to AWS services",
         "Remove it, or pass skip_unsupported=True",
+    ),
+    # --- --template: the cdk.out of `cdk synth` or a template file (every command's one reader) --------
+    BadInput(
+        "template-no-stack",
+        "--template",
+        "--template cdk.out of an empty directory",
+        lambda: assembly_stacks(_folder({})),
+        "cdk.out' holds no stack",
+        "a cdk.out directory lists its stacks in manifest.json",
+        "run `cdk synth` first, or give a template file",
+    ),
+    BadInput(
+        "template-missing",
+        "--template",
+        "--template cdk.out whose manifest.json lists a stack file that is not there",
+        lambda: assembly_stacks(_folder({"manifest.json": _MANIFEST_OF_GONE})),
+        "Gone.template.json'",
+        "cannot be read (No such file or directory)",
+        "run `cdk synth` again, or give a readable template file",
+    ),
+    BadInput(
+        "template-not-json",
+        "--template",
+        "--template cdk.out/Broken.template.json holding {",
+        lambda: assembly_stacks(_folder({"Broken.template.json": "{"}) / "Broken.template.json"),
+        "Broken.template.json'",
+        "is not valid JSON",
+        "give a CloudFormation template (JSON) or the cdk.out directory of `cdk synth`",
+    ),
+    BadInput(
+        "template-no-resources",
+        "--template",
+        '--template Stack.template.json holding {"Outputs": {}}',
+        lambda: assembly_stacks(_folder({"Stack.template.json": '{"Outputs": {}}'}) / "Stack.template.json"),
+        "Stack.template.json'",
+        "has no Resources object",
+        "give a CloudFormation template or cdk.out",
     ),
 )
 """Every catalogued bad input; ids are unique and stable (the docs link to them)."""

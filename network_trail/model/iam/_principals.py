@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from network_trail.model._ids import is_account_id
+
 from ._parse import Principals, Statement
 from ._tri import FALSE, TRUE, Tri, all_, any_, not_, of, unknown
 from ._types import UNKNOWN, Request, RequestPrincipal
 from ._wildcard import matches
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
-_ROOT = re.compile(r"arn:[a-z-]+:iam::(\d{12}):root")
+_ROOT = re.compile(r"arn:[a-z-]+:iam::(?P<account>[^:]*):root")
+"""An account's root ARN; its account part is an account id (:func:`~network_trail.model._ids.is_account_id`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +38,11 @@ class PrincipalMatch:
 
 
 def _account_of(entry: str) -> str | None:
-    if _ACCOUNT_ID.fullmatch(entry):
+    """The account an ``"AWS"`` value names: an account id, or the account of its root ARN."""
+    if is_account_id(entry):
         return entry
     root = _ROOT.fullmatch(entry)
-    return root.group(1) if root else None
+    return root["account"] if root and is_account_id(root["account"]) else None
 
 
 def _aws_entry(entry: str, principal: RequestPrincipal) -> tuple[Tri, bool]:
