@@ -6,7 +6,8 @@ value a ``VarCharValue``, NULL an empty cell, two pages: Amazon Athena API Refer
 https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html), come back through
 botocore's Stubber after StartQueryExecution and GetQueryExecution (QUEUED, RUNNING, SUCCEEDED:
 https://docs.aws.amazon.com/athena/latest/APIReference/API_QueryExecutionStatus.html). The report must
-equal `replay LOGS` on the same records with the same policy. Never run against AWS.
+equal `replay LOGS` on the same records with the same policy. The bad --athena options fail alike in
+`advise`, which takes them from the same definition (``tests/test_advise_athena.py``). Never run against AWS.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from .test_calls_sql import con, log_file
 __all__ = ["athena", "con", "database", "log_file"]  # fixtures of the modules the proof comes from
 
 POLICY = ["--policy", str(DATA / "endpoint-policies" / "guardduty-account-only.json")]
+# The endpoints of the User Guide's sample records (tests/data/endpoint-policies/README.md): the S3 gateway
+# endpoint vpce-03y53r4ukkkuygzg0 of s3-listbuckets-allowed.json is one of them.
+ENDPOINTS = ["--endpoints", str(DATA / "endpoint-policies" / "sample-endpoints.json")]
 RANGE = ["--from", START.isoformat(), "--to", END.isoformat()]
 
 
@@ -107,18 +111,24 @@ def test_a_failed_query_is_an_error_with_athena_s_reason(
         ),
         (["--athena", "--days", "0"], "Invalid value for '--days': 0 is not in the range 1<=x<=3653"),
         (["--athena", "--table", "Bad-Name"], "table must be 1 to 255 lowercase letters, digits or '_'"),
-        (
-            ["--athena", "--run", *POLICY],
-            "--run needs --workgroup NAME, the workgroup of NetworkActivityQueries",
-        ),
-        (["--athena", "--run", "--workgroup", "my workgroup", *POLICY], "workgroup must be 1 to 128 letters"),
+        (["--athena", "--run"], "--run needs --workgroup NAME, the workgroup of NetworkActivityQueries"),
+        (["--athena", "--run", "--workgroup", "my workgroup"], "workgroup must be 1 to 128 letters"),
     ],
 )
+@pytest.mark.parametrize(("command", "needs"), [("replay", POLICY), ("advise", ENDPOINTS)])
 def test_bad_athena_options_name_the_option_and_the_fix(
-    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    args: list[str],
+    message: str,
+    command: str,
+    needs: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # GIVEN replay or advise (advise --athena takes replay's options), with the input it needs to go on
     monkeypatch.chdir(tmp_path)
     (tmp_path / "some-logs").mkdir()
-    result = run("replay", *args)
+    # WHEN an --athena option is bad
+    result = run(command, *args, *needs)
+    # THEN the command exits 2 with the same error
     assert result.exit_code == 2
     assert message in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,10 +13,17 @@ from ..simulator.advise import Shape, advice_report, advise
 from ..simulator.endpoint_coverage import CoverageStatus
 from ..simulator.policy_report import advice_cdk, advice_text
 from ._inputs import _read_json
-from ._policy_inputs import call_options, check_call_inputs, load_calls, load_endpoint_list, load_org
-from ._shared import _fail, _print_json
+from ._policy_inputs import call_loader, call_options, load_endpoint_list, load_org
+from ._shared import _fail, _print_json, distinct_calls_options
 
 __all__ = ["advise_command"]
+
+_athena_options = distinct_calls_options(
+    athena_help="Instead of LOGS: print the distinct-calls Athena query (with --run: run it and propose from "
+    "its result).",
+    run_help="--athena: run the query with boto3 and propose from its result.",
+)
+"""``--athena``: the distinct calls from the distinct-calls query of NetworkActivityQueries, as ``replay``'s."""
 
 
 def _coverage(path: Path | None) -> dict[str, CoverageStatus] | None:
@@ -36,14 +44,25 @@ def _coverage(path: Path | None) -> dict[str, CoverageStatus] | None:
     return {str(r.get("endpointId")): statuses[r["status"]] for r in rows}
 
 
+def _required_endpoints(path: Path | None) -> Path:
+    """``--endpoints``, required unless ``--athena`` only prints the query."""
+    if path is None:
+        raise NetworkTrailError(
+            "advise proposes policies for the endpoints of --endpoints FILE: give the output of "
+            "`aws ec2 describe-vpc-endpoints` (JSON) with --endpoints"
+        )
+    return path
+
+
 @click.command("advise")
 @call_options
+@_athena_options
 @click.option(
     "--endpoints",
     "endpoints_file",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Output of `aws ec2 describe-vpc-endpoints` (JSON): the endpoints to propose policies for.",
+    help="Output of `aws ec2 describe-vpc-endpoints` (JSON): the endpoints to propose policies for. Required "
+    "unless --athena only prints the query.",
 )
 @click.option(
     "--shape",
@@ -67,26 +86,33 @@ def advise_command(
     calls_csv: Path | None,
     org_file: Path | None,
     jobs: int,
-    endpoints_file: Path,
+    endpoints_file: Path | None,
     shape: str,
     coverage_file: Path | None,
     as_json: bool,
     cdk: bool,
+    **athena: Any,
 ) -> None:
     """Propose, per VPC endpoint, a policy allowing the calls of LOGS that were allowed, and nothing else.
 
     Callers outside the organization (--org-accounts) are listed for a decision, never added. An
     endpoint whose allowed calls the logs do not hold gets no proposal, with the reason.
+
+    With --athena, no LOGS: print the Athena query that groups the
+    NetworkActivityQueries table into distinct calls; with --run, run it (boto3)
+    and propose from its result.
     """
     if as_json and cdk:
         _fail("--json and --cdk are two formats of one advice: give one")
     chosen = Shape(shape)
     try:
-        check_call_inputs(logs, calls_csv)
-        endpoints = load_endpoint_list(endpoints_file)
+        read_calls = call_loader(logs, calls_csv, jobs, athena)
+        if read_calls is None:
+            return
+        endpoints = load_endpoint_list(_required_endpoints(endpoints_file))
         org_accounts = load_org(org_file)
         coverage = _coverage(coverage_file)
-        calls = load_calls(logs, calls_csv, jobs)
+        calls = read_calls()
     except NetworkTrailError as err:
         _fail(str(err))
     proposals = advise(calls, endpoints, shape=chosen, org_accounts=org_accounts, coverage=coverage)

@@ -16,9 +16,10 @@ from ..simulator.calls import DistinctCall, distinct_calls, load_org_accounts, r
 from ..simulator.endpoint_policies import PolicyTarget, describe_targets, policy_file_target, template_targets
 from ._coverage import load_endpoints
 from ._inputs import _read_json
-from ._shared import _jobs_option
+from ._shared import _jobs_option, athena_distinct_calls, distinct_calls_query
 
 __all__ = [
+    "call_loader",
     "call_options",
     "check_call_inputs",
     "load_calls",
@@ -58,6 +59,30 @@ def check_call_inputs(logs: Sequence[Path], calls_csv: Path | None) -> None:
             f"give log files or directories (LOGS) or --calls CSV, not {'both' if logs else 'neither'}: "
             "e.g. `network-trail replay AWSLogs/ --policy policy.json`"
         )
+
+
+def call_loader(
+    logs: Sequence[Path], calls_csv: Path | None, jobs: int, athena: Mapping[str, Any]
+) -> Callable[[], tuple[DistinctCall, ...]] | None:
+    """How the command reads its distinct calls: ``LOGS``, ``--calls`` or ``--athena --run``.
+
+    The inputs are checked before any file is read. ``--athena`` without ``--run`` prints the query and
+    gives None: the command has nothing more to do.
+
+    :param logs: the command's ``LOGS``.
+    :param calls_csv: its ``--calls``.
+    :param jobs: its ``--jobs``.
+    :param athena: its parameters, with those of :func:`~._shared.distinct_calls_options`.
+    :raises NetworkTrailError: as :func:`~._shared.distinct_calls_query` and :func:`check_call_inputs` do.
+    """
+    sql = distinct_calls_query(logs, calls_csv, athena)
+    if sql is None:
+        check_call_inputs(logs, calls_csv)
+        return lambda: load_calls(logs, calls_csv, jobs)
+    if not athena["run"]:
+        click.echo(sql)
+        return None
+    return lambda: athena_distinct_calls(sql, athena)
 
 
 def load_calls(logs: Sequence[Path], calls_csv: Path | None, jobs: int) -> tuple[DistinctCall, ...]:

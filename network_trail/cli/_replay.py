@@ -3,92 +3,26 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 import click
 
 from ..errors import NetworkTrailError
-from ..simulator.calls import DistinctCall, EndpointInfo, calls_from_rows
+from ..simulator.calls import EndpointInfo
 from ..simulator.policy_report import replay_markdown, replay_text
 from ..simulator.replay import Outcome, replay
-from ._policy_inputs import call_options, check_call_inputs, load_calls, load_org, load_targets
-from ._shared import ATHENA_ONLY, _fail, _print_json, athena_options
+from ._policy_inputs import call_loader, call_options, load_org, load_targets
+from ._shared import _fail, _print_json, distinct_calls_options
 
 __all__ = ["replay_command"]
 
 _FAIL_CHOICES: Final = (Outcome.REGRESSION.value, Outcome.UNKNOWN.value)
-_athena_options = athena_options(
+_athena_options = distinct_calls_options(
     athena_help="Instead of LOGS: print the distinct-calls Athena query (with --run: run it and replay its result).",
-    from_help="--athena: first delivery day read (UTC), with --to.",
-    to_help="--athena: last delivery day read (UTC), with --from.",
     run_help="--athena: run the query with boto3 and replay its result.",
-    extra=[
-        click.option(
-            "--days", type=click.IntRange(1, 3653), help="--athena: read the last N days. Default: 30."
-        )
-    ],
 )
 """``--athena``: the distinct calls from the distinct-calls query of NetworkActivityQueries."""
-
-
-def _check_athena_only(athena: dict[str, Any]) -> None:
-    if athena["athena"]:
-        return
-    given = [
-        flag for flag, name in {"--days": "days", **ATHENA_ONLY}.items() if athena[name] not in (None, False)
-    ]
-    if given:
-        _fail(
-            f"{', '.join(given)} {'is an option' if len(given) == 1 else 'are options'} of --athena: add --athena"
-        )
-
-
-def _athena_sql(logs: tuple[Path, ...], calls_csv: Path | None, athena: dict[str, Any]) -> str:
-    """The distinct-calls query of ``--athena``, after checking the options that go with it."""
-    from ..model._queries import DEFAULT_TABLE_NAME, DISTINCT_CALLS_DAYS, distinct_calls_sql
-
-    if logs or calls_csv is not None:
-        raise NetworkTrailError("--athena reads the Athena table, not log files: drop LOGS and --calls")
-    start: datetime | None = athena["start"]
-    end: datetime | None = athena["end"]
-    if (start is None) != (end is None) or (start is not None and athena["days"] is not None):
-        raise NetworkTrailError(
-            "--athena reads the last --days N (default 30) or the days --from DAY --to DAY: give --from with "
-            "--to, or --days alone"
-        )
-    if start is not None and end is not None and start > end:
-        raise NetworkTrailError(
-            f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}: give the first day with --from"
-        )
-    return distinct_calls_sql(
-        table=athena["table"] or DEFAULT_TABLE_NAME,
-        database=athena["database"],
-        days=athena["days"] or DISTINCT_CALLS_DAYS,
-        start=start.date() if start else None,
-        end=end.date() if end else None,
-    )
-
-
-def _athena_calls(sql: str, athena: dict[str, Any]) -> tuple[DistinctCall, ...]:
-    """``--athena --run``: run the query in the workgroup and read its rows as distinct calls."""
-    from ..simulator.athena_sql import athena_query_cost, run_query
-
-    if not athena["workgroup"]:
-        raise NetworkTrailError(
-            "--run needs --workgroup NAME, the workgroup of NetworkActivityQueries (its work_group_name)"
-        )
-    result = run_query(sql, workgroup=athena["workgroup"], database=athena["database"])
-    where = f"Athena query {result.query_execution_id}"
-    calls = calls_from_rows(result.rows, where=where)
-    scanned = result.scanned_bytes
-    click.echo(
-        f"{where}: {len(calls)} distinct calls, {scanned / 1e6:,.1f} MB scanned, "
-        f"query cost ${athena_query_cost(scanned):.4f}",
-        err=True,
-    )
-    return calls
 
 
 @click.command("replay")
@@ -144,17 +78,13 @@ def replay_command(
     """
     if as_json and markdown:
         _fail("--json and --markdown are two formats of one report: give one")
-    _check_athena_only(athena)
     try:
-        sql = _athena_sql(logs, calls_csv, athena) if athena["athena"] else None
-        if sql is not None and not athena["run"]:
-            click.echo(sql)
+        read_calls = call_loader(logs, calls_csv, jobs, athena)
+        if read_calls is None:
             return
-        if sql is None:
-            check_call_inputs(logs, calls_csv)
         targets, endpoints = load_targets(policies, endpoints_file, template)
         org_accounts = load_org(org_file)
-        calls = _athena_calls(sql, athena) if sql is not None else load_calls(logs, calls_csv, jobs)
+        calls = read_calls()
         report = replay(
             calls,
             targets,

@@ -39,6 +39,8 @@ from network_trail import (
 )
 from network_trail.app.config import load_environments
 from network_trail.cdk.endpoint_policy import apply_endpoint_policy, proposal_policy
+from network_trail.cli._advise import _required_endpoints, advise_command
+from network_trail.cli._policy_inputs import call_loader
 from network_trail.model.endpoint_policy import check_endpoint_policy
 from network_trail.model.iam import NotAnyOf
 from network_trail.model.iam_actions import iam_actions
@@ -123,6 +125,18 @@ def _with_resources(
                 stack, "LogsKey", f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
             )
         return NetworkTrail(stack, "NetworkTrail", **extra, **props)
+
+    return build
+
+
+def _advise(*args: str) -> Callable[[], object]:
+    """``network-trail advise ARGS``: parsed by the command, then its calls read as it reads them (the checks of
+    ``--athena`` and its options are ``replay``'s: one definition for both)."""
+
+    def build() -> object:
+        params = advise_command.make_context("advise", list(args)).params
+        read_calls = call_loader(params["logs"], params["calls_csv"], params["jobs"], params)
+        return read_calls() if read_calls is not None else None
 
     return build
 
@@ -1054,6 +1068,70 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "--policy 'policy.json'",
         "must be a policy document (a JSON object with a Statement)",
         "give the endpoint's PolicyDocument",
+    ),
+    # --- replay and advise: --athena, the distinct-calls query ------------------------------------------
+    BadInput(
+        "athena-option-without-athena",
+        "replay, advise --athena",
+        "network-trail advise --run --endpoints endpoints.json",
+        _advise("--run"),
+        "--run",
+        "is an option of --athena",
+        "add --athena",
+    ),
+    BadInput(
+        "athena-with-logs",
+        "replay, advise --athena",
+        "network-trail advise AWSLogs/ --athena --endpoints endpoints.json",
+        _advise("AWSLogs/", "--athena"),
+        "--athena",
+        "reads the Athena table, not log files",
+        "drop LOGS and --calls",
+    ),
+    BadInput(
+        "athena-from-without-to",
+        "replay, advise --athena",
+        "network-trail advise --athena --from 2026-11-01",
+        _advise("--athena", "--from", "2026-11-01"),
+        "--from",
+        "reads the last --days N (default 30) or the days --from DAY --to DAY",
+        "give --from with --to, or --days alone",
+    ),
+    BadInput(
+        "athena-days-with-from",
+        "replay, advise --athena",
+        "network-trail advise --athena --days 7 --from 2026-11-01 --to 2026-11-21",
+        _advise("--athena", "--days", "7", "--from", "2026-11-01", "--to", "2026-11-21"),
+        "--days",
+        "reads the last --days N (default 30) or the days --from DAY --to DAY",
+        "give --from with --to, or --days alone",
+    ),
+    BadInput(
+        "athena-from-after-to",
+        "replay, advise --athena",
+        "network-trail advise --athena --from 2026-11-02 --to 2026-11-01",
+        _advise("--athena", "--from", "2026-11-02", "--to", "2026-11-01"),
+        "--from 2026-11-02",
+        "is after --to 2026-11-01",
+        "give the first day with --from",
+    ),
+    BadInput(
+        "athena-run-without-workgroup",
+        "replay, advise --athena",
+        "network-trail advise --athena --run --endpoints endpoints.json",
+        _advise("--athena", "--run"),
+        "--run",
+        "needs --workgroup NAME",
+        "the workgroup of NetworkActivityQueries (its work_group_name)",
+    ),
+    BadInput(
+        "advise-without-endpoints",
+        "endpoint policies",
+        "network-trail advise AWSLogs/",
+        lambda: _required_endpoints(None),
+        "--endpoints FILE",
+        "advise proposes policies for the endpoints of",
+        "give the output of `aws ec2 describe-vpc-endpoints` (JSON) with --endpoints",
     ),
     # --- presets.for_endpoints ----------------------------------------------------------------------
     BadInput(
