@@ -78,7 +78,14 @@ def test_replay_one_endpoint_policy(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--policy", "x.json"], "give log files or directories (LOGS) or --calls CSV, not neither"),
+        (
+            ["--policy", "x.json"],
+            "give log files or directories (LOGS) or --calls CSV, not neither (got neither)",
+        ),
+        (
+            [*RECORDS[:1], "--calls", str(RECORDS[1]), "--policy", "x.json"],
+            f"not both (got LOGS [{str(RECORDS[0])!r}] and --calls {str(RECORDS[1])!r})",
+        ),
         ([*RECORDS], "no policy to replay: give --policy FILE"),
         ([*RECORDS, "--policy", "kms=p.json"], "--policy 'kms=p.json': before '=' comes the VPC endpoint id"),
         ([*RECORDS, "--policy", "missing.json"], "--policy 'missing.json' cannot be read"),

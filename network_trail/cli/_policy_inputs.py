@@ -55,9 +55,10 @@ def call_options(func: Any) -> Any:
 def check_call_inputs(logs: Sequence[Path], calls_csv: Path | None) -> None:
     """Exactly one of ``LOGS`` and ``--calls``: checked before any file is read."""
     if bool(logs) == (calls_csv is not None):
+        got = f"got LOGS {[str(p) for p in logs]} and --calls {str(calls_csv)!r}" if logs else "got neither"
         raise NetworkTrailError(
-            f"give log files or directories (LOGS) or --calls CSV, not {'both' if logs else 'neither'}: "
-            "e.g. `network-trail replay AWSLogs/ --policy policy.json`"
+            f"give log files or directories (LOGS) or --calls CSV, not {'both' if logs else 'neither'} ({got}): "
+            "e.g. LOGS `AWSLogs/`, or `--calls distinct-calls.csv` with the result of the --athena query"
         )
 
 
