@@ -188,15 +188,22 @@ def _log_access(
     cfn_bucket = node_of(bucket).default_child
     assert isinstance(cfn_bucket, s3.CfnBucket)
     bucket_arn = bucket.bucket_arn
+    # A created access-log bucket's ARN is read once, for the statement and for its policy.
+    access_logs_arn = created_access_logs.bucket_arn if created_access_logs is not None else None
     access_statement = _resources.enable_access_logging(
-        bucket, access_logs, cfn_source=cfn_bucket, source_arn=bucket_arn, account=account
+        bucket,
+        access_logs,
+        cfn_source=cfn_bucket,
+        source_arn=bucket_arn,
+        target_arn=access_logs_arn,
+        account=account,
     )
     if created_access_logs is None:
         add_to_provided(access_logs, [access_statement], "access-logs bucket")
         return cfn_bucket, None, bucket_arn
     child = node_of(created_access_logs).default_child
     assert isinstance(child, s3.CfnBucket)
-    _resources.attach_bucket_policy(created_access_logs, [access_statement])
+    _resources.attach_bucket_policy(created_access_logs, [access_statement], bucket_arn=access_logs_arn)
     return cfn_bucket, child, bucket_arn
 
 

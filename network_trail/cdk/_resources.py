@@ -264,6 +264,7 @@ def enable_access_logging(
     *,
     cfn_source: s3.CfnBucket | None = None,
     source_arn: str | None = None,
+    target_arn: str | None = None,
     account: str | None = None,
     prefix: str = _defaults.ACCESS_LOGS_PREFIX,
     sid: str = "S3ServerAccessLogsPolicy",
@@ -278,6 +279,7 @@ def enable_access_logging(
     :param target: the bucket receiving the logs.
     :param cfn_source: ``source``'s L1 resource. Default: - ``source.node.default_child``
     :param source_arn: ``source``'s ARN. Default: - ``source.bucket_arn``
+    :param target_arn: ``target``'s ARN. Default: - ``target.bucket_arn``
     :param account: the stack's account. Default: - ``Stack.of(source).account``
     :param prefix: the key prefix of the logs in ``target``. Default: "access-logs/"
     :param sid: the statement id, unique among the sources logging to ``target``.
@@ -290,7 +292,7 @@ def enable_access_logging(
         {"DestinationBucketName": target.bucket_name, "LogFilePrefix": prefix},
     )
     return access_logs_policy_statement(
-        target.bucket_arn,
+        target_arn if target_arn is not None else target.bucket_arn,
         source_arn if source_arn is not None else source.bucket_arn,
         account if account is not None else cdk.Stack.of(source).account,
         prefix,

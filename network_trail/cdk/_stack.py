@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Final, NamedTuple
 
 import aws_cdk as cdk
+from constructs import IConstruct
 
 from ..model._ids import partition_of
 
-__all__ = ["PARTITION_LITERALS_FLAG", "StackValues", "stack_values"]
+__all__ = ["PARTITION_LITERALS_FLAG", "StackValues", "stack_of", "stack_values"]
 
 PARTITION_LITERALS_FLAG: Final = "@aws-cdk/core:enablePartitionLiterals"
 """The feature flag under which ``Stack.partition`` is a literal for a Region aws-cdk-lib knows."""
@@ -44,3 +45,15 @@ def stack_values(stack: cdk.Stack) -> StackValues:
     if partition is None or not cdk.FeatureFlags.of(stack).is_enabled(PARTITION_LITERALS_FLAG):
         partition = stack.partition
     return StackValues(partition, region, account)
+
+
+def stack_of(scope: IConstruct, construct: IConstruct) -> cdk.Stack:
+    """``Stack.of(construct)`` for a construct just added to ``scope``.
+
+    ``scope`` itself when it is a stack (a ``Stack`` or ``NestedStack`` object in Python already:
+    no round-trip to the jsii kernel), else ``Stack.of`` walks up from ``construct``.
+
+    :param scope: the scope ``construct`` was created in.
+    :param construct: the construct.
+    """
+    return scope if isinstance(scope, cdk.Stack) else cdk.Stack.of(construct)

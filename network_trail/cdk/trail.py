@@ -55,7 +55,7 @@ from . import _compliance, _defaults, _resources
 from ._log_store import LogStore, build_log_store
 from ._organization import foreign_resource_problems, organization_trail_problems
 from ._props import keywords
-from ._stack import stack_values
+from ._stack import stack_of, stack_values
 
 __all__ = ["ManagementEvents", "NetworkTrail", "NetworkTrailProps"]
 
@@ -418,12 +418,11 @@ class NetworkTrail(Construct):
             data_event_selectors=data_event_selectors,
         )
         super().__init__(scope, construct_id)
-        self._build(props)
+        self._build(props, stack_of(scope, self))
 
     # --- steps -----------------------------------------------------------------------------------
-    def _build(self, props: NetworkTrailProps) -> None:
+    def _build(self, props: NetworkTrailProps, stack: cdk.Stack) -> None:
         """Check, then build: values flow from step to step, ``self`` is assigned at the end."""
-        stack = cdk.Stack.of(self)
         partition, region, account = stack_values(stack)
         name = self._name(props.trail_name)
         selection = _select(props)
