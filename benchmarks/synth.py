@@ -154,18 +154,28 @@ def compile_bytecode(*packages: Path) -> None:
 
 
 def normalized_resources(dump: Path) -> list[dict[str, Any]]:
-    """The resources of a one-stack dump in template order, logical ids replaced by their position."""
+    """The resources of a one-stack dump in template order, logical ids replaced by their position.
+
+    CDK's own ``AWS::CDK::Metadata`` resource and ``aws:cdk:path`` metadata entries (the construct
+    path) are left out; every other metadata entry is kept and compared.
+    """
     (resources,) = json.loads(dump.read_text()).values()
     kept = {lid: r for lid, r in resources.items() if r["Type"] != "AWS::CDK::Metadata"}
-    text = json.dumps([{k: v for k, v in r.items() if k != "Metadata"} for r in kept.values()])
+    text = json.dumps([_without_path(r) for r in kept.values()])
     for position, lid in enumerate(kept):
         text = text.replace(f'"{lid}"', f'"#{position}"')
     normalized: list[dict[str, Any]] = json.loads(text)
     return normalized
 
 
+def _without_path(resource: dict[str, Any]) -> dict[str, Any]:
+    metadata = {k: v for k, v in resource.get("Metadata", {}).items() if k != "aws:cdk:path"}
+    kept = {k: v for k, v in resource.items() if k != "Metadata"}
+    return {**kept, "Metadata": metadata} if metadata else kept
+
+
 def check_l1_equivalent() -> str:
-    """Compare the hand-written L1 template with the construct's default, logical ids aside.
+    """Compare the hand-written L1 template with the construct's default, logical ids and paths aside.
 
     Different resource types or counts stop the benchmark; different properties (the
     construct changed and ``_l1_equivalent.py`` was not updated) are reported.
@@ -184,8 +194,8 @@ def check_l1_equivalent() -> str:
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
     differing = [a["Type"] for a, b in zip(l1, default, strict=True) if a != b]
     if differing:
-        return f"same resource types and counts ({summary}); WARNING: properties differ in {differing}"
-    return f"same resources and properties ({summary})"
+        return f"same resource types and counts ({summary}); WARNING: properties or metadata differ in {differing}"
+    return f"same resources, properties and metadata ({summary})"
 
 
 def least_squares(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float, float]:
