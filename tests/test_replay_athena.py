@@ -102,9 +102,18 @@ def test_a_failed_query_is_an_error_with_athena_s_reason(
     [
         (["--run"], "--run is an option of --athena: add --athena"),
         (["--days", "7", "--table", "t"], "--days, --table are options of --athena: add --athena"),
-        (["--athena", "some-logs"], "--athena reads the Athena table, not log files: drop LOGS and --calls"),
-        (["--athena", "--from", "2026-11-01"], "give --from with --to, or --days alone"),
-        (["--athena", "--days", "7", *RANGE], "give --from with --to, or --days alone"),
+        (
+            ["--athena", "some-logs"],
+            "--athena reads the Athena table, not log files: drop LOGS and --calls (got LOGS ['some-logs'])",
+        ),
+        (
+            ["--athena", "--from", "2026-11-01"],
+            "give --from with --to, or --days alone (got --from 2026-11-01)",
+        ),
+        (
+            ["--athena", "--days", "7", *RANGE],
+            f"give --from with --to, or --days alone (got --days 7, --from {START}, --to {END})",
+        ),
         (
             ["--athena", "--from", "2026-11-02", "--to", "2026-11-01"],
             "--from 2026-11-02 is after --to 2026-11-01",

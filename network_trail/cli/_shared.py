@@ -158,6 +158,11 @@ def _check_athena_only(athena: Mapping[str, Any]) -> None:
         )
 
 
+def _given(*options: tuple[str, object]) -> str:
+    """The options given, as ``--name value`` (``LOGS`` as its list), for an error message."""
+    return ", ".join(f"{name} {value}" for name, value in options if value is not None)
+
+
 def distinct_calls_query(
     logs: Sequence[Path], calls_csv: Path | None, athena: Mapping[str, Any]
 ) -> str | None:
@@ -175,13 +180,20 @@ def distinct_calls_query(
         _check_athena_only(athena)
         return None
     if logs or calls_csv is not None:
-        raise NetworkTrailError("--athena reads the Athena table, not log files: drop LOGS and --calls")
+        raise NetworkTrailError(
+            "--athena reads the Athena table, not log files: drop LOGS and --calls "
+            f"(got {_given(('LOGS', [str(p) for p in logs] or None), ('--calls', calls_csv and str(calls_csv)))})"
+        )
     start: datetime | None = athena["start"]
     end: datetime | None = athena["end"]
     if (start is None) != (end is None) or (start is not None and athena["days"] is not None):
+        given = [f"--days {athena['days']}"] if athena["days"] is not None else []
+        given += [
+            f"{flag} {day:%Y-%m-%d}" for flag, day in (("--from", start), ("--to", end)) if day is not None
+        ]
         raise NetworkTrailError(
             "--athena reads the last --days N (default 30) or the days --from DAY --to DAY: give --from with "
-            "--to, or --days alone"
+            f"--to, or --days alone (got {', '.join(given)})"
         )
     if start is not None and end is not None and start > end:
         raise NetworkTrailError(
