@@ -12,7 +12,7 @@ from constructs import Construct
 
 from ..errors import NetworkTrailError
 from . import _resources
-from ._stack import stack_values
+from ._stack import StackValues
 from .trail import NetworkTrail
 
 
@@ -29,7 +29,12 @@ def require_trail(trail: object, *, path: str, fix: str) -> NetworkTrail:
 
 
 def create_addon_key(
-    scope: Construct, construct_id: str, *, description: str, removal_policy: cdk.RemovalPolicy | None = None
+    scope: Construct,
+    construct_id: str,
+    *,
+    values: StackValues,
+    description: str,
+    removal_policy: cdk.RemovalPolicy | None = None,
 ) -> kms.Key:
     """An add-on's key: rotation, administered by the account, grants only through AWS services.
 
@@ -39,10 +44,10 @@ def create_addon_key(
 
     :param scope: the add-on.
     :param construct_id: the key's construct id (part of its logical id: keep it).
+    :param values: the stack's partition and account, as the add-on read them (:func:`~._stack.stack_values`).
     :param description: the key's description.
     :param removal_policy: what happens to the key when it leaves the stack. Default: RemovalPolicy.RETAIN
     """
-    values = stack_values(cdk.Stack.of(scope))
     return _resources.create_key(
         scope,
         construct_id,

@@ -38,6 +38,7 @@ from ..model.validation import tag_problems
 from . import _compliance, _defaults, _resources
 from ._addons import create_addon_key, require_trail
 from ._props import keywords
+from ._stack import StackValues, stack_values
 from .trail import NetworkTrail
 
 __all__ = [
@@ -296,8 +297,9 @@ class NetworkActivityQueries(Construct):
         )
         super().__init__(scope, construct_id)
         trail = require_trail(trail, path=self.node.path, fix="pass the construct whose logs to query")
-        # Every property read is a round-trip to the jsii kernel: read the stack's account once.
-        account = cdk.Stack.of(self).account
+        # Every property read is a round-trip to the jsii kernel: read the stack's values once.
+        values = stack_values(cdk.Stack.of(self))
+        account = values.account
         layout = _layout(trail, account, props)
         problems = _check(trail, account, props, layout)
         if problems:
@@ -314,7 +316,7 @@ class NetworkActivityQueries(Construct):
             props.removal_policy if props.removal_policy is not None else _defaults.DEFAULT_REMOVAL_POLICY
         )
         database, table = self._glue(trail, account, props, layout)
-        results_key, results_bucket = self._results(props, policy, layout.access_logs)
+        results_key, results_bucket = self._results(props, policy, layout.access_logs, values)
         workgroup_name = cdk.Names.unique_resource_name(self, max_length=128, separator="-")
         workgroup = self._create_workgroup(trail, account, props, workgroup_name, results_key, results_bucket)
         named_queries = self._create_named_queries(queries, layout.database, workgroup, table)
@@ -389,13 +391,18 @@ class NetworkActivityQueries(Construct):
         return database, table
 
     def _results(
-        self, props: NetworkActivityQueriesProps, policy: cdk.RemovalPolicy, access_logs: s3.IBucket
+        self,
+        props: NetworkActivityQueriesProps,
+        policy: cdk.RemovalPolicy,
+        access_logs: s3.IBucket,
+        values: StackValues,
     ) -> tuple[kms.Key, s3.Bucket]:
         """The results key and bucket (the shared builders), logging access to ``access_logs``."""
         # Grants only through AWS services (Control Tower CT.KMS.PR.3): Athena and S3 use key policy.
         key = create_addon_key(
             self,
             "ResultsKey",
+            values=values,
             description="Encrypts Athena query results of network activity events (network_trail)",
             removal_policy=policy,
         )

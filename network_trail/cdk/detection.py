@@ -35,7 +35,7 @@ from ..model.validation import tag_problems
 from . import _resources
 from ._addons import create_addon_key, require_trail
 from ._props import keywords
-from ._stack import stack_values
+from ._stack import StackValues, stack_values
 from .trail import NetworkTrail
 
 __all__ = [
@@ -196,17 +196,18 @@ class NetworkActivityAlarms(Construct):
             tags=tags,
         )
         super().__init__(scope, construct_id)
-        stack = cdk.Stack.of(self)
+        # Every property read is a round-trip to the jsii kernel: read the stack's values once.
+        values = stack_values(cdk.Stack.of(self))
         trail = require_trail(trail, path=self.node.path, fix="pass the trail to watch")
-        problems = _check(trail, stack.account, props)
+        problems = _check(trail, values.account, props)
         if problems:
             raise NetworkTrailError(problems, path=self.node.path)
         try:
-            outside = outside_caller_pattern(_watched_accounts(stack.account, props))
+            outside = outside_caller_pattern(_watched_accounts(values.account, props))
         except NetworkTrailError as err:
             raise NetworkTrailError(err.problems, path=self.node.path) from None
         assert trail.log_group is not None
-        key, topic = self._create_topic(stack, props)
+        key, topic = self._create_topic(values, props)
         alarms = self._plan_alarms(trail, outside, props)
         created = self._create_alarms(alarms, trail.log_group, props.period or cdk.Duration.minutes(5), topic)
         _resources.tag_all(self, props.tags)
@@ -216,12 +217,15 @@ class NetworkActivityAlarms(Construct):
         self._alarms = created
 
     # --- steps -----------------------------------------------------------------------------------
-    def _create_topic(self, stack: cdk.Stack, props: NetworkActivityAlarmsProps) -> tuple[kms.Key, sns.Topic]:
+    def _create_topic(
+        self, values: StackValues, props: NetworkActivityAlarmsProps
+    ) -> tuple[kms.Key, sns.Topic]:
         """The topic, its key and the statements that let this account's alarms use both."""
         # Grants only through AWS services (Control Tower CT.KMS.PR.3): SNS and CloudWatch use key policy.
         key = create_addon_key(
             self,
             "TopicKey",
+            values=values,
             description="Encrypts the network activity alarms topic (network_trail)",
         )
         # CloudWatch publishes to an encrypted topic only if it may use the key: the statement of
@@ -229,7 +233,7 @@ class NetworkActivityAlarms(Construct):
         # bound to this account's alarms as the topic policy is (aws:SourceAccount / aws:SourceArn,
         # sent when a service principal calls on behalf of a resource:
         # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
-        partition, region, account = stack_values(stack)
+        partition, region, account = values
         alarms = f"arn:{partition}:cloudwatch:{region}:{account}:alarm:*"
         key.add_to_resource_policy(
             iam.PolicyStatement(
